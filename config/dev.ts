@@ -1,0 +1,4 @@
+// Development overrides (kvrel run).
+export default {
+  logger: { level: 'info' },
+};

@@ -1,0 +1,4 @@
+// Production overrides (kvrel release).
+export default {
+  logger: { level: 'info' },
+};

@@ -1,0 +1,4 @@
+// Overrides under the test runner (KVREL_ENV=test).
+export default {
+  logger: { level: 'info' },
+};

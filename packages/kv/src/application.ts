@@ -1,0 +1,52 @@
+/**
+ * The kv application: a registry of buckets and the router, offered to other nodes as the
+ * "kv.router" service. Its environment: routingTable (default []).
+ */
+import { Application, Node, defineApplication, exitSignal, registerService, unregisterService } from '@kvrel/runtime';
+import type { KvOperation, KvResult } from './operation.js';
+import { Registry } from './registry.js';
+import { routeOperation, type RouterContext } from './router.js';
+import { validateRoutingTable, type RoutingTable } from './routing-table.js';
+
+export const ROUTER_SERVICE = 'kv.router';
+
+let context: RouterContext | undefined;
+
+/** The running kv's router context, or an error naming what to do. */
+export function routerContext(): RouterContext {
+  if (!context) throw new Error('the kv application is not started; start it with Application.ensureAllStarted("kv")');
+  return context;
+}
+
+function readTable(): RoutingTable {
+  return validateRoutingTable(Application.getEnv('kv', 'routingTable', []));
+}
+
+export default defineApplication({
+  name: 'kv',
+  description: 'Buckets of key/value pairs in memory, routed to the node that owns them',
+  env: { routingTable: [] },
+  start() {
+    const registry = new Registry();
+    const current: RouterContext = {
+      self: Node.self,
+      table: readTable,
+      registry,
+      forward: (node, operation, seen) => Node.call(node, ROUTER_SERVICE, 'route', [operation, seen]) as Promise<KvResult>,
+    };
+    context = current;
+    registerService(ROUTER_SERVICE, {
+      route: (operation: KvOperation, seen: string[]) => routeOperation(current, operation, seen),
+    });
+    const { exited, exit } = exitSignal();
+    return {
+      exited,
+      async stop() {
+        unregisterService(ROUTER_SERVICE);
+        if (context === current) context = undefined;
+        registry.clear();
+        exit('normal');
+      },
+    };
+  },
+});

@@ -1,0 +1,35 @@
+/**
+ * Sends each operation to the node that owns its bucket (the guide's KV.Router). Local work is done
+ * in place and synchronously; another node's work is a transport call away. The nodes already seen
+ * travel with the request, so opposite tables on two nodes end in a routing error, not a loop.
+ */
+import { applyLocal, type KvOperation, type KvResult } from './operation.js';
+import type { Registry } from './registry.js';
+import { compileRoutingTable, type RoutingTable } from './routing-table.js';
+
+export interface RouterContext {
+  self(): string;
+  table(): RoutingTable;
+  registry: Registry;
+  /** Runs `route(operation, seen)` on `node`; rejects with an error naming the node when it cannot. */
+  forward(node: string, operation: KvOperation, seen: readonly string[]): Promise<KvResult>;
+}
+
+export function routeOperation(context: RouterContext, operation: KvOperation, seen: readonly string[] = []): KvResult | Promise<KvResult> {
+  let table: RoutingTable;
+  try {
+    table = context.table();
+  } catch (error) {
+    return { status: 'error', reason: error instanceof Error ? error.message : String(error) };
+  }
+  const owner = compileRoutingTable(table)(operation.bucket);
+  if (owner === undefined) return { status: 'error', reason: `no route for bucket ${JSON.stringify(operation.bucket)}` };
+  const self = context.self();
+  if (owner === self) return applyLocal(context.registry, operation);
+  if (seen.includes(owner)) {
+    return { status: 'error', reason: `routing cycle: ${[...seen, self, owner].join(' → ')}` };
+  }
+  return context.forward(owner, operation, [...seen, self]).catch(
+    (error: unknown): KvResult => ({ status: 'error', reason: error instanceof Error ? error.message : String(error) }),
+  );
+}

@@ -1,0 +1,86 @@
+/**
+ * `kvrel run`: runs a node from source in dev mode (like `elixir --sname foo -S mix run`): every
+ * workspace application is started (dependencies first), with config/config.ts, config/runtime.ts
+ * and each --config file applied in that order.
+ */
+import { Command } from 'commander';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { createRequire } from 'node:module';
+import { resolveConfigEnv, type StartMode } from '@kvrel/runtime';
+import { findProjectRoot, loadWorkspace } from '../config/workspace.js';
+import { loadBuildConfig, runtimeConfigPath } from '../config/project-config.js';
+import { loadConfigFile } from '../config/load-config-file.js';
+import { renderApplicationsModule } from '../node/applications-module.js';
+import { bundleNode } from '../node/bundle-node.js';
+import { UserError } from '../user-error.js';
+
+export interface RunOptions {
+  sname?: string;
+  name?: string;
+  cookie?: string;
+  config: string[];
+  start: boolean;
+}
+
+export function runCommand(): Command {
+  return new Command('run')
+    .description('run a node from source in dev mode, starting every workspace application')
+    .option('--sname <name>', 'start distribution with a short node name (name@shorthost)')
+    .option('--name <name>', 'start distribution with a long node name (name@host, e.g. foo@127.0.0.1)')
+    .option('--cookie <cookie>', 'the distribution cookie (default: RELEASE_COOKIE, else a random one)')
+    .option('--config <file>', 'a configuration file applied after config/runtime.ts; repeatable', collect, [])
+    .option('--no-start', 'load code and configuration but start no application')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  kvrel run\n  PORT=4141 kvrel run\n  kvrel run --name foo@127.0.0.1 --cookie secret --config config/foo.ts',
+    )
+    .action(async (options: RunOptions) => {
+      await runNode(options);
+    });
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+export async function runNode(options: RunOptions, cwd = process.cwd()): Promise<void> {
+  if (options.sname && options.name) throw new UserError('KVREL_BAD_OPTION', 'kvrel run takes --sname or --name, not both');
+  const root = findProjectRoot(cwd);
+  const env = resolveConfigEnv('dev');
+  const workspace = loadWorkspace(root);
+  const applications = [...workspace.applications.values()];
+
+  const config = await loadBuildConfig(root, env);
+  const runtimeConfig: Array<{ file: string; exported: unknown }> = [];
+  const runtimeFile = runtimeConfigPath(root);
+  for (const file of [...(runtimeFile ? [runtimeFile] : []), ...options.config.map((f) => resolve(cwd, f))]) {
+    runtimeConfig.push({ file: file.startsWith(root) ? file.slice(root.length + 1) : file, exported: await loadConfigFile(file, root) });
+  }
+
+  const outfile = join(root, '_build', env, 'run', 'node.cjs');
+  const entrySource = `${renderApplicationsModule(applications)}export { boot } from '@kvrel/runtime/boot';\n`;
+  await bundleNode({ root, entrySource, outfile, target: `node${process.versions.node.split('.')[0]}` });
+
+  const node = createRequire(pathToFileURL(outfile))(outfile) as DevNodeModule;
+  const modes: Record<string, StartMode> = Object.fromEntries(applications.map((a) => [a.name, 'permanent' as const]));
+  try {
+    await node.boot({
+      applications: node.applications,
+      modes,
+      env,
+      config,
+      runtimeConfig,
+      startApplications: options.start,
+    });
+  } catch (error) {
+    throw new UserError('KVREL_BOOT_FAILED', error instanceof Error ? error.message : String(error));
+  }
+  // Like `mix run --no-halt`: the node runs until it is stopped (SIGINT/SIGTERM, System.stop()).
+  setInterval(() => {}, 1 << 30);
+}
+
+interface DevNodeModule {
+  applications: unknown[];
+  boot(options: Record<string, unknown>): Promise<unknown>;
+}

@@ -1,0 +1,2 @@
+/** kvrel's library surface: what releases.config.ts imports. */
+export { main, createProgram } from './cli.js';

@@ -1,0 +1,36 @@
+/**
+ * A mistake a user can make (bad config, unknown release, missing file). The CLI prints its message
+ * on one line with no stack and exits 1; anything else is a bug and gets its stack
+ * (Mix's Mix.Error versus an exception; KVREL_DEBUG=1 shows stacks for user errors too).
+ */
+export const KVREL_ERROR_CODES = [
+  'KVREL_CONFIG_LOAD_FAILED',
+  'KVREL_CONFIG_INVALID',
+  'KVREL_NOT_A_WORKSPACE',
+  'KVREL_UNKNOWN_APPLICATION',
+  'KVREL_UNKNOWN_RELEASE',
+  'KVREL_INVALID_RELEASE',
+  'KVREL_NO_RELEASE_NAME',
+  'KVREL_BAD_OPTION',
+  'KVREL_BOOT_FAILED',
+  'KVREL_FILE_EXISTS',
+  'KVREL_BUNDLE_FAILED',
+  'KVREL_NODE_UNAVAILABLE',
+  'KVREL_NODE_NO_SEA',
+  'KVREL_SEA_FAILED',
+] as const;
+
+export type KvrelErrorCode = (typeof KVREL_ERROR_CODES)[number];
+
+export class UserError extends Error {
+  readonly code: KvrelErrorCode;
+  constructor(code: KvrelErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'UserError';
+    this.code = code;
+  }
+}
+
+export function isUserError(error: unknown): error is UserError {
+  return error instanceof UserError;
+}

@@ -1,0 +1,115 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { exitSignal } from '../supervision/child-spec.js';
+import { setLogSink } from '../logger/logger.js';
+import { ApplicationController } from './controller.js';
+import type { ApplicationDescriptor, RunningApplication } from './define-application.js';
+import { getEnv, resetEnv } from './environment.js';
+import type { ExitReason, StartMode } from './start-mode.js';
+
+setLogSink(() => {});
+
+function app(name: string, dependencies: string[], log: string[]) {
+  let signal: ReturnType<typeof exitSignal> | undefined;
+  const descriptor: ApplicationDescriptor = {
+    version: '1.0.0',
+    dependencies,
+    spec: {
+      name,
+      env: { greeting: `hello from ${name}` },
+      start(): RunningApplication {
+        log.push(`start ${name}`);
+        signal = exitSignal();
+        const current = signal;
+        return {
+          exited: current.exited,
+          stop: async () => {
+            log.push(`stop ${name}`);
+            current.exit('normal');
+          },
+        };
+      },
+    },
+  };
+  return { descriptor, end: (reason: ExitReason) => signal?.exit(reason) };
+}
+
+function setup(modes: Record<string, StartMode>) {
+  const log: string[] = [];
+  const stops: string[] = [];
+  const kv = app('kv', [], log);
+  const server = app('kv-server', ['kv'], log);
+  const controller = new ApplicationController([server.descriptor, kv.descriptor], { onStopNode: (r) => stops.push(r) });
+  controller.load(modes, { kv: { greeting: 'configured' } });
+  return { log, stops, kv, server, controller };
+}
+
+const settle = () => new Promise((r) => setImmediate(r));
+
+describe('ApplicationController', () => {
+  beforeEach(() => resetEnv());
+
+  it('starts dependencies first and stops in reverse order', async () => {
+    const { log, controller } = setup({ 'kv-server': 'permanent' });
+    await controller.startAll();
+    expect(controller.startedApplications().map((a) => a.name)).toEqual(['kv', 'kv-server']);
+    await controller.stopAll();
+    expect(log).toEqual(['start kv', 'start kv-server', 'stop kv-server', 'stop kv']);
+    expect(controller.startedApplications()).toEqual([]);
+  });
+
+  it('loads env defaults under configuration', () => {
+    setup({ 'kv-server': 'permanent', kv: 'permanent' });
+    expect(getEnv('kv', 'greeting')).toBe('configured');
+    expect(getEnv('kv-server', 'greeting')).toBe('hello from kv-server');
+  });
+
+  it('permanent: an application that ends stops the node', async () => {
+    const { kv, stops, controller } = setup({ kv: 'permanent' });
+    await controller.startAll();
+    kv.end('normal');
+    await settle();
+    expect(stops).toEqual(['permanent application "kv" exited: normal']);
+  });
+
+  it('transient: only an abnormal end stops the node', async () => {
+    const first = setup({ kv: 'transient' });
+    await first.controller.startAll();
+    first.kv.end('normal');
+    await settle();
+    expect(first.stops).toEqual([]);
+    const second = setup({ kv: 'transient' });
+    await second.controller.startAll();
+    second.kv.end(new Error('crashed'));
+    await settle();
+    expect(second.stops).toEqual(['transient application "kv" exited: crashed']);
+  });
+
+  it('temporary: a crash is logged and the node keeps running', async () => {
+    const { kv, stops, controller } = setup({ kv: 'temporary' });
+    await controller.startAll();
+    kv.end(new Error('crashed'));
+    await settle();
+    expect(stops).toEqual([]);
+    expect(controller.startedApplications()).toEqual([]);
+  });
+
+  it('load: loaded, not started; none: neither', async () => {
+    const { log, controller } = setup({ kv: 'load', 'kv-server': 'none' });
+    await controller.startAll();
+    expect(log).toEqual([]);
+    expect(getEnv('kv', 'greeting')).toBe('configured');
+    expect(getEnv('kv-server', 'greeting')).toBeUndefined();
+  });
+
+  it('ensureAllStarted starts an application and its missing dependencies', async () => {
+    const { log, controller } = setup({ kv: 'load' });
+    expect(await controller.ensureAllStarted('kv-server')).toEqual(['kv', 'kv-server']);
+    expect(await controller.ensureAllStarted('kv-server')).toEqual([]);
+    expect(log).toEqual(['start kv', 'start kv-server']);
+  });
+
+  it('refuses unknown applications and bad modes', () => {
+    expect(() => setup({ ghost: 'permanent' })).toThrow('unknown application "ghost"');
+    expect(() => setup({ kv: 'forever' as StartMode })).toThrow('start mode "forever" for "kv" must be one of');
+  });
+});

@@ -1,0 +1,112 @@
+/**
+ * Boots a node: evaluates runtime configuration over build-time configuration, loads every
+ * application's environment, starts distribution, then starts the applications per their modes.
+ * Used by `kvrel run` (from source) and by a release's executable.
+ */
+import { ApplicationController } from './application/controller.js';
+import { attachController } from './application/application.js';
+import type { ApplicationDescriptor } from './application/define-application.js';
+import { loadEnv } from './application/environment.js';
+import type { StartMode } from './application/start-mode.js';
+import type { AppConfig, ConfigEnv } from './config/define-config.js';
+import { evaluateConfig } from './config/evaluate-config.js';
+import { mergeConfig } from './config/merge-config.js';
+import { NO_NODE, setTransport, type Transport } from './distribution/node.js';
+import { createLogger, setLogLevel, type LogLevel } from './logger/logger.js';
+import { attachNode, installSignalHandlers, stopAndExit } from './system.js';
+
+const log = createLogger('');
+
+/** A configuration file evaluated at boot: config/runtime.ts, then each --config file. */
+export interface BootConfigFile {
+  readonly file: string;
+  readonly exported: unknown;
+}
+
+export interface BootOptions {
+  /** Every application this node carries. */
+  readonly applications: readonly ApplicationDescriptor[];
+  /** Applications to load and start, with their start modes; their dependencies join as permanent. */
+  readonly modes: Readonly<Record<string, StartMode>>;
+  readonly env: ConfigEnv;
+  /** Build-time configuration, already evaluated. */
+  readonly config: AppConfig;
+  /** Evaluated at boot, in order, over `config` (later wins). */
+  readonly runtimeConfig?: readonly BootConfigFile[];
+  readonly release?: { readonly name: string; readonly version: string };
+  /** This node's name when distribution is on (given to runtime configuration functions). */
+  readonly nodeName?: string;
+  /** Starts distribution once configuration is known; returns the transport (undefined: no distribution). */
+  readonly startDistribution?: () => Promise<Transport | undefined>;
+  /** false: load code and configuration only (eval, `kvrel run --no-start`). */
+  readonly startApplications?: boolean;
+  readonly installSignalHandlers?: boolean;
+  readonly exit?: (status: number) => void;
+}
+
+export interface BootedNode {
+  readonly controller: ApplicationController;
+  readonly config: AppConfig;
+  /** Stops applications and distribution (no exit). */
+  shutdown(): Promise<void>;
+}
+
+export async function boot(options: BootOptions): Promise<BootedNode> {
+  let transport: Transport | undefined;
+  const exit = options.exit ?? ((status: number) => process.exit(status));
+  const controller = new ApplicationController(options.applications, {
+    onStopNode: (reason) => {
+      log.error(`stopping node: ${reason}`);
+      void stopAndExit(1);
+    },
+  });
+
+  const layers: AppConfig[] = [options.config];
+  for (const { file, exported } of options.runtimeConfig ?? []) {
+    const context = { env: options.env, release: options.release, node: options.nodeName ?? NO_NODE };
+    layers.push(await evaluateConfig(exported, context, file));
+  }
+  const config = mergeConfig<AppConfig>(...layers);
+  applyLoggerConfig(config);
+
+  controller.load(options.modes, config);
+  // Configuration for applications this node does not carry still lands in the env (as OTP does).
+  for (const [app, entries] of Object.entries(config)) {
+    if (!options.applications.some((d) => d.spec.name === app)) loadEnv(app, undefined, entries);
+  }
+
+  const shutdown = async () => {
+    await controller.stopAll();
+    await transport?.stop();
+    setTransport(undefined);
+  };
+  attachController(controller);
+  attachNode({
+    shutdown,
+    restartApplications: async () => {
+      await controller.stopAll();
+      await controller.startAll();
+    },
+    exit,
+  });
+  if (options.installSignalHandlers ?? true) installSignalHandlers();
+
+  if (options.startDistribution) {
+    transport = await options.startDistribution();
+    setTransport(transport);
+  }
+  if (options.startApplications ?? true) {
+    try {
+      await controller.startAll();
+    } catch (error) {
+      await shutdown();
+      throw error;
+    }
+  }
+  return { controller, config, shutdown };
+}
+
+function applyLoggerConfig(config: AppConfig): void {
+  const level = config['logger']?.['level'];
+  if (level === 'debug' || level === 'info' || level === 'warning' || level === 'error' || level === 'none') setLogLevel(level as LogLevel | 'none');
+}

@@ -1,0 +1,22 @@
+/** @kvrel/runtime: the OTP-like layer every kvrel node embeds. Public API only. */
+export { Application } from './application/application.js';
+export { defineApplication } from './application/define-application.js';
+export type { ApplicationSpec, ApplicationDescriptor, RunningApplication, AppEnv } from './application/define-application.js';
+export type { StartMode, ExitReason } from './application/start-mode.js';
+export { START_MODES, isStartMode } from './application/start-mode.js';
+export { Supervisor } from './supervision/supervisor.js';
+export type { SupervisorOptions } from './supervision/supervisor.js';
+export { exitSignal } from './supervision/child-spec.js';
+export type { Child, ChildSpec, RestartType } from './supervision/child-spec.js';
+export { defineConfig } from './config/define-config.js';
+export type { AppConfig, ConfigContext, ConfigEnv, ConfigExport } from './config/define-config.js';
+export { mergeConfig } from './config/merge-config.js';
+export { Node } from './distribution/node.js';
+export { registerService, unregisterService } from './distribution/services.js';
+export * as System from './system.js';
+export { createLogger } from './logger/logger.js';
+export type { Logger, LogLevel } from './logger/logger.js';
+export { RuntimeError, formatRuntimeError } from './errors.js';
+export type { RuntimeErrorData, RuntimeErrorCode } from './errors.js';
+export { evaluateConfig, validateConfigShape } from './config/evaluate-config.js';
+export { resolveConfigEnv } from './config/config-env.js';

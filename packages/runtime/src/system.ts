@@ -1,0 +1,75 @@
+/**
+ * System: this OS process as a node. stop() is graceful (applications in reverse order, then the
+ * distribution, then exit); SIGINT and SIGTERM do the same with exit status 0.
+ */
+import { createLogger } from './logger/logger.js';
+
+const log = createLogger('');
+
+export interface NodeLifecycle {
+  /** Stops applications and distribution; resolves when everything is down. */
+  shutdown(): Promise<void>;
+  /** Stops and starts the applications again, in the same OS process. */
+  restartApplications(): Promise<void>;
+  exit(status: number): void;
+}
+
+let current: NodeLifecycle | undefined;
+let stopping: Promise<void> | undefined;
+
+export function attachNode(node: NodeLifecycle | undefined): void {
+  current = node;
+  stopping = undefined;
+}
+
+export function pid(): number {
+  return process.pid;
+}
+
+/** Stops the node gracefully and exits with `status`. Returns at once; the stop happens on the next turn. */
+export function stop(status = 0): void {
+  void stopAndExit(status);
+}
+
+export function stopAndExit(status: number): Promise<void> {
+  if (stopping) return stopping;
+  const node = current;
+  stopping = (async () => {
+    await new Promise((resolve) => setImmediate(resolve));
+    if (!node) {
+      process.exit(status);
+    }
+    try {
+      await node.shutdown();
+    } catch (error) {
+      log.error(`shutdown failed: ${error instanceof Error ? error.message : String(error)}`);
+      status = status || 1;
+    }
+    node.exit(status);
+  })();
+  return stopping;
+}
+
+/** Restarts every application in this node (the OS process stays); resolves once they are up again. */
+export async function restart(): Promise<void> {
+  if (!current) throw new Error('no node is running in this process');
+  await current.restartApplications();
+}
+
+let signalsInstalled = false;
+
+/** SIGINT / SIGTERM → graceful stop, exit 0. A second signal while stopping exits at once. */
+export function installSignalHandlers(): void {
+  if (signalsInstalled) return;
+  signalsInstalled = true;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      log.warning(`${signal} received again while stopping; exiting now`);
+      process.exit(1);
+    }
+    log.info(`${signal} received, stopping`);
+    void stopAndExit(0);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+}
