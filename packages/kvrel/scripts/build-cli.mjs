@@ -19,5 +19,6 @@ await build({
   logLevel: 'warning',
   // esbuild and postject stay real dependencies: esbuild ships a native binary, postject a wasm blob.
   external: ['esbuild', 'postject'],
-  define: { KVREL_VERSION: JSON.stringify(version) },
+  define: { KVREL_VERSION: JSON.stringify(version), 'import.meta.url': '__kvrelImportMetaUrl' },
+  banner: { js: "const __kvrelImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
 });

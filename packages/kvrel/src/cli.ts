@@ -3,6 +3,8 @@
  * prints `error: <message>` (no stack) and exits 1; anything else is a bug and prints its stack.
  */
 import { Command, CommanderError } from 'commander';
+import { initCommand } from './commands/init.js';
+import { releaseCommand } from './commands/release.js';
 import { runCommand } from './commands/run.js';
 import { isUserError } from './user-error.js';
 
@@ -15,6 +17,8 @@ export function createProgram(): Command {
     .showHelpAfterError()
     .exitOverride();
   program.addCommand(runCommand().exitOverride());
+  program.addCommand(initCommand().exitOverride());
+  program.addCommand(releaseCommand().exitOverride());
   return program;
 }
 

@@ -1,2 +1,3 @@
-/** kvrel's library surface: what releases.config.ts imports. */
-export { main, createProgram } from './cli.js';
+/** kvrel's library surface, for releases.config.ts. */
+export { defineReleases } from './config/define-releases.js';
+export type { ReleaseDefinition, ReleasesConfig } from './config/define-releases.js';

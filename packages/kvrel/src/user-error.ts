@@ -31,6 +31,7 @@ export class UserError extends Error {
   }
 }
 
-export function isUserError(error: unknown): error is UserError {
-  return error instanceof UserError;
+/** A UserError, or any error carrying a KVREL_ code (the SEA layer's SeaError). */
+export function isUserError(error: unknown): error is Error & { code: string } {
+  return error instanceof Error && typeof (error as { code?: unknown }).code === 'string' && (error as unknown as { code: string }).code.startsWith('KVREL_');
 }

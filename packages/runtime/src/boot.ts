@@ -14,6 +14,8 @@ import { mergeConfig } from './config/merge-config.js';
 import { NO_NODE, setTransport, type Transport } from './distribution/node.js';
 import { createLogger, setLogLevel, type LogLevel } from './logger/logger.js';
 import { attachNode, installSignalHandlers, stopAndExit } from './system.js';
+import { buildEvalScope } from './eval/eval-scope.js';
+import { registerSystemService } from './eval/system-service.js';
 
 const log = createLogger('');
 
@@ -81,6 +83,7 @@ export async function boot(options: BootOptions): Promise<BootedNode> {
     setTransport(undefined);
   };
   attachController(controller);
+  registerSystemService(buildEvalScope(options.applications));
   attachNode({
     shutdown,
     restartApplications: async () => {

@@ -7,6 +7,7 @@ import { Command } from 'commander';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createRequire } from 'node:module';
+import { rm } from 'node:fs/promises';
 import { resolveConfigEnv, type StartMode } from '@kvrel/runtime';
 import { findProjectRoot, loadWorkspace } from '../config/workspace.js';
 import { loadBuildConfig, runtimeConfigPath } from '../config/project-config.js';
@@ -58,11 +59,13 @@ export async function runNode(options: RunOptions, cwd = process.cwd()): Promise
     runtimeConfig.push({ file: file.startsWith(root) ? file.slice(root.length + 1) : file, exported: await loadConfigFile(file, root) });
   }
 
-  const outfile = join(root, '_build', env, 'run', 'node.cjs');
+  // One file per process: several nodes may start from one checkout at once (tests, a cluster).
+  const outfile = join(root, '_build', env, 'run', `node-${process.pid}.cjs`);
   const entrySource = `${renderApplicationsModule(applications)}export { boot } from '@kvrel/runtime/boot';\n`;
   await bundleNode({ root, entrySource, outfile, target: `node${process.versions.node.split('.')[0]}` });
 
   const node = createRequire(pathToFileURL(outfile))(outfile) as DevNodeModule;
+  await rm(outfile, { force: true });
   const modes: Record<string, StartMode> = Object.fromEntries(applications.map((a) => [a.name, 'permanent' as const]));
   try {
     await node.boot({

@@ -1,0 +1,58 @@
+/**
+ * `daemon`: starts the node as a detached copy of this executable (a SEA cannot fork its own
+ * script: it re-runs itself with `start` and KVREL_DAEMON=1), its output going to rotated logs under
+ * RELEASE_TMP/log, and returns once the node has booted and written its pid file.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ReleaseContext } from './release-context.js';
+
+export const DAEMON_ENV = 'KVREL_DAEMON';
+
+export function pidFile(context: ReleaseContext): string {
+  return join(context.tmp, `${context.manifest.name}.pid`);
+}
+
+export function logDir(context: ReleaseContext): string {
+  return join(context.tmp, 'log');
+}
+
+/** Quotes execArgv back into one --node-options value (the format NODE_OPTIONS parsing takes). */
+function nodeOptionsArgument(): string {
+  const quoted = process.execArgv.map((arg) => (/[\s"]/.test(arg) ? `"${arg.replace(/(["\\])/g, '\\$1')}"` : arg));
+  return `--node-options=${quoted.join(' ')}`;
+}
+
+export async function runDaemon(context: ReleaseContext, command: 'start' | 'start_iex', timeoutMs = 30_000): Promise<number> {
+  mkdirSync(context.tmp, { recursive: true });
+  const pidPath = pidFile(context);
+  rmSync(pidPath, { force: true });
+  const child = spawn(process.execPath, [nodeOptionsArgument(), command === 'start_iex' ? 'start' : command], {
+    detached: true,
+    stdio: 'ignore',
+    env: { ...process.env, [DAEMON_ENV]: '1' },
+  });
+  let exited: number | null | undefined;
+  child.on('exit', (code, signal) => {
+    exited = code ?? (signal ? 128 : 1);
+  });
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (exited !== undefined) break;
+    if (existsSync(pidPath) && readFileSync(pidPath, 'utf8').trim() === String(child.pid)) {
+      child.unref();
+      return 0;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  const log = join(logDir(context), `${context.manifest.name}.log.1`);
+  const tail = existsSync(log) ? readFileSync(log, 'utf8').split('\n').slice(-15).join('\n') : '';
+  process.stderr.write(
+    exited !== undefined
+      ? `ERROR: the node exited with status ${exited} while starting; its log (${log}) ends with:\n${tail}\n`
+      : `ERROR: the node did not finish booting within ${timeoutMs / 1000} s; see ${log}\n`,
+  );
+  if (exited === undefined) child.kill('SIGKILL');
+  return 1;
+}

@@ -1,0 +1,102 @@
+/**
+ * The entry of a release's executable. bin/<name> runs it with a command (argv[2]); a SEA cannot
+ * fork its own script, so every mode, daemon children and the port mapper included, is chosen by
+ * an argument or an environment variable.
+ */
+import { writeFileSync, rmSync, mkdirSync } from 'node:fs';
+import { start as startRepl } from 'node:repl';
+import { buildEvalScope, createLogger, evaluateOnce, type ApplicationDescriptor } from '@kvrel/runtime';
+import { releaseContext, type ReleaseContext, type ReleaseManifest } from './release-context.js';
+import { bootRelease } from './release-boot.js';
+import { DAEMON_ENV, logDir, pidFile, runDaemon } from './daemon.js';
+import { redirectOutputToLog } from './daemon-output.js';
+import { distributionForStart, runPortMapperIfAsked } from './node-link.js';
+import { pid, printOutcome, remote, restart, rpc, stop } from './remote-commands.js';
+
+export { PROBE_COMMAND } from './probe.js';
+import { PROBE_COMMAND } from './probe.js';
+
+export async function releaseMain(applications: readonly ApplicationDescriptor[], manifest: ReleaseManifest): Promise<void> {
+  if (await runPortMapperIfAsked()) return;
+  const [command = '', ...args] = process.argv.slice(2);
+  const context = releaseContext(manifest);
+  try {
+    const status = await dispatch(command, args, context, applications);
+    if (status !== undefined) await exit(status);
+  } catch (error) {
+    // NodeNotRunningError and boot errors alike: one line, no stack (the user's input or setup).
+    process.stderr.write(`ERROR: ${error instanceof Error ? error.message : String(error)}\n`);
+    await exit(1);
+  }
+}
+
+/** Returns an exit status, or undefined when the node keeps running. */
+async function dispatch(command: string, args: string[], context: ReleaseContext, applications: readonly ApplicationDescriptor[]): Promise<number | undefined> {
+  switch (command) {
+    case 'start':
+    case 'start_iex':
+      await startNode(context, applications, command === 'start_iex');
+      return undefined;
+    case 'daemon':
+    case 'daemon_iex':
+      return runDaemon(context, 'start');
+    case 'eval':
+      return evalCommand(context, applications, args[0] ?? '');
+    case 'rpc':
+      return rpc(args[0] ?? '');
+    case 'remote':
+      return remote();
+    case 'pid':
+      return pid();
+    case 'stop':
+      return stop();
+    case 'restart':
+      return restart();
+    case PROBE_COMMAND:
+      process.stdout.write(`${JSON.stringify({ name: context.manifest.name, version: context.manifest.version, node: process.version, execArgv: process.execArgv })}\n`);
+      return 0;
+    default:
+      process.stderr.write(`ERROR: Unknown command ${command}; run bin/${context.manifest.name} for the list of commands\n`);
+      return 1;
+  }
+}
+
+async function startNode(context: ReleaseContext, applications: readonly ApplicationDescriptor[], withShell: boolean): Promise<void> {
+  const daemon = process.env[DAEMON_ENV] === '1';
+  if (daemon) redirectOutputToLog(logDir(context), `${context.manifest.name}.log`);
+  const distribution = distributionForStart(context.manifest.name);
+  await bootRelease(context, applications, {
+    startApplications: true,
+    nodeName: distribution?.nodeName,
+    startDistribution: distribution?.start,
+  });
+  createLogger('').info(`${context.manifest.name} ${context.manifest.version} started on ${distribution?.nodeName ?? 'nonode@nohost'} (pid ${process.pid}, Node ${process.version})`);
+  if (daemon) {
+    mkdirSync(context.tmp, { recursive: true });
+    const file = pidFile(context);
+    writeFileSync(file, String(process.pid));
+    process.on('exit', () => rmSync(file, { force: true }));
+  }
+  if (withShell && !daemon) {
+    const shell = startRepl({ prompt: `${distribution?.nodeName ?? context.manifest.name}> `, useGlobal: false });
+    Object.assign(shell.context, buildEvalScope(applications));
+  }
+  // The node runs until it is stopped (SIGINT, SIGTERM, `stop`, System.stop()).
+  setInterval(() => {}, 1 << 30);
+}
+
+async function evalCommand(context: ReleaseContext, applications: readonly ApplicationDescriptor[], expression: string): Promise<number> {
+  if (expression === '') {
+    process.stderr.write('ERROR: EVAL expects an expression as argument\n');
+    return 1;
+  }
+  await bootRelease(context, applications, { startApplications: false });
+  return printOutcome(await evaluateOnce(expression, buildEvalScope(applications)));
+}
+
+/** Exits once stdout and stderr are flushed (a pipe may still hold what rpc printed). */
+async function exit(status: number): Promise<never> {
+  await new Promise<void>((resolve) => process.stdout.write('', () => resolve()));
+  await new Promise<void>((resolve) => process.stderr.write('', () => resolve()));
+  process.exit(status);
+}

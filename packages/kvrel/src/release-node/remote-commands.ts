@@ -1,0 +1,76 @@
+/**
+ * The launcher's commands that talk to the running node over the cookie-authenticated channel:
+ * rpc, remote, pid, stop, restart. Each fails with one line and exit 1 when no node runs.
+ */
+import { createInterface } from 'node:readline';
+import type { EvalOutcome } from '@kvrel/runtime';
+import { callRunningNode, NodeNotRunningError, runningNodeName } from './node-link.js';
+
+export function printOutcome(outcome: EvalOutcome): number {
+  if (outcome.output) process.stdout.write(outcome.output);
+  if (outcome.error !== undefined) {
+    process.stderr.write(`${outcome.error}\n`);
+    return 1;
+  }
+  if (outcome.value !== undefined) process.stdout.write(`${outcome.value}\n`);
+  return 0;
+}
+
+function call(fn: string, args: unknown[] = [], timeoutMs?: number): Promise<unknown> {
+  return callRunningNode('system', fn, args, timeoutMs);
+}
+
+export async function rpc(expression: string): Promise<number> {
+  return printOutcome((await call('eval', [expression], 0)) as EvalOutcome);
+}
+
+export async function pid(): Promise<number> {
+  process.stdout.write(`${String(await call('pid'))}\n`);
+  return 0;
+}
+
+export async function restart(): Promise<number> {
+  await call('restart', [], 0);
+  return 0;
+}
+
+/** Asks the node to stop, then waits until its OS process has exited. */
+export async function stop(): Promise<number> {
+  const nodePid = (await call('stop')) as number;
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    try {
+      process.kill(nodePid, 0);
+    } catch {
+      return 0;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  process.stderr.write(`ERROR: node ${JSON.stringify(runningNodeName())} (pid ${nodePid}) is still running 60 s after stop\n`);
+  return 1;
+}
+
+/** A REPL whose input is evaluated in the running node; works with piped stdin too. */
+export async function remote(): Promise<number> {
+  const session = (await call('openSession')) as string;
+  const interactive = process.stdin.isTTY === true;
+  const prompt = `${runningNodeName()}> `;
+  const lines = createInterface({ input: process.stdin, output: interactive ? process.stdout : undefined, terminal: interactive });
+  lines.setPrompt(prompt);
+  if (interactive) lines.prompt();
+  let status = 0;
+  for await (const line of lines) {
+    if (line.trim() !== '') {
+      try {
+        status = printOutcome((await call('evalInSession', [session, line], 0)) as EvalOutcome);
+      } catch (error) {
+        if (error instanceof NodeNotRunningError) throw error;
+        process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+        status = 1;
+      }
+    }
+    if (interactive) lines.prompt();
+  }
+  await call('closeSession', [session]).catch(() => {});
+  return interactive ? 0 : status;
+}

@@ -1,0 +1,50 @@
+/**
+ * releases.config.ts + command-line overrides → one Release (Mix.Release.from_config!).
+ */
+import { join, resolve } from 'node:path';
+import type { ReleasesConfig } from '../config/define-releases.js';
+import type { Workspace } from '../config/workspace.js';
+import { UserError } from '../user-error.js';
+import type { Release } from './release.js';
+import { resolveApplications } from './resolve-applications.js';
+
+export interface ReleaseOverrides {
+  readonly name?: string;
+  readonly env: string;
+  readonly path?: string;
+  readonly node?: string;
+  readonly tar?: boolean;
+}
+
+export function fromConfig(releases: ReleasesConfig, workspace: Workspace, overrides: ReleaseOverrides): Release {
+  const names = Object.keys(releases);
+  const quoted = names.map((n) => JSON.stringify(n)).join(', ');
+  let name = overrides.name;
+  if (name === undefined) {
+    if (names.length !== 1) {
+      throw new UserError(
+        'KVREL_NO_RELEASE_NAME',
+        `kvrel release was given no name but releases.config.ts defines ${names.length} releases (${quoted}); run "kvrel release ${names[0]}"`,
+      );
+    }
+    name = names[0]!;
+  }
+  const definition = releases[name];
+  if (!definition) throw new UserError('KVREL_UNKNOWN_RELEASE', `Unknown release ${JSON.stringify(name)}. The available releases are: ${quoted}`);
+
+  const root = workspace.root;
+  const path = resolve(root, overrides.path ?? definition.path ?? join('_build', overrides.env, 'rel', name));
+  return {
+    name,
+    version: definition.version,
+    env: overrides.env,
+    root,
+    path,
+    versionPath: join(path, 'releases', definition.version),
+    applications: resolveApplications(name, definition.applications, workspace.applications),
+    node: overrides.node ?? definition.node,
+    cookie: definition.cookie,
+    snapshot: definition.snapshot ?? false,
+    tar: overrides.tar ?? false,
+  };
+}

