@@ -3,6 +3,7 @@
  * applyLocal runs an operation against this node's registry.
  */
 import type { Registry } from './registry.js';
+import type { KvErrorCode } from './errors.js';
 
 export type KvOperation =
   | { readonly op: 'create'; readonly bucket: string }
@@ -13,7 +14,7 @@ export type KvOperation =
 export type KvResult =
   | { readonly status: 'ok'; readonly value?: string | undefined }
   | { readonly status: 'not_found' }
-  | { readonly status: 'error'; readonly reason: string };
+  | { readonly status: 'error'; readonly code: KvErrorCode; readonly reason: string };
 
 export const OK: KvResult = Object.freeze({ status: 'ok' });
 export const NOT_FOUND: KvResult = Object.freeze({ status: 'not_found' });

@@ -52,7 +52,7 @@ describe('routeOperation', () => {
 
   it('names the bucket that has no route', () => {
     const foo = cluster({ foo: split }).get('foo')!;
-    expect(routeOperation(foo, { op: 'create', bucket: 'Zebra' })).toEqual({ status: 'error', reason: 'no route for bucket "Zebra"' });
+    expect(routeOperation(foo, { op: 'create', bucket: 'Zebra' })).toEqual({ status: 'error', code: 'KV_NO_ROUTE', reason: 'no route for bucket "Zebra"' });
   });
 
   it('ends opposite tables in a routing cycle error, not a loop', async () => {
@@ -62,6 +62,7 @@ describe('routeOperation', () => {
     });
     expect(await routeOperation(nodes.get('foo')!, { op: 'create', bucket: 'apple' })).toEqual({
       status: 'error',
+      code: 'KV_ROUTING_CYCLE',
       reason: 'routing cycle: foo → bar → foo',
     });
   });
@@ -70,6 +71,7 @@ describe('routeOperation', () => {
     const foo = cluster({ foo: split, bar: split }, ['bar']).get('foo')!;
     expect(await routeOperation(foo, { op: 'create', bucket: 'shopping' })).toEqual({
       status: 'error',
+      code: 'KV_NODE_DOWN',
       reason: 'node "bar" is not reachable (connection refused)',
     });
   });

@@ -20,16 +20,16 @@ export function routeOperation(context: RouterContext, operation: KvOperation, s
   try {
     table = context.table();
   } catch (error) {
-    return { status: 'error', reason: error instanceof Error ? error.message : String(error) };
+    return { status: 'error', code: 'KV_BAD_ROUTING_TABLE', reason: error instanceof Error ? error.message : String(error) };
   }
   const owner = compileRoutingTable(table)(operation.bucket);
-  if (owner === undefined) return { status: 'error', reason: `no route for bucket ${JSON.stringify(operation.bucket)}` };
+  if (owner === undefined) return { status: 'error', code: 'KV_NO_ROUTE', reason: `no route for bucket ${JSON.stringify(operation.bucket)}` };
   const self = context.self();
   if (owner === self) return applyLocal(context.registry, operation);
   if (seen.includes(owner)) {
-    return { status: 'error', reason: `routing cycle: ${[...seen, self, owner].join(' → ')}` };
+    return { status: 'error', code: 'KV_ROUTING_CYCLE', reason: `routing cycle: ${[...seen, self, owner].join(' → ')}` };
   }
   return context.forward(owner, operation, [...seen, self]).catch(
-    (error: unknown): KvResult => ({ status: 'error', reason: error instanceof Error ? error.message : String(error) }),
+    (error: unknown): KvResult => ({ status: 'error', code: 'KV_NODE_DOWN', reason: error instanceof Error ? error.message : String(error) }),
   );
 }

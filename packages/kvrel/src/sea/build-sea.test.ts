@@ -5,7 +5,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { buildSea, formatBlobFailure, injectFix } from './build-sea.js';
 import { ensureEmbeddedNode } from './embedded-node.js';
-import { runNpm, type NpmRunner } from './npm-pack.js';
+import type { NpmRunner } from './npm-pack.js';
+import { parseNodeVersion, supportsExecArgv } from './node-binary.js';
+import { runProcess } from './run-process.js';
 import { SeaError } from './sea-error.js';
 import { verifySea } from './smoke-test.js';
 
@@ -38,9 +40,11 @@ beforeAll(async () => {
   if (skipReason) return;
   work = await mkdtemp(join(tmpdir(), 'kvrel-build-sea-'));
   fetchCache = join(work, 'cache');
-  const counting: NpmRunner = (args, options) => {
+  // Same command as kvrel runs; only npm's retry back-off (~70 s when the registry refuses) is turned off
+  // so an offline run skips quickly.
+  const counting: NpmRunner = (args, { cwd }) => {
     npmCalls++;
-    return runNpm(args, options);
+    return runProcess('npm', args, { cwd, env: { ...process.env, npm_config_fetch_retries: '0' } });
   };
   try {
     node = await ensureEmbeddedNode({ cacheDir: fetchCache, runNpm: counting });
@@ -99,6 +103,7 @@ describe('buildSea', () => {
     const bundleFile = join(work, 'hello.cjs');
     await writeFile(bundleFile, HELLO);
     const outputFile = join(work, 'out', 'hello');
+    const listenersBefore = ['uncaughtException', 'unhandledRejection'].map((e) => process.listenerCount(e));
     const result = await buildSea({
       nodeBinary: node,
       bundleFile,
@@ -110,6 +115,8 @@ describe('buildSea', () => {
     expect(result.size).toBe((await stat(outputFile)).size);
     expect(result.size).toBeLessThan((await stat(node)).size);
     expect((await stat(outputFile)).mode & 0o777).toBe(0o755);
+    // postject's emscripten glue adds these per call; left in place they would pin its wasm heap.
+    expect(['uncaughtException', 'unhandledRejection'].map((e) => process.listenerCount(e))).toEqual(listenersBefore);
     expect(Object.keys(result.timings)).toEqual(['inspectMs', 'stripMs', 'blobMs', 'injectMs', 'totalMs']);
 
     await verifySea(outputFile, ['version'], { stdout: 'hello 0.0.1' });
@@ -121,6 +128,15 @@ describe('buildSea', () => {
     expect(extended.execArgv).toEqual(['--max-old-space-size=100', '--max-old-space-size=200']);
     expect(extended.argv).toEqual(['a']);
     expect(extended.heapMiB).toBeGreaterThan(plain.heapMiB);
+  });
+
+  test('runs two builds started together one injection at a time, both complete', async (ctx) => {
+    if (skipReason) return ctx.skip(skipReason);
+    const bundleFile = join(work, 'version.cjs');
+    await writeFile(bundleFile, "console.log(process.argv[2] + ' ' + process.version)\n");
+    const outputs = [join(work, 'out', 'one'), join(work, 'out', 'two')];
+    await Promise.all(outputs.map((outputFile) => buildSea({ nodeBinary: node, bundleFile, outputFile })));
+    for (const sea of outputs) await verifySea(sea, ['probe'], { stdout: 'probe v24.21.0' });
   });
 
   test('names the blob step when the bundle does not compile', async (ctx) => {
@@ -136,7 +152,7 @@ describe('buildSea', () => {
     await expect(stat(outputFile)).rejects.toThrow();
   });
 
-  test.skipIf(process.version >= 'v24.7')('refuses execArgv with a Node that would ignore it', async () => {
+  test.skipIf(supportsExecArgv(parseNodeVersion(process.version)!))('refuses execArgv with a Node that would ignore it', async () => {
     await expect(
       buildSea({ nodeBinary: process.execPath, bundleFile: '/unused.cjs', outputFile: '/unused', execArgv: [] }),
     ).rejects.toMatchObject({ code: 'KVREL_NODE_NO_EXEC_ARGV' });

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { copyFile, mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readdir, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
@@ -97,6 +97,15 @@ describe('ensureEmbeddedNode', () => {
     expect(await ensureEmbeddedNode({ cacheDir, runtime, runNpm: fakeNpm(), ...platform })).toBe(node);
     expect(execFileSync(node, { encoding: 'utf8' })).toBe('v24.21.0\n');
     expect(npmCalls).toHaveLength(2);
+  });
+
+  test('re-hashes a touched binary once and then trusts its new stat', async () => {
+    const node = await ensureEmbeddedNode({ cacheDir, runtime, runNpm: fakeNpm(), ...platform });
+    await utimes(node, new Date(), new Date(2001, 0, 1));
+    const offline: NpmRunner = () => Promise.reject(new Error('npm must not run'));
+    expect(await ensureEmbeddedNode({ cacheDir, runtime, runNpm: offline, ...platform })).toBe(node);
+    expect(await readVerifiedSha256(node)).toBe(await hashFile(node, 'sha256'));
+    expect(await readdir(embeddedNodeDir(cacheDir, runtime))).toEqual(['bin', 'kvrel-verified.json']);
   });
 
   test('refuses a tarball whose sha512 is not the pinned one', async () => {

@@ -127,7 +127,7 @@ async function fetchInto(work: string, runtime: EmbeddedNodeRuntime, run: NpmRun
     size: info.size,
     mtimeMs: info.mtimeMs,
   };
-  await writeFile(join(staged, MARKER), `${JSON.stringify(marker, null, 2)}\n`);
+  await writeMarker(staged, marker);
   return staged;
 }
 
@@ -179,7 +179,17 @@ async function readVerified(dir: string, runtime: EmbeddedNodeRuntime): Promise<
   const info = await stat(binary).catch(() => undefined);
   if (!info?.isFile()) return undefined;
   if (info.size === marker.size && info.mtimeMs === marker.mtimeMs) return binary;
-  return (await hashFile(binary, 'sha256')) === marker.sha256 ? binary : undefined;
+  if ((await hashFile(binary, 'sha256')) !== marker.sha256) return undefined;
+  // Same content, new mtime (copied or touched): record the new stat so the next check is a stat again.
+  await writeMarker(dir, { ...marker, size: info.size, mtimeMs: info.mtimeMs }).catch(() => undefined);
+  return binary;
+}
+
+/** Writes the marker through a temp file and a rename, so a reader never sees half of it. */
+async function writeMarker(dir: string, marker: VerifiedMarker): Promise<void> {
+  const temp = join(dir, `${MARKER}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
+  await writeFile(temp, `${JSON.stringify(marker, null, 2)}\n`);
+  await rename(temp, join(dir, MARKER));
 }
 
 /**

@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { parseCommand, parseCommandBytes, UNKNOWN_COMMAND } from './command.js';
+
+describe('parseCommand', () => {
+  it('parses each verb of the protocol (SPEC §7)', () => {
+    expect(parseCommand('CREATE shopping')).toEqual({ type: 'create', bucket: 'shopping' });
+    expect(parseCommand('PUT shopping milk 1')).toEqual({ type: 'put', bucket: 'shopping', key: 'milk', value: '1' });
+    expect(parseCommand('GET shopping milk')).toEqual({ type: 'get', bucket: 'shopping', key: 'milk' });
+    expect(parseCommand('DELETE shopping eggs')).toEqual({ type: 'delete', bucket: 'shopping', key: 'eggs' });
+  });
+
+  it('splits on runs of whitespace and ignores it at both ends, as String.split/1', () => {
+    expect(parseCommand('  PUT \t shopping   milk\t\t3  ')).toEqual({ type: 'put', bucket: 'shopping', key: 'milk', value: '3' });
+    expect(parseCommand('GET shopping milk\r')).toEqual({ type: 'get', bucket: 'shopping', key: 'milk' });
+    expect(parseCommand('CREATE\u000bshopping\f')).toEqual({ type: 'create', bucket: 'shopping' });
+  });
+
+  it('keeps UTF-8 tokens intact', () => {
+    expect(parseCommand('PUT café crème brûlée')).toEqual({ type: 'put', bucket: 'café', key: 'crème', value: 'brûlée' });
+  });
+
+  it.each([
+    ['an empty line', ''],
+    ['a blank line', ' \t '],
+    ['a verb alone', 'GET'],
+    ['CREATE without a bucket', 'CREATE'],
+    ['CREATE with a key', 'CREATE shopping milk'],
+    ['GET without a key', 'GET shopping'],
+    ['GET with a value', 'GET shopping milk 1'],
+    ['PUT without a value', 'PUT shopping milk'],
+    ['PUT with two values', 'PUT shopping milk 1 2'],
+    ['DELETE without a key', 'DELETE shopping'],
+    ['DELETE with a value', 'DELETE shopping milk 1'],
+    ['a lower-case verb', 'get shopping milk'],
+    ['a mixed-case verb', 'Create shopping'],
+    ['an unknown verb', 'FETCH shopping milk'],
+    ['a verb with a prefix', 'XGET shopping milk'],
+    ['a verb with a suffix', 'GETS shopping milk'],
+    ['a three-letter verb of the wrong letters', 'GUT shopping milk'],
+    ['a six-letter verb of the wrong letters', 'DELETX shopping'],
+  ])('answers unknown for %s', (_name, line) => {
+    expect(parseCommand(line)).toBe(UNKNOWN_COMMAND);
+  });
+
+  it('answers unknown for binary junk', () => {
+    const junk = Buffer.from([0x00, 0xff, 0xfe, 0x47, 0x45, 0x54, 0x80, 0x20, 0xc3, 0x28, 0x20, 0x01]);
+    expect(parseCommandBytes(junk, 0, junk.length)).toEqual({ type: 'unknown' });
+  });
+
+  it('parses a range of a larger buffer', () => {
+    const chunk = Buffer.from('xxGET a b\r\nPUT a b c\n');
+    expect(parseCommandBytes(chunk, 2, 9)).toEqual({ type: 'get', bucket: 'a', key: 'b' });
+    expect(parseCommandBytes(chunk, 11, 20)).toEqual({ type: 'put', bucket: 'a', key: 'b', value: 'c' });
+  });
+
+  it('decodes tokens into strings independent of the buffer', () => {
+    const chunk = Buffer.from('PUT bucket key-of-some-length value-of-some-length');
+    const command = parseCommandBytes(chunk, 0, chunk.length);
+    chunk.fill(0x7a);
+    expect(command).toEqual({ type: 'put', bucket: 'bucket', key: 'key-of-some-length', value: 'value-of-some-length' });
+  });
+});

@@ -1,0 +1,78 @@
+/**
+ * parseCommand: one request line → a Command (pure; the guide's KVServer.Command.parse/1).
+ * Tokens are split on runs of ASCII whitespace (space, tab, \v, \f, \r), leading and trailing
+ * whitespace ignored, as the guide's String.split/1 does. Verbs are upper case; anything else —
+ * wrong arity, an empty line, binary junk — is `{ type: 'unknown' }`.
+ *
+ * The byte form works on a range of a Buffer and decodes each token (UTF-8) from its own range, so
+ * the keys and values that get stored are flat strings that never pin the chunk they came from.
+ */
+export type Command =
+  | { readonly type: 'create'; readonly bucket: string }
+  | { readonly type: 'get'; readonly bucket: string; readonly key: string }
+  | { readonly type: 'put'; readonly bucket: string; readonly key: string; readonly value: string }
+  | { readonly type: 'delete'; readonly bucket: string; readonly key: string }
+  | UnknownCommand;
+
+export interface UnknownCommand {
+  readonly type: 'unknown';
+}
+
+export const UNKNOWN_COMMAND: UnknownCommand = Object.freeze({ type: 'unknown' });
+
+/** Token bounds of the line being parsed: [start0, end0, start1, end1, …]; at most 4 tokens. */
+const bounds = new Int32Array(8);
+
+/** Parses one line (without its newline). */
+export function parseCommand(line: string): Command {
+  const bytes = Buffer.from(line, 'utf8');
+  return parseCommandBytes(bytes, 0, bytes.length);
+}
+
+/** Parses the line `buffer[start, end)` (without its newline). */
+export function parseCommandBytes(buffer: Buffer, start: number, end: number): Command {
+  let count = 0;
+  let i = start;
+  for (;;) {
+    while (i < end && isBlank(buffer[i]!)) i++;
+    if (i >= end) break;
+    if (count === 4) return UNKNOWN_COMMAND;
+    bounds[count * 2] = i;
+    while (i < end && !isBlank(buffer[i]!)) i++;
+    bounds[count * 2 + 1] = i;
+    count++;
+  }
+  if (count < 2) return UNKNOWN_COMMAND;
+  const verbStart = bounds[0]!;
+  const verbLength = bounds[1]! - verbStart;
+  if (verbLength === 3 && buffer[verbStart + 2] === 0x54 /* T */) {
+    const first = buffer[verbStart];
+    const second = buffer[verbStart + 1];
+    if (count === 3 && first === 0x47 /* G */ && second === 0x45 /* E */) {
+      return { type: 'get', bucket: token(buffer, 1), key: token(buffer, 2) };
+    }
+    if (count === 4 && first === 0x50 /* P */ && second === 0x55 /* U */) {
+      return { type: 'put', bucket: token(buffer, 1), key: token(buffer, 2), value: token(buffer, 3) };
+    }
+    return UNKNOWN_COMMAND;
+  }
+  if (verbLength === 6) {
+    if (count === 2 && matches(buffer, verbStart, 'CREATE')) return { type: 'create', bucket: token(buffer, 1) };
+    if (count === 3 && matches(buffer, verbStart, 'DELETE')) return { type: 'delete', bucket: token(buffer, 1), key: token(buffer, 2) };
+  }
+  return UNKNOWN_COMMAND;
+}
+
+/** The guide's String.split/1 whitespace, ASCII part: space, \t, \n, \v, \f, \r. */
+function isBlank(byte: number): boolean {
+  return byte === 0x20 || (byte >= 0x09 && byte <= 0x0d);
+}
+
+function token(buffer: Buffer, index: number): string {
+  return buffer.toString('utf8', bounds[index * 2], bounds[index * 2 + 1]);
+}
+
+function matches(buffer: Buffer, at: number, word: string): boolean {
+  for (let j = 0; j < word.length; j++) if (buffer[at + j] !== word.charCodeAt(j)) return false;
+  return true;
+}

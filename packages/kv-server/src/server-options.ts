@@ -1,0 +1,49 @@
+/**
+ * kv-server's environment → the listener's options, validated at the boundary (application start).
+ * Each error names the key, what it must be, and what it got.
+ */
+import type { ServerOptions } from './server.js';
+import type { Execute } from './run-command.js';
+
+/** The application's env defaults (kv-server.host is absent: every interface). */
+export const SERVER_ENV_DEFAULTS = {
+  port: 4040,
+  maxLineBytes: 1_048_576,
+  maxPendingReplyBytes: 1_048_576,
+  dropPendingReplyBytes: 16_777_216,
+} as const;
+
+export type ReadEnv = (key: string, defaultValue: unknown) => unknown;
+
+export function resolveServerOptions(readEnv: ReadEnv, execute: Execute): ServerOptions {
+  const port = integer(readEnv('port', SERVER_ENV_DEFAULTS.port), 'port', 0, 65535);
+  const host = readEnv('host', undefined);
+  if (host !== undefined && (typeof host !== 'string' || host.length === 0)) {
+    throw new Error(`kv-server.host must be a host name or address such as "127.0.0.1", got ${describe(host)}`);
+  }
+  const maxPendingReplyBytes = integer(readEnv('maxPendingReplyBytes', SERVER_ENV_DEFAULTS.maxPendingReplyBytes), 'maxPendingReplyBytes', 1);
+  const dropPendingReplyBytes = integer(readEnv('dropPendingReplyBytes', SERVER_ENV_DEFAULTS.dropPendingReplyBytes), 'dropPendingReplyBytes', 1);
+  if (dropPendingReplyBytes < maxPendingReplyBytes) {
+    throw new Error(`kv-server.dropPendingReplyBytes (${dropPendingReplyBytes}) must not be less than kv-server.maxPendingReplyBytes (${maxPendingReplyBytes})`);
+  }
+  return {
+    port,
+    host: host as string | undefined,
+    maxLineBytes: integer(readEnv('maxLineBytes', SERVER_ENV_DEFAULTS.maxLineBytes), 'maxLineBytes', 1),
+    maxPendingReplyBytes,
+    dropPendingReplyBytes,
+    execute,
+  };
+}
+
+/** An integer in range; a string of digits (from process.env.PORT) is accepted too. */
+function integer(value: unknown, key: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  const n = typeof value === 'string' && /^\d+$/.test(value.trim()) ? Number(value.trim()) : value;
+  if (typeof n === 'number' && Number.isInteger(n) && n >= min && n <= max) return n;
+  const range = max === Number.MAX_SAFE_INTEGER ? `an integer of at least ${min}` : `an integer from ${min} to ${max}`;
+  throw new Error(`kv-server.${key} must be ${range}, got ${describe(value)}`);
+}
+
+function describe(value: unknown): string {
+  return value === undefined ? 'undefined' : (JSON.stringify(value) ?? String(value));
+}
