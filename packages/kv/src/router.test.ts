@@ -55,6 +55,15 @@ describe('routeOperation', () => {
     expect(routeOperation(foo, { op: 'create', bucket: 'Zebra' })).toEqual({ status: 'error', code: 'KV_NO_ROUTE', reason: 'no route for bucket "Zebra"' });
   });
 
+  it('answers an error naming the bad entry of a misconfigured table', () => {
+    const foo = { ...cluster({ foo: split }).get('foo')!, table: () => [{ from: 'a', to: 'z' }] };
+    expect(routeOperation(foo, { op: 'create', bucket: 'apple' })).toEqual({
+      status: 'error',
+      code: 'KV_BAD_ROUTING_TABLE',
+      reason: 'kv.routingTable[0].node must be a node name such as "foo@127.0.0.1", got undefined',
+    });
+  });
+
   it('ends opposite tables in a routing cycle error, not a loop', async () => {
     const nodes = cluster({
       foo: [{ from: 'a', to: 'z', node: 'bar' }],

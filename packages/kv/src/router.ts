@@ -5,24 +5,25 @@
  */
 import { applyLocal, type KvOperation, type KvResult } from './operation.js';
 import type { Registry } from './registry.js';
-import { compileRoutingTable, type RoutingTable } from './routing-table.js';
+import { compileRoutingTable } from './routing-table.js';
 
 export interface RouterContext {
   self(): string;
-  table(): RoutingTable;
+  /** The current kv.routingTable, as configured (validated when first used). */
+  table(): unknown;
   registry: Registry;
   /** Runs `route(operation, seen)` on `node`; rejects with an error naming the node when it cannot. */
   forward(node: string, operation: KvOperation, seen: readonly string[]): Promise<KvResult>;
 }
 
 export function routeOperation(context: RouterContext, operation: KvOperation, seen: readonly string[] = []): KvResult | Promise<KvResult> {
-  let table: RoutingTable;
+  let lookup: (bucket: string) => string | undefined;
   try {
-    table = context.table();
+    lookup = compileRoutingTable(context.table());
   } catch (error) {
     return { status: 'error', code: 'KV_BAD_ROUTING_TABLE', reason: error instanceof Error ? error.message : String(error) };
   }
-  const owner = compileRoutingTable(table)(operation.bucket);
+  const owner = lookup(operation.bucket);
   if (owner === undefined) return { status: 'error', code: 'KV_NO_ROUTE', reason: `no route for bucket ${JSON.stringify(operation.bucket)}` };
   const self = context.self();
   if (owner === self) return applyLocal(context.registry, operation);

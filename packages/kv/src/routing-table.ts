@@ -39,13 +39,16 @@ export function lookupRoute(table: RoutingTable, bucket: string): string | undef
   return undefined;
 }
 
-const compiled = new WeakMap<RoutingTable, (bucket: string) => string | undefined>();
+const compiled = new WeakMap<object, (bucket: string) => string | undefined>();
 
-/** lookupRoute with a per-table cache for one-byte first characters (the hot path of every request). */
-export function compileRoutingTable(table: RoutingTable): (bucket: string) => string | undefined {
-  let lookup = compiled.get(table);
+/**
+ * Validates a table once and returns its lookup, cached per table object: the hot path of every
+ * request costs one WeakMap read. A table that is not an object is validated (and refused) each time.
+ */
+export function compileRoutingTable(value: unknown): (bucket: string) => string | undefined {
+  let lookup = value !== null && typeof value === 'object' ? compiled.get(value) : undefined;
   if (lookup) return lookup;
-  validateRoutingTable(table);
+  const table = validateRoutingTable(value);
   const byCode: (string | undefined)[] = [];
   for (let code = 0; code < 256; code++) byCode.push(lookupRoute(table, String.fromCharCode(code)));
   lookup = (bucket) => {

@@ -16,8 +16,6 @@ export const KVREL_ERROR_CODES = [
   'KVREL_FILE_EXISTS',
   'KVREL_BUNDLE_FAILED',
   'KVREL_NODE_UNAVAILABLE',
-  'KVREL_NODE_NO_SEA',
-  'KVREL_SEA_FAILED',
 ] as const;
 
 export type KvrelErrorCode = (typeof KVREL_ERROR_CODES)[number];

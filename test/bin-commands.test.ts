@@ -1,0 +1,167 @@
+/**
+ * bin/<name>'s commands against a running release (SPEC §8), as Mix's release_test.exs does:
+ * rpc, remote, pid, stop, restart, daemon, start on a taken port, and the reference text's two
+ * releases foo and bar routing buckets between them. Each node gets its own free ports.
+ */
+import { execa } from 'execa';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from './helpers/free-port.js';
+import { KvClient } from './helpers/kv-client.js';
+import { start, stopAll, trackPid, type Started } from './helpers/processes.js';
+import { copyRelease, removeReleaseCopies } from './helpers/releases.js';
+import { waitFor } from './helpers/wait-for.js';
+
+let foo: string;
+let env: Record<string, string>;
+
+beforeAll(async () => {
+  foo = copyRelease('foo');
+  env = {
+    PORT: String(await freePort()),
+    KVREL_PORT_MAPPER_PORT: String(await freePort()),
+    RELEASE_DISTRIBUTION: 'name',
+    RELEASE_NODE: 'foo@127.0.0.1',
+  };
+});
+
+afterEach(async () => {
+  await stopAll();
+});
+
+afterAll(() => removeReleaseCopies());
+
+const bin = (release = foo) => join(release, 'bin', 'foo');
+const run = (args: string[], extra: Record<string, string> = {}, input?: string) =>
+  execa(bin(), args, { env: { ...env, ...extra }, reject: false, input });
+
+async function startFoo(extra: Record<string, string> = {}): Promise<Started> {
+  const node = start(bin(), ['start'], { env: { ...env, ...extra } });
+  const port = extra['PORT'] ?? env['PORT'];
+  await waitFor(() => node.output().includes(`accepting connections on port ${port}`), { what: 'foo to start', details: () => node.output() });
+  return node;
+}
+
+describe('commands against a running node', () => {
+  it('rpc prints the value, forwards console output, and exits 1 with a thrown error', async () => {
+    const node = await startFoo();
+    const value = await run(['rpc', 'console.log("from the node", process.pid); 40 + 2']);
+    expect(value.exitCode).toBe(0);
+    expect(value.stdout).toBe(`from the node ${node.pid}\n42`);
+    const thrown = await run(['rpc', 'throw new Error("boom")']);
+    expect([thrown.exitCode, thrown.stderr.trim()]).toEqual([1, 'boom']);
+    const version = await run(['rpc', 'process.version']);
+    expect(version.stdout).toMatch(/^v24\./);
+    const kv = await run(['rpc', 'await KV.create("shopping"); await KV.put("shopping", "milk", "1"); [await KV.get("shopping", "milk"), KVServer.connections()]']);
+    expect(kv.stdout).toBe("[ '1', 0 ]");
+  });
+
+  it('rpc sees vm.args in the running node', async () => {
+    const release = copyRelease('foo');
+    await execa('sh', ['-c', `echo "--max-old-space-size=123" >> "${join(release, 'releases', '0.0.1', 'vm.args')}"`]);
+    const node = start(bin(release), ['start'], { env });
+    await waitFor(() => node.output().includes('accepting connections'), { what: 'foo to start', details: () => node.output() });
+    const heap = await execa(bin(release), ['rpc', 'require("node:v8").getHeapStatistics().heap_size_limit / 1048576'], { env });
+    expect(Number(heap.stdout)).toBeLessThan(400);
+  });
+
+  it('pid prints the node\'s OS pid; remote evaluates piped input in the node', async () => {
+    const node = await startFoo();
+    expect((await run(['pid'])).stdout).toBe(String(node.pid));
+    const remote = await run(['remote'], {}, 'const x = 20\nx + 22\nconsole.log("pid", process.pid)\n');
+    expect(remote.exitCode).toBe(0);
+    expect(remote.stdout.trim().split('\n')).toEqual(['42', `pid ${node.pid}`]);
+  });
+
+  it('restart restarts the applications in the same process and returns once they are up', async () => {
+    const node = await startFoo();
+    const client = await KvClient.connect(Number(env['PORT']));
+    expect(await client.command('CREATE shopping')).toEqual(['OK']);
+    client.close();
+    const restarted = await run(['restart']);
+    expect(restarted.exitCode).toBe(0);
+    // Same OS process, applications started again: the listener accepts and the registry is new.
+    expect((await run(['pid'])).stdout).toBe(String(node.pid));
+    const again = await KvClient.connect(Number(env['PORT']));
+    expect(await again.command('GET shopping milk')).toEqual(['NOT FOUND']);
+    again.close();
+    expect(node.output().match(/accepting connections on port/g)).toHaveLength(2);
+  });
+
+  it('stop stops the node gracefully and returns once its process has exited', async () => {
+    const node = await startFoo();
+    const stopped = await run(['stop']);
+    expect(stopped.exitCode).toBe(0);
+    expect(() => process.kill(node.pid, 0)).toThrow();
+    expect((await node.exit).code).toBe(0);
+  });
+
+  it('stop, pid and rpc with nothing running say so and exit 1', async () => {
+    for (const args of [['stop'], ['pid'], ['rpc', '1'], ['restart']]) {
+      const result = await run(args);
+      expect(result.exitCode, args.join(' ')).toBe(1);
+      expect(result.stderr.trim()).toBe('ERROR: no node "foo@127.0.0.1" is running');
+    }
+  });
+});
+
+describe('daemon', () => {
+  it('daemon returns once the node accepts; logs and pid go under RELEASE_TMP; stop ends it', async () => {
+    const release = copyRelease('foo');
+    const daemon = await execa(bin(release), ['daemon'], { env, reject: false });
+    expect(daemon.exitCode).toBe(0);
+    const pid = Number(readFileSync(join(release, 'tmp', 'foo.pid'), 'utf8'));
+    trackPid(pid);
+    // It accepts right away: daemon returned after the node booted.
+    const client = await KvClient.connect(Number(env['PORT']));
+    expect(await client.command('CREATE shopping')).toEqual(['OK']);
+    client.close();
+    expect(readdirSync(join(release, 'tmp', 'log'))).toEqual(['foo.log.1']);
+    expect(readFileSync(join(release, 'tmp', 'log', 'foo.log.1'), 'utf8')).toContain('accepting connections');
+    expect((await execa(bin(release), ['pid'], { env })).stdout).toBe(String(pid));
+    expect((await execa(bin(release), ['stop'], { env })).exitCode).toBe(0);
+    expect(() => process.kill(pid, 0)).toThrow();
+    expect(existsSync(join(release, 'tmp', 'foo.pid'))).toBe(false);
+  });
+});
+
+describe("the reference text's scenario", () => {
+  it('a second foo on the same port restarts its listener, then exits non-zero saying why', async () => {
+    await startFoo();
+    const second = start(bin(), ['start'], { env: { ...env, RELEASE_NODE: 'foo2@127.0.0.1' } });
+    const { code } = await second.exit;
+    expect(code).not.toBe(0);
+    expect(second.output()).toMatch(/reached max restart intensity/);
+    expect(second.output()).toMatch(/stopping node: permanent application "kv-server" exited/);
+  });
+
+  it('PORT=... bin/foo start listens there through config/runtime.ts', async () => {
+    const port = await freePort();
+    await startFoo({ PORT: String(port), RELEASE_NODE: 'fooport@127.0.0.1' });
+    const client = await KvClient.connect(port);
+    expect(await client.command('CREATE apple')).toEqual(['OK']);
+    client.close();
+  });
+
+  it('foo and bar releases in name mode serve every bucket through foo', async () => {
+    const bar = copyRelease('bar');
+    // As uncommenting env.sh's distribution lines does: name mode, foo@127.0.0.1 / bar@127.0.0.1.
+    for (const [release, name] of [[foo, 'foo'], [bar, 'bar']] as const) {
+      await execa('sh', ['-c', `printf 'export RELEASE_DISTRIBUTION=name\\nexport RELEASE_NODE=${name}@127.0.0.1\\n' >> "${join(release, 'releases', '0.0.1', 'env.sh')}"`]);
+    }
+    const routing = { KV_ROUTING_TABLE: 'a-m=foo@127.0.0.1,n-z=bar@127.0.0.1', KVREL_PORT_MAPPER_PORT: env['KVREL_PORT_MAPPER_PORT']!, RELEASE_COOKIE: 'shared-cookie' };
+    const barNode = start(join(bar, 'bin', 'bar'), ['start'], { env: routing });
+    await waitFor(() => barNode.output().includes('started on bar@127.0.0.1'), { what: 'bar to start', details: () => barNode.output() });
+    const fooNode = start(bin(), ['start'], { env: { ...routing, PORT: env['PORT']! } });
+    await waitFor(() => fooNode.output().includes('accepting connections'), { what: 'foo to start', details: () => fooNode.output() });
+    const client = await KvClient.connect(Number(env['PORT']));
+    expect(await client.command('CREATE shopping')).toEqual(['OK']);
+    expect(await client.command('PUT shopping milk 1')).toEqual(['OK']);
+    expect(await client.command('CREATE apple')).toEqual(['OK']);
+    expect(await client.command('GET shopping milk')).toEqual(['1', 'OK']);
+    client.close();
+    const onBar = await execa(join(bar, 'bin', 'bar'), ['rpc', 'KV.buckets()'], { env: routing });
+    expect(onBar.stdout).toBe("[ 'shopping' ]");
+  });
+});

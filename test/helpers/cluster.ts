@@ -1,0 +1,73 @@
+/**
+ * Nodes of the guide's distributed store started with `kvrel run`, each test with its own free port
+ * mapper port and kv-server ports, and an rpc client (a built release's bin/foo pointed at a node).
+ */
+import { execa } from 'execa';
+import { join } from 'node:path';
+import { freePort } from './free-port.js';
+import { start, type Started } from './processes.js';
+import { builtRelease } from './releases.js';
+import { kvrelBin, repoRoot } from './repo.js';
+import { waitFor } from './wait-for.js';
+
+export interface ClusterNode {
+  readonly name: string;
+  readonly port: number;
+  process: Started;
+}
+
+export class Cluster {
+  private constructor(
+    readonly portMapperPort: number,
+    readonly cookie: string,
+  ) {}
+
+  static async create(cookie = 'test-cookie-s3cret'): Promise<Cluster> {
+    return new Cluster(await freePort(), cookie);
+  }
+
+  /** Starts `kvrel run --name <name>` serving kv-server on a free port; resolves once it accepts. */
+  async node(name: string, routing: string, options: { cookie?: string; port?: number; distPort?: number } = {}): Promise<ClusterNode> {
+    const port = options.port ?? (await freePort());
+    const node: ClusterNode = { name, port, process: this.spawn(name, routing, port, options) };
+    await waitFor(() => node.process.output().includes(`accepting connections on port ${port}`), {
+      what: `${name} to accept on ${port}`,
+      details: () => node.process.output(),
+    });
+    return node;
+  }
+
+  /** Starts the same node again (after it was killed) and waits until it accepts. */
+  async restart(node: ClusterNode, routing: string): Promise<void> {
+    node.process = this.spawn(node.name, routing, node.port, {});
+    await waitFor(() => node.process.output().includes(`accepting connections on port ${node.port}`), {
+      what: `${node.name} to accept again`,
+      details: () => node.process.output(),
+    });
+  }
+
+  spawn(name: string, routing: string, port: number, options: { cookie?: string; distPort?: number }): Started {
+    return start(process.execPath, [kvrelBin, 'run', '--name', name, '--cookie', options.cookie ?? this.cookie], {
+      cwd: repoRoot,
+      env: {
+        PORT: String(port),
+        KV_ROUTING_TABLE: routing,
+        KVREL_PORT_MAPPER_PORT: String(this.portMapperPort),
+        KVREL_DIST_PORT: options.distPort ? String(options.distPort) : undefined,
+      },
+    });
+  }
+
+  /** `bin/foo rpc EXPR` of the built release, aimed at `node` with this cluster's (or the given) cookie. */
+  rpc(node: string, expression: string, cookie = this.cookie) {
+    return execa(join(builtRelease('foo'), 'bin', 'foo'), ['rpc', expression], {
+      reject: false,
+      env: {
+        RELEASE_NODE: node,
+        RELEASE_DISTRIBUTION: 'name',
+        RELEASE_COOKIE: cookie,
+        KVREL_PORT_MAPPER_PORT: String(this.portMapperPort),
+      },
+    });
+  }
+}
