@@ -6,8 +6,9 @@
 import { execa } from 'execa';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { freePort } from './helpers/free-port.js';
+import { startPortMapper } from './helpers/port-mapper.js';
 import { KvClient } from './helpers/kv-client.js';
 import { start, stopAll, trackPid, type Started } from './helpers/processes.js';
 import { copyRelease, removeReleaseCopies } from './helpers/releases.js';
@@ -16,14 +17,18 @@ import { waitFor } from './helpers/wait-for.js';
 let foo: string;
 let env: Record<string, string>;
 
-beforeAll(async () => {
-  foo = copyRelease('foo');
+beforeEach(async () => {
+  // Each test gets its own port mapper (a tracked process, stopped in afterEach) and ports.
   env = {
     PORT: String(await freePort()),
-    KVREL_PORT_MAPPER_PORT: String(await freePort()),
+    KVREL_PORT_MAPPER_PORT: String(await startPortMapper()),
     RELEASE_DISTRIBUTION: 'name',
     RELEASE_NODE: 'foo@127.0.0.1',
   };
+});
+
+beforeAll(() => {
+  foo = copyRelease('foo');
 });
 
 afterEach(async () => {

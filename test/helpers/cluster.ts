@@ -5,6 +5,7 @@
 import { execa } from 'execa';
 import { join } from 'node:path';
 import { freePort } from './free-port.js';
+import { startPortMapper } from './port-mapper.js';
 import { start, type Started } from './processes.js';
 import { builtRelease } from './releases.js';
 import { kvrelBin, repoRoot } from './repo.js';
@@ -22,8 +23,9 @@ export class Cluster {
     readonly cookie: string,
   ) {}
 
+  /** A cluster with its own port mapper (a tracked process: call stopAll() after the tests). */
   static async create(cookie = 'test-cookie-s3cret'): Promise<Cluster> {
-    return new Cluster(await freePort(), cookie);
+    return new Cluster(await startPortMapper(), cookie);
   }
 
   /** Starts `kvrel run --name <name>` serving kv-server on a free port; resolves once it accepts. */

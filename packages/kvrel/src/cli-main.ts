@@ -1,4 +1,7 @@
 /** Entry of the built CLI (dist/cli.cjs). */
+import { runPortMapperFromEnv } from '@kvrel/runtime';
 import { main } from './cli.js';
 
-void main();
+// A node started from source spawns the host's port mapper by rerunning this script with
+// KVREL_RUN_PORT_MAPPER=1 (a detached process that outlives it, as epmd does).
+if (!runPortMapperFromEnv()) void main();

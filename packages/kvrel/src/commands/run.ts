@@ -15,6 +15,7 @@ import { loadConfigFile } from '../config/load-config-file.js';
 import { renderApplicationsModule } from '../node/applications-module.js';
 import { bundleNode } from '../node/bundle-node.js';
 import { UserError } from '../user-error.js';
+import { userCookie } from '../node/user-cookie.js';
 
 export interface RunOptions {
   sname?: string;
@@ -29,7 +30,7 @@ export function runCommand(): Command {
     .description('run a node from source in dev mode, starting every workspace application')
     .option('--sname <name>', 'start distribution with a short node name (name@shorthost)')
     .option('--name <name>', 'start distribution with a long node name (name@host, e.g. foo@127.0.0.1)')
-    .option('--cookie <cookie>', 'the distribution cookie (default: RELEASE_COOKIE, else a random one)')
+    .option('--cookie <cookie>', 'the distribution cookie (default: RELEASE_COOKIE, else ~/.kvrel.cookie)')
     .option('--config <file>', 'a configuration file applied after config/runtime.ts; repeatable', collect, [])
     .option('--no-start', 'load code and configuration but start no application')
     .addHelpText(
@@ -61,12 +62,15 @@ export async function runNode(options: RunOptions, cwd = process.cwd()): Promise
 
   // One file per process: several nodes may start from one checkout at once (tests, a cluster).
   const outfile = join(root, '_build', env, 'run', `node-${process.pid}.cjs`);
-  const entrySource = `${renderApplicationsModule(applications)}export { boot } from '@kvrel/runtime/boot';\n`;
+  const entrySource =
+    `${renderApplicationsModule(applications)}export { boot } from '@kvrel/runtime/boot';\n` +
+    `export { startDistribution, resolveNodeName, distributionOptionsFromEnv } from '@kvrel/runtime';\n`;
   await bundleNode({ root, entrySource, outfile, target: `node${process.versions.node.split('.')[0]}` });
 
   const node = createRequire(pathToFileURL(outfile))(outfile) as DevNodeModule;
   await rm(outfile, { force: true });
   const modes: Record<string, StartMode> = Object.fromEntries(applications.map((a) => [a.name, 'permanent' as const]));
+  const distribution = distributionOptions(options, node);
   try {
     await node.boot({
       applications: node.applications,
@@ -74,6 +78,8 @@ export async function runNode(options: RunOptions, cwd = process.cwd()): Promise
       env,
       config,
       runtimeConfig,
+      nodeName: distribution?.nodeName,
+      startDistribution: distribution?.start,
       startApplications: options.start,
     });
   } catch (error) {
@@ -83,7 +89,26 @@ export async function runNode(options: RunOptions, cwd = process.cwd()): Promise
   setInterval(() => {}, 1 << 30);
 }
 
+/** --sname / --name / --cookie, with KVREL_PORT_MAPPER_PORT and KVREL_DIST_PORT from the environment. */
+function distributionOptions(options: RunOptions, node: DevNodeModule): { nodeName: string; start: () => Promise<unknown> } | undefined {
+  const mode = options.name ? 'name' : options.sname ? 'sname' : undefined;
+  if (!mode) return undefined;
+  const name = (options.name ?? options.sname)!;
+  let nodeName: string;
+  try {
+    nodeName = node.resolveNodeName({ distribution: mode, node: name, releaseName: name })!.full;
+  } catch (error) {
+    throw new UserError('KVREL_BAD_OPTION', `--${mode} ${name}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  const cookie = options.cookie ?? userCookie();
+  const fromEnv = node.distributionOptionsFromEnv(process.env, name);
+  return { nodeName, start: () => node.startDistribution({ ...fromEnv, mode, name, cookie }) };
+}
+
 interface DevNodeModule {
   applications: unknown[];
   boot(options: Record<string, unknown>): Promise<unknown>;
+  startDistribution(options: Record<string, unknown>): Promise<unknown>;
+  resolveNodeName(options: { distribution: string; node: string; releaseName: string }): { full: string } | undefined;
+  distributionOptionsFromEnv(env: NodeJS.ProcessEnv, name: string): Record<string, unknown>;
 }

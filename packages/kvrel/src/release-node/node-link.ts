@@ -1,27 +1,77 @@
 /**
  * How the release's executable reaches distribution: the node name and cookie bin/<name> exported
- * (RELEASE_NODE, RELEASE_DISTRIBUTION, RELEASE_COOKIE), starting distribution for `start`, and
- * calling the running node for rpc / remote / stop / restart / pid.
+ * (RELEASE_NODE, RELEASE_DISTRIBUTION, RELEASE_COOKIE, KVREL_PORT_MAPPER_PORT, KVREL_DIST_PORT),
+ * starting distribution for `start`, and calling the running node as a hidden client for rpc,
+ * remote, stop, restart and pid (one connection per command).
  */
-import type { Transport } from '@kvrel/runtime';
+import {
+  connectHidden,
+  distributionOptionsFromEnv,
+  resolveNodeName,
+  runPortMapperFromEnv,
+  startDistribution,
+  type HiddenConnection,
+  type Transport,
+} from '@kvrel/runtime';
 
 export class NodeNotRunningError extends Error {
   override readonly name = 'NodeNotRunningError';
 }
 
+/** Calls that may run as long as the user's expression (rpc, remote, restart) use this deadline. */
+export const NO_DEADLINE_MS = 2_147_483_647;
+
+function releaseName(env: NodeJS.ProcessEnv): string {
+  return env['RELEASE_NAME'] ?? 'nonode';
+}
+
+/** The running node's full name (`foo@host`), as start would have chosen it. */
 export function runningNodeName(env: NodeJS.ProcessEnv = process.env): string {
-  return env['RELEASE_NODE'] ?? env['RELEASE_NAME'] ?? 'nonode@nohost';
+  const resolved = resolveNodeName({ distribution: env['RELEASE_DISTRIBUTION'], node: env['RELEASE_NODE'], releaseName: releaseName(env) });
+  return resolved?.full ?? 'nonode@nohost';
 }
 
-export function distributionForStart(_releaseName: string, env: NodeJS.ProcessEnv = process.env): { nodeName: string; start: () => Promise<Transport | undefined> } | undefined {
-  if (env['RELEASE_DISTRIBUTION'] === 'none') return undefined;
-  throw new Error('distribution is not available yet in this build; set RELEASE_DISTRIBUTION=none');
+function cookie(env: NodeJS.ProcessEnv): string {
+  const value = env['RELEASE_COOKIE'];
+  if (!value) throw new Error('RELEASE_COOKIE is empty; set it in env.sh or the environment, or restore releases/COOKIE');
+  return value;
 }
 
-export async function callRunningNode(_service: string, _fn: string, _args: readonly unknown[], _timeoutMs?: number): Promise<unknown> {
-  throw new NodeNotRunningError(`no node ${JSON.stringify(runningNodeName())} is running`);
+export function distributionForStart(name: string, env: NodeJS.ProcessEnv = process.env): { nodeName: string; start: () => Promise<Transport | undefined> } | undefined {
+  const options = distributionOptionsFromEnv(env, name);
+  if (options.mode === 'none') return undefined;
+  const nodeName = runningNodeName({ ...env, RELEASE_NAME: name });
+  const secret = cookie(env);
+  return { nodeName, start: () => startDistribution({ ...options, cookie: secret }) };
 }
 
+let connection: Promise<HiddenConnection> | undefined;
+
+function connect(env: NodeJS.ProcessEnv): Promise<HiddenConnection> {
+  if (env['RELEASE_DISTRIBUTION'] === 'none') {
+    return Promise.reject(new Error(`${env['RELEASE_COMMAND'] || 'this command'} needs distribution, but RELEASE_DISTRIBUTION is none`));
+  }
+  const target = runningNodeName(env);
+  const options = distributionOptionsFromEnv(env, releaseName(env));
+  return connectHidden(target, cookie(env), { portMapperPort: options.portMapperPort, distPort: options.distPort }).catch((error: unknown) => {
+    if ((error as { code?: string }).code === 'DIST_NODE_DOWN') throw new NodeNotRunningError(`no node ${JSON.stringify(target)} is running`);
+    throw error;
+  });
+}
+
+/** Calls service.fn(...args) on the running node; the first call connects. */
+export async function callRunningNode(service: string, fn: string, args: readonly unknown[], timeoutMs?: number, env: NodeJS.ProcessEnv = process.env): Promise<unknown> {
+  connection ??= connect(env);
+  return (await connection).call(service, fn, args, timeoutMs);
+}
+
+export async function closeRunningNodeConnection(): Promise<void> {
+  const current = connection;
+  connection = undefined;
+  if (current) (await current.catch(() => undefined))?.close();
+}
+
+/** KVREL_RUN_PORT_MAPPER=1: this process becomes the host's port mapper (started on demand by a node). */
 export async function runPortMapperIfAsked(): Promise<boolean> {
-  return false;
+  return runPortMapperFromEnv();
 }

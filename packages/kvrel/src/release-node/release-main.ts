@@ -10,7 +10,7 @@ import { releaseContext, type ReleaseContext, type ReleaseManifest } from './rel
 import { bootRelease } from './release-boot.js';
 import { DAEMON_ENV, logDir, pidFile, runDaemon } from './daemon.js';
 import { redirectOutputToLog } from './daemon-output.js';
-import { distributionForStart, runPortMapperIfAsked } from './node-link.js';
+import { closeRunningNodeConnection, distributionForStart, runPortMapperIfAsked } from './node-link.js';
 import { pid, printOutcome, remote, restart, rpc, stop } from './remote-commands.js';
 
 export { PROBE_COMMAND } from './probe.js';
@@ -96,6 +96,7 @@ async function evalCommand(context: ReleaseContext, applications: readonly Appli
 
 /** Exits once stdout and stderr are flushed (a pipe may still hold what rpc printed). */
 async function exit(status: number): Promise<never> {
+  await closeRunningNodeConnection();
   await new Promise<void>((resolve) => process.stdout.write('', () => resolve()));
   await new Promise<void>((resolve) => process.stderr.write('', () => resolve()));
   process.exit(status);

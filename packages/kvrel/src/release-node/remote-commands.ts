@@ -4,7 +4,7 @@
  */
 import { createInterface } from 'node:readline';
 import type { EvalOutcome } from '@kvrel/runtime';
-import { callRunningNode, NodeNotRunningError, runningNodeName } from './node-link.js';
+import { callRunningNode, closeRunningNodeConnection, NO_DEADLINE_MS, NodeNotRunningError, runningNodeName } from './node-link.js';
 
 export function printOutcome(outcome: EvalOutcome): number {
   if (outcome.output) process.stdout.write(outcome.output);
@@ -21,7 +21,7 @@ function call(fn: string, args: unknown[] = [], timeoutMs?: number): Promise<unk
 }
 
 export async function rpc(expression: string): Promise<number> {
-  return printOutcome((await call('eval', [expression], 0)) as EvalOutcome);
+  return printOutcome((await call('eval', [expression], NO_DEADLINE_MS)) as EvalOutcome);
 }
 
 export async function pid(): Promise<number> {
@@ -30,13 +30,15 @@ export async function pid(): Promise<number> {
 }
 
 export async function restart(): Promise<number> {
-  await call('restart', [], 0);
+  await call('restart', [], NO_DEADLINE_MS);
   return 0;
 }
 
 /** Asks the node to stop, then waits until its OS process has exited. */
 export async function stop(): Promise<number> {
   const nodePid = (await call('stop')) as number;
+  // Let go of the connection at once, so the node's shutdown does not wait for this client.
+  await closeRunningNodeConnection();
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
     try {
@@ -62,7 +64,7 @@ export async function remote(): Promise<number> {
   for await (const line of lines) {
     if (line.trim() !== '') {
       try {
-        status = printOutcome((await call('evalInSession', [session, line], 0)) as EvalOutcome);
+        status = printOutcome((await call('evalInSession', [session, line], NO_DEADLINE_MS)) as EvalOutcome);
       } catch (error) {
         if (error instanceof NodeNotRunningError) throw error;
         process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
