@@ -1,5 +1,5 @@
 /**
- * parseCommand: one request line → a Command (pure; the guide's KVServer.Command.parse/1).
+ * parseCommand: one request line → a Command (pure; the guide's KVServer.Command.parse/1; SPEC §7).
  * Tokens are split on runs of ASCII whitespace (space, tab, \v, \f, \r), leading and trailing
  * whitespace ignored, as the guide's String.split/1 does. Verbs are upper case; anything else —
  * wrong arity, an empty line, binary junk — is `{ type: 'unknown' }`.

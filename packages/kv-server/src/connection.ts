@@ -1,16 +1,17 @@
 /**
  * One client over any Duplex (a net.Socket, or one side of stream.duplexPair() in tests):
- * read → line reader → parseCommand → runCommand → write, with replies strictly in request order.
+ * read → line reader → parseCommand → runCommand → write, with replies strictly in request order,
+ * also for many commands in one packet (SPEC §7).
  *
  * - Sync replies of one read chunk are joined and written once; an async reply (a bucket on another
  *   node) holds the replies after it in a queue until it settles.
- * - A line over maxLineBytes is answered `ERROR line too long`, then the output ends; the rest of the
- *   client's input is read and thrown away until it closes (or lingerMs passes), so the error is not
- *   lost to a TCP reset.
+ * - A line over maxLineBytes is answered `ERROR line too long`, then the output ends (SPEC §7); the
+ *   rest of the client's input is read and thrown away until it closes (or lingerMs passes), so the
+ *   error is not lost to a TCP reset.
  * - A partial last line is never run. When the client ends its input, the lines it sent are answered
  *   and then the output ends.
- * - Backpressure (backpressure.ts): reading stops while unread replies pass maxPendingReplyBytes or
- *   while MAX_QUEUED_REPLIES replies wait behind an async one.
+ * - Backpressure (backpressure.ts; SPEC §7, a client that does not read): reading stops while unread
+ *   replies pass maxPendingReplyBytes, or while MAX_QUEUED_REPLIES replies wait behind an async one.
  * - Socket errors (ECONNRESET, EPIPE, a dropped client) end this connection only.
  */
 import type { Duplex } from 'node:stream';

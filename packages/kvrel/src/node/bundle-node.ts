@@ -2,7 +2,7 @@
  * Bundles a node with esbuild: an entry source (rendered by the caller) with the applications it
  * imports, into one CommonJS file with only Node built-ins left to require, as a SEA needs.
  */
-import { build, type Metafile } from 'esbuild';
+import { build, type Metafile, type Plugin } from 'esbuild';
 import { UserError } from '../user-error.js';
 import { firstEsbuildError } from '../config/load-config-file.js';
 
@@ -15,6 +15,20 @@ export interface BundleNodeOptions {
   /** Compile-time constants (esbuild define). */
   readonly define?: Record<string, string>;
 }
+
+/**
+ * Optional native add-ons a dependency tries to load and falls back from (msgpackr's
+ * msgpackr-extract): a SEA can load no add-on from its bundle, so they become empty modules.
+ */
+const OPTIONAL_NATIVE_MODULES = /^msgpackr-extract$/;
+
+const stubOptionalNativeModules: Plugin = {
+  name: 'kvrel-stub-optional-native-modules',
+  setup(build) {
+    build.onResolve({ filter: OPTIONAL_NATIVE_MODULES }, (args) => ({ path: args.path, namespace: 'kvrel-stub' }));
+    build.onLoad({ filter: /.*/, namespace: 'kvrel-stub' }, () => ({ contents: 'module.exports = undefined;', loader: 'js' }));
+  },
+};
 
 export async function bundleNode(options: BundleNodeOptions): Promise<Metafile> {
   try {
@@ -33,6 +47,7 @@ export async function bundleNode(options: BundleNodeOptions): Promise<Metafile> 
       define: options.define ?? {},
       // A SEA can require built-ins only: everything else must be inside the bundle.
       packages: 'bundle',
+      plugins: [stubOptionalNativeModules],
     });
     return result.metafile;
   } catch (error) {

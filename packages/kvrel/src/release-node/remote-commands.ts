@@ -2,6 +2,7 @@
  * The launcher's commands that talk to the running node over the cookie-authenticated channel:
  * rpc, remote, pid, stop, restart. Each fails with one line and exit 1 when no node runs.
  */
+import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { EvalOutcome } from '@kvrel/runtime';
 import { callRunningNode, closeRunningNodeConnection, NO_DEADLINE_MS, NodeNotRunningError, runningNodeName } from './node-link.js';
@@ -34,6 +35,24 @@ export async function restart(): Promise<number> {
   return 0;
 }
 
+/**
+ * Whether `pid` still runs. An exited process whose parent has not reaped it yet (a zombie, state Z in
+ * /proc/<pid>/stat) has stopped: a daemon's parent is init, which may reap it late.
+ */
+export function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return true;
+  }
+}
+
 /** Asks the node to stop, then waits until its OS process has exited. */
 export async function stop(): Promise<number> {
   const nodePid = (await call('stop')) as number;
@@ -41,11 +60,7 @@ export async function stop(): Promise<number> {
   await closeRunningNodeConnection();
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
-    try {
-      process.kill(nodePid, 0);
-    } catch {
-      return 0;
-    }
+    if (!processAlive(nodePid)) return 0;
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
   process.stderr.write(`ERROR: node ${JSON.stringify(runningNodeName())} (pid ${nodePid}) is still running 60 s after stop\n`);

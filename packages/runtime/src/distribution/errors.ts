@@ -15,7 +15,8 @@ export type DistributionErrorData =
   | { code: 'DIST_HANDSHAKE_FAILED'; node: string; reason: string }
   | { code: 'DIST_FRAME_TOO_LARGE'; size: number; max: number }
   | { code: 'DIST_PORT_MAPPER_UNAVAILABLE'; address: string; reason: string }
-  | { code: 'DIST_NOT_STARTED'; node: string };
+  | { code: 'DIST_NOT_STARTED'; node: string }
+  | { code: 'DIST_LISTEN_FAILED'; node: string; address: string; reason: string };
 
 export type DistributionErrorCode = DistributionErrorData['code'];
 
@@ -32,6 +33,7 @@ export const DISTRIBUTION_ERROR_CODES: readonly DistributionErrorCode[] = [
   'DIST_FRAME_TOO_LARGE',
   'DIST_PORT_MAPPER_UNAVAILABLE',
   'DIST_NOT_STARTED',
+  'DIST_LISTEN_FAILED',
 ];
 
 export function formatDistributionError(error: DistributionErrorData): string {
@@ -60,6 +62,8 @@ export function formatDistributionError(error: DistributionErrorData): string {
       return `the port mapper at ${error.address} is not available (${error.reason})`;
     case 'DIST_NOT_STARTED':
       return `node ${q(error.node)} is not reachable (distribution is stopped on this node)`;
+    case 'DIST_LISTEN_FAILED':
+      return `node ${q(error.node)} could not listen for other nodes on ${error.address}: ${error.reason}; set KVREL_DIST_PORT to a free port or leave it unset`;
   }
 }
 

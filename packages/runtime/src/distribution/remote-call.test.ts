@@ -1,0 +1,72 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { DistributionTransport } from './distribution.js';
+import { startPortMapper, type PortMapper } from './port-mapper.js';
+import { callRemote, connectHidden } from './remote-call.js';
+import { startDistribution } from './start-distribution.js';
+import type { Logger } from '../logger/logger.js';
+
+let mapper: PortMapper;
+let bar: DistributionTransport;
+let lines: string[];
+let hanging = 0;
+
+beforeEach(async () => {
+  mapper = await startPortMapper({ port: 0, host: '127.0.0.1' });
+  lines = [];
+  hanging = 0;
+  const log: Logger = { debug() {}, info() {}, warning: (m) => void lines.push(m), error: (m) => void lines.push(m) };
+  bar = (await startDistribution({
+    mode: 'name', name: 'bar@127.0.0.1', cookie: 'cookie', host: '127.0.0.1', portMapperPort: mapper.port, startPortMapper: false, logger: log,
+    invoke: (service, fn, args) => {
+      if (fn === 'pid') return 4242;
+      if (fn === 'fail') throw new Error('no function system.fail on this node');
+      hanging += 1;
+      return new Promise(() => {});
+    },
+  }))!;
+});
+afterEach(async () => {
+  await bar.stop();
+  await mapper.close();
+});
+
+describe('hidden rpc clients', () => {
+  it('calls a service on the target once and disconnects', async () => {
+    await expect(callRemote('bar@127.0.0.1', 'cookie', 'system', 'pid', [], { portMapperPort: mapper.port })).resolves.toBe(4242);
+    await expect(callRemote('bar@127.0.0.1', 'cookie', 'system', 'fail', [], { portMapperPort: mapper.port })).rejects.toThrow(
+      'no function system.fail on this node',
+    );
+  });
+
+  it('is not listed in the target node list', async () => {
+    const client = await connectHidden('bar@127.0.0.1', 'cookie', { portMapperPort: mapper.port });
+    expect(client.self).toMatch(/^rpc-[0-9a-f]{4}-bar@127\.0\.0\.1$/);
+    await expect(client.call('system', 'pid')).resolves.toBe(4242);
+    expect(bar.list()).toEqual([]);
+    client.close();
+    expect(client.closed).toBe(true);
+  });
+
+  it('fails with the node name when the target is not running or the cookie is wrong', async () => {
+    await expect(callRemote('foo@127.0.0.1', 'cookie', 'system', 'pid', [], { portMapperPort: mapper.port })).rejects.toThrow(
+      `node "foo@127.0.0.1" is not reachable (no node "foo" is registered with the port mapper on 127.0.0.1:${mapper.port})`,
+    );
+    await expect(callRemote('bar@127.0.0.1', 'nope', 'system', 'pid', [], { portMapperPort: mapper.port, clientName: 'rpc-0000-bar@127.0.0.1' })).rejects.toThrow(
+      'could not connect to node "bar@127.0.0.1": cookie challenge failed (the two nodes do not share a cookie)',
+    );
+    expect(lines).toEqual([expect.stringMatching(/^refused connection from "rpc-0000-bar@127\.0\.0\.1" \(127\.0\.0\.1:\d+\): cookie challenge failed$/)]);
+  });
+
+  it('fails when the target stops during the call', async () => {
+    const message = (error: Error) => error.message;
+    const call = callRemote('bar@127.0.0.1', 'cookie', 'system', 'hang', [], { portMapperPort: mapper.port, timeoutMs: 5000 }).catch(message);
+    const client = await connectHidden('bar@127.0.0.1', 'cookie', { portMapperPort: mapper.port });
+    const pending = client.call('system', 'hang').catch(message);
+    const deadline = Date.now() + 2000;
+    while (hanging < 2 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(hanging).toBe(2);
+    await bar.stop();
+    expect(await pending).toBe('node "bar@127.0.0.1" went away while handling "system.hang"');
+    expect(await call).toBe('node "bar@127.0.0.1" went away while handling "system.hang"');
+  });
+});
