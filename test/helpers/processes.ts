@@ -2,6 +2,7 @@
  * Starts child processes for a test and cleans up exactly those: each is tracked by pid, asked to
  * stop with SIGTERM, then killed with SIGKILL after a deadline. Never by name or port.
  */
+import { readFileSync } from 'node:fs';
 import { execa, type ResultPromise } from 'execa';
 
 export interface Started {
@@ -45,12 +46,18 @@ export function trackPid(pid: number): void {
   extraPids.add(pid);
 }
 
-function alive(pid: number): boolean {
+/** Whether `pid` still runs; an exited process not yet reaped by its parent (a zombie) does not. */
+export function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch {
     return false;
+  }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat[stat.lastIndexOf(')') + 2] !== 'Z';
+  } catch {
+    return true;
   }
 }
 
