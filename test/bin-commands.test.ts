@@ -111,6 +111,16 @@ describe('commands against a running node', () => {
   });
 });
 
+describe('start_iex', () => {
+  it('runs a REPL in the booted node; leaving it stops the node with exit 0', async () => {
+    const result = await run(['start_iex'], { RELEASE_DISTRIBUTION: 'none' }, 'Application.startedApplications().map(a => a.name).join(",")\nprocess.pid > 0\n');
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toContain("'kv,kv-server'");
+    expect(result.stdout).toContain('true');
+    expect(result.stdout).toMatch(/application kv exited: stopped/);
+  });
+});
+
 describe('daemon', () => {
   it('daemon returns once the node accepts; logs and pid go under RELEASE_TMP; stop ends it', async () => {
     const release = copyRelease('foo');

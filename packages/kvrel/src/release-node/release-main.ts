@@ -5,7 +5,7 @@
  */
 import { writeFileSync, rmSync, mkdirSync } from 'node:fs';
 import { start as startRepl } from 'node:repl';
-import { buildEvalScope, createLogger, evaluateOnce, type ApplicationDescriptor } from '@kvrel/runtime';
+import { buildEvalScope, createLogger, evaluateOnce, System, type ApplicationDescriptor } from '@kvrel/runtime';
 import { releaseContext, type ReleaseContext, type ReleaseManifest } from './release-context.js';
 import { bootRelease } from './release-boot.js';
 import { DAEMON_ENV, logDir, pidFile, runDaemon } from './daemon.js';
@@ -80,6 +80,8 @@ async function startNode(context: ReleaseContext, applications: readonly Applica
   if (withShell && !daemon) {
     const shell = startRepl({ prompt: `${distribution?.nodeName ?? context.manifest.name}> `, useGlobal: false });
     Object.assign(shell.context, buildEvalScope(applications));
+    // Leaving the shell (Ctrl+D, .exit, the end of piped input) stops the node, as quitting IEx does.
+    shell.on('exit', () => System.stop(0));
   }
   // The node runs until it is stopped (SIGINT, SIGTERM, `stop`, System.stop()).
   setInterval(() => {}, 1 << 30);

@@ -1,0 +1,23 @@
+// One boot: exec `command args` with PORT=<free port>, time from the spawn until 127.0.0.1:PORT accepts a
+// TCP connect (polled every 0.5 ms), then SIGTERM it by pid and check that it exits 0.
+import { performance } from 'node:perf_hooks';
+import { freePort } from './free-port.mjs';
+import { allocatePortMapperPort } from './port-mapper.mjs';
+import { spawnTracked, stopProcess } from './processes.mjs';
+import { waitForAccept } from './wait-for-accept.mjs';
+
+export async function bootToAccept(command, args, env) {
+  const port = await freePort();
+  const mapperPort = env.KVREL_PORT_MAPPER_PORT ?? String(await allocatePortMapperPort());
+  const t0 = performance.now();
+  const child = spawnTracked(command, args, { env: { ...process.env, KVREL_PORT_MAPPER_PORT: mapperPort, ...env, PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let acceptedAt;
+  try {
+    acceptedAt = await waitForAccept(port, { child });
+  } finally {
+    await stopProcess(child);
+  }
+  const status = child.exitStatus;
+  if (status.code !== 0) throw new Error(`${command} ${args.join(' ')} exited ${JSON.stringify(status)} on SIGTERM:\n${child.output.slice(-1000)}`);
+  return acceptedAt - t0;
+}
