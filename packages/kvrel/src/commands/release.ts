@@ -17,6 +17,7 @@ import { runSteps } from '../release/run-steps.js';
 import type { Release } from '../release/release.js';
 import { consoleReporter, type Reporter } from '../reporter.js';
 import { bundleRelease, releaseManifest } from '../steps/bundle.js';
+import { checkVmArgs } from '../steps/check-vm-args.js';
 import { renderReleaseFiles } from '../steps/render-templates.js';
 import { writeExecutable } from '../steps/sea.js';
 import { writeTar } from '../steps/tar.js';
@@ -94,9 +95,10 @@ export async function buildRelease(overrides: ReleaseOverrides, reporter: Report
       name: 'writing bin, env.sh, vm.args and the cookie',
       run: async () => {
         await renderReleaseFiles(release);
+        const vmArgs = await checkVmArgs(release, reporter);
         const cookie = await writeCookie(release);
         await writeFile(join(release.versionPath, 'manifest.json'), `${JSON.stringify({ ...releaseManifest(release), builtAt: new Date().toISOString() }, null, 2)}\n`);
-        return `cookie ${cookie}`;
+        return `cookie ${cookie}${vmArgs.length > 0 ? `, vm.args ${vmArgs.join(' ')}` : ''}`;
       },
     },
     ...(release.tar

@@ -23,6 +23,16 @@ describe('evaluateOnce', () => {
     expect(await evaluateOnce('console.log("hello", 1)', scope)).toEqual({ output: 'hello 1\n' });
   });
 
+  it('reads { ... } as an object literal, as the REPL does, and a block when it is not one', async () => {
+    expect((await evaluateOnce('{ a: 1, b: 2 }', scope)).value).toBe('{ a: 1, b: 2 }');
+    expect((await evaluateOnce('{ let y = 3; y * 2 }', scope)).value).toBe('6');
+  });
+
+  it('sees Node globals and the scope on the fast path and through the REPL alike', async () => {
+    expect((await evaluateOnce('typeof process.pid + typeof setTimeout + typeof KV', scope)).value).toBe('numberfunctionobject');
+    expect((await evaluateOnce('await null; typeof process.pid + typeof setTimeout + typeof KV', scope)).value).toBe('numberfunctionobject');
+  });
+
   it('reports what the code throws, sync or async', async () => {
     expect(await evaluateOnce('throw new Error("boom")', scope)).toEqual({ output: '', error: 'boom' });
     expect((await evaluateOnce('await Promise.reject(new Error("later"))', scope)).error).toBe('later');
