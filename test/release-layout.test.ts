@@ -123,6 +123,23 @@ describe('running a release', () => {
   });
 });
 
+describe('--node', () => {
+  it('embeds another Node binary, here the one running the tests, and vm.args still reach it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kvrel-node-'));
+    try {
+      const path = join(dir, 'bar');
+      const built = await execa(process.execPath, [kvrelBin, 'release', 'bar', '--node', process.execPath, '--path', path], { cwd: repoRoot });
+      // Node 24.7+ takes vm.args as --node-options; older ones through NODE_OPTIONS.
+      expect(built.stdout).toMatch(new RegExp(`resolving Node \\(${process.version.replace(/\./g, '\\.')} from `));
+      await execa('sh', ['-c', `echo "--max-old-space-size=123" >> "${join(path, 'releases', '0.0.1', 'vm.args')}"`]);
+      const result = await execa(join(path, 'bin', 'bar'), ['eval', '[process.version, require("node:v8").getHeapStatistics().heap_size_limit / 1048576 < 400]'], { env: noDist });
+      expect(result.stdout).toBe(`[ '${process.version}', true ]`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('kvrel release errors', () => {
   it('names an unknown release with the available ones', async () => {
     const result = await execa(process.execPath, [kvrelBin, 'release', 'baz'], { cwd: repoRoot, reject: false });

@@ -2,8 +2,10 @@
  * Starts child processes for a test and cleans up exactly those: each is tracked by pid, asked to
  * stop with SIGTERM, then killed with SIGKILL after a deadline. Never by name or port.
  */
-import { readFileSync } from 'node:fs';
 import { execa, type ResultPromise } from 'execa';
+import { processAlive as alive } from '../../packages/kvrel/src/release-node/process-alive.js';
+
+export { alive };
 
 export interface Started {
   readonly process: ResultPromise;
@@ -44,21 +46,6 @@ export function start(file: string, args: readonly string[], options: { cwd?: st
 
 export function trackPid(pid: number): void {
   extraPids.add(pid);
-}
-
-/** Whether `pid` still runs; an exited process not yet reaped by its parent (a zombie) does not. */
-export function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat[stat.lastIndexOf(')') + 2] !== 'Z';
-  } catch {
-    return true;
-  }
 }
 
 /** Stops every process started by this test file: SIGTERM, then SIGKILL after `graceMs`. */

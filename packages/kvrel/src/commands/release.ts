@@ -18,6 +18,7 @@ import type { Release } from '../release/release.js';
 import { consoleReporter, type Reporter } from '../reporter.js';
 import { bundleRelease, releaseManifest } from '../steps/bundle.js';
 import { checkVmArgs } from '../steps/check-vm-args.js';
+import { resolveBaseNode, type BaseNode } from '../steps/base-node.js';
 import { renderReleaseFiles } from '../steps/render-templates.js';
 import { writeExecutable } from '../steps/sea.js';
 import { writeTar } from '../steps/tar.js';
@@ -64,6 +65,8 @@ export async function buildRelease(overrides: ReleaseOverrides, reporter: Report
   const work = join(release.root, '_build', release.env, 'kvrel-cache', release.name);
   const bundleFile = join(work, 'bundle.cjs');
   let tarFile: string | undefined;
+  let baseNode: BaseNode | undefined;
+  const base = (): BaseNode => baseNode!;
   const steps = [
     {
       name: 'writing configuration',
@@ -78,26 +81,34 @@ export async function buildRelease(overrides: ReleaseOverrides, reporter: Report
       },
     },
     {
+      name: 'resolving Node',
+      run: async () => {
+        baseNode = await resolveBaseNode(release, reporter);
+        const how = baseNode.vmArgsVia === 'cli' ? 'vm.args as --node-options' : 'vm.args as NODE_OPTIONS';
+        return `${baseNode.info.version}${baseNode.embedded ? ' (embedded LTS)' : ` from ${baseNode.path}`}, ${how}`;
+      },
+    },
+    {
       name: 'bundling',
       run: async () => {
-        await bundleRelease(release, bundleFile);
+        await bundleRelease(release, base().vmArgsVia, bundleFile);
         return release.applications.map((a) => `${a.name} ${a.mode}`).join(', ');
       },
     },
     {
       name: 'building the executable',
       run: async () => {
-        const sea = await writeExecutable(release, bundleFile, reporter);
+        const sea = await writeExecutable(release, bundleFile, base(), reporter);
         return `Node ${sea.nodeVersion}${sea.reused ? ', unchanged, reused' : ''}`;
       },
     },
     {
       name: 'writing bin, env.sh, vm.args and the cookie',
       run: async () => {
-        await renderReleaseFiles(release);
-        const vmArgs = await checkVmArgs(release, reporter);
+        await renderReleaseFiles(release, base().vmArgsVia);
+        const vmArgs = await checkVmArgs(release, base().vmArgsVia, reporter);
         const cookie = await writeCookie(release);
-        await writeFile(join(release.versionPath, 'manifest.json'), `${JSON.stringify({ ...releaseManifest(release), builtAt: new Date().toISOString() }, null, 2)}\n`);
+        await writeFile(join(release.versionPath, 'manifest.json'), `${JSON.stringify({ ...releaseManifest(release, base().vmArgsVia), builtAt: new Date().toISOString() }, null, 2)}\n`);
         return `cookie ${cookie}${vmArgs.length > 0 ? `, vm.args ${vmArgs.join(' ')}` : ''}`;
       },
     },

@@ -28,7 +28,9 @@ export async function runDaemon(context: ReleaseContext, command: 'start' | 'sta
   mkdirSync(context.tmp, { recursive: true });
   const pidPath = pidFile(context);
   rmSync(pidPath, { force: true });
-  const child = spawn(process.execPath, [nodeOptionsArgument(), command === 'start_iex' ? 'start' : command], {
+  // With vm.args in NODE_OPTIONS (older Nodes), the child inherits them through the environment.
+  const vmArgs = context.manifest.vmArgsVia === 'cli' ? [nodeOptionsArgument()] : [];
+  const child = spawn(process.execPath, [...vmArgs, command === 'start_iex' ? 'start' : command], {
     detached: true,
     stdio: 'ignore',
     env: { ...process.env, [DAEMON_ENV]: '1' },

@@ -10,6 +10,8 @@ export interface ReleaseManifest {
   readonly version: string;
   readonly env: string;
   readonly modes: Readonly<Record<string, 'permanent' | 'transient' | 'temporary' | 'load' | 'none'>>;
+  /** How bin/<name> passes vm.args: `--node-options=` as the first argument, or NODE_OPTIONS. */
+  readonly vmArgsVia: 'cli' | 'env';
 }
 
 export interface ReleaseContext {

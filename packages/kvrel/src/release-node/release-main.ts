@@ -18,7 +18,10 @@ import { PROBE_COMMAND } from './probe.js';
 
 export async function releaseMain(applications: readonly ApplicationDescriptor[], manifest: ReleaseManifest): Promise<void> {
   if (await runPortMapperIfAsked()) return;
-  const [command = '', ...args] = process.argv.slice(2);
+  const given = process.argv.slice(2);
+  // A Node without SEA execArgvExtension leaves --node-options= in argv: it is not a command.
+  if (given[0]?.startsWith('--node-options=')) given.shift();
+  const [command = '', ...args] = given;
   const context = releaseContext(manifest);
   try {
     const status = await dispatch(command, args, context, applications);

@@ -2,9 +2,9 @@
  * The launcher's commands that talk to the running node over the cookie-authenticated channel:
  * rpc, remote, pid, stop, restart. Each fails with one line and exit 1 when no node runs.
  */
-import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { EvalOutcome } from '@kvrel/runtime';
+import { processAlive } from './process-alive.js';
 import { callRunningNode, closeRunningNodeConnection, NO_DEADLINE_MS, NodeNotRunningError, runningNodeName } from './node-link.js';
 
 export function printOutcome(outcome: EvalOutcome): number {
@@ -33,24 +33,6 @@ export async function pid(): Promise<number> {
 export async function restart(): Promise<number> {
   await call('restart', [], NO_DEADLINE_MS);
   return 0;
-}
-
-/**
- * Whether `pid` still runs. An exited process whose parent has not reaped it yet (a zombie, state Z in
- * /proc/<pid>/stat) has stopped: a daemon's parent is init, which may reap it late.
- */
-export function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
-  } catch {
-    return true;
-  }
 }
 
 /** Asks the node to stop, then waits until its OS process has exited. */

@@ -9,6 +9,7 @@ import { bundleNode } from '../node/bundle-node.js';
 import { renderApplicationsModule } from '../node/applications-module.js';
 import type { Release } from '../release/release.js';
 import type { ReleaseManifest } from '../release-node/release-context.js';
+import type { VmArgsVia } from './base-node.js';
 
 export const NODE_TARGET = 'node24';
 
@@ -25,8 +26,9 @@ function releaseMainFile(): string {
   throw new Error('kvrel: release-node/release-main.ts not found');
 }
 
-export function releaseManifest(release: Release): ReleaseManifest {
+export function releaseManifest(release: Release, vmArgsVia: VmArgsVia): ReleaseManifest {
   return {
+    vmArgsVia,
     name: release.name,
     version: release.version,
     env: release.env,
@@ -34,10 +36,10 @@ export function releaseManifest(release: Release): ReleaseManifest {
   };
 }
 
-export async function bundleRelease(release: Release, outfile: string): Promise<void> {
+export async function bundleRelease(release: Release, vmArgsVia: VmArgsVia, outfile: string): Promise<void> {
   const entrySource =
     renderApplicationsModule(release.applications.filter((a) => a.mode !== 'none')) +
     `import { releaseMain } from ${JSON.stringify(releaseMainFile())};\n` +
-    `void releaseMain(applications, ${JSON.stringify(releaseManifest(release))});\n`;
+    `void releaseMain(applications, ${JSON.stringify(releaseManifest(release, vmArgsVia))});\n`;
   await bundleNode({ root: release.root, entrySource, outfile, target: NODE_TARGET, minify: true });
 }

@@ -13,6 +13,7 @@ import type { Reporter } from '../reporter.js';
 import { PROBE_COMMAND } from '../release-node/probe.js';
 import { UserError } from '../user-error.js';
 import { resolveTemplate } from './templates.js';
+import type { VmArgsVia } from './base-node.js';
 
 /** vm.args as bin/<name> reads it: one option per line, trimmed, blank lines and # comments skipped. */
 export function parseVmArgs(text: string): string[] {
@@ -22,14 +23,15 @@ export function parseVmArgs(text: string): string[] {
     .filter((line) => line !== '' && !line.startsWith('#'));
 }
 
-export async function checkVmArgs(release: Release, reporter: Reporter): Promise<string[]> {
+export async function checkVmArgs(release: Release, vmArgsVia: VmArgsVia, reporter: Reporter): Promise<string[]> {
   const options = parseVmArgs(await readFile(join(release.versionPath, 'vm.args'), 'utf8'));
   if (options.length === 0) return options;
   const source = relative(release.root, resolveTemplate(release.root, 'vm.args.eex'));
   const executable = join(release.versionPath, release.name);
   try {
-    const { stderr } = await promisify(execFile)(executable, [`--node-options=${options.join(' ')}`, PROBE_COMMAND], {
-      env: { ...process.env, NODE_OPTIONS: '', RELEASE_ROOT: release.path },
+    const viaCli = vmArgsVia === 'cli';
+    const { stderr } = await promisify(execFile)(executable, viaCli ? [`--node-options=${options.join(' ')}`, PROBE_COMMAND] : [PROBE_COMMAND], {
+      env: { ...process.env, NODE_OPTIONS: viaCli ? '' : options.join(' '), RELEASE_ROOT: release.path },
       timeout: 30_000,
     });
     if (stderr.includes('Code cache data rejected')) {

@@ -8,9 +8,10 @@ import type { Release } from '../release/release.js';
 import { renderTemplate } from './render-template.js';
 import { resolveTemplate, templatePath, TEMPLATE_FILES } from './templates.js';
 import { UserError } from '../user-error.js';
+import type { VmArgsVia } from './base-node.js';
 
-export async function renderReleaseFiles(release: Release): Promise<void> {
-  const bindings = { release: { name: release.name, version: release.version, env: release.env } };
+export async function renderReleaseFiles(release: Release, vmArgsVia: VmArgsVia): Promise<void> {
+  const bindings = { release: { name: release.name, version: release.version, env: release.env, vmArgsVia } };
   for (const name of TEMPLATE_FILES) {
     const source = resolveTemplate(release.root, name);
     const shown = relative(release.root, source) || source;

@@ -7,7 +7,8 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { chmod, copyFile, mkdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { buildSea, ensureEmbeddedNode, resolveCacheDir, verifySea } from '../sea/index.js';
+import { buildSea, resolveCacheDir, verifySea } from '../sea/index.js';
+import type { BaseNode } from './base-node.js';
 import type { Reporter } from '../reporter.js';
 import type { Release } from '../release/release.js';
 import { PROBE_COMMAND } from '../release-node/probe.js';
@@ -22,9 +23,9 @@ async function sha256(file: string): Promise<string> {
   return createHash('sha256').update(await readFile(file)).digest('hex');
 }
 
-export async function writeExecutable(release: Release, bundleFile: string, reporter: Reporter): Promise<SeaStepResult> {
+export async function writeExecutable(release: Release, bundleFile: string, baseNode: BaseNode, reporter: Reporter): Promise<SeaStepResult> {
   const cacheDir = resolveCacheDir();
-  const base = release.node ?? (await ensureEmbeddedNode({ cacheDir, reporter }));
+  const base = baseNode.path;
   const baseStat = await stat(base);
   const key = createHash('sha256')
     .update(await sha256(bundleFile))
@@ -45,7 +46,7 @@ export async function writeExecutable(release: Release, bundleFile: string, repo
       outputFile: `${cached}.tmp`,
       useCodeCache: !release.snapshot,
       useSnapshot: release.snapshot,
-      execArgvExtension: 'cli',
+      ...(baseNode.vmArgsVia === 'cli' ? { execArgvExtension: 'cli' as const } : {}),
       cacheDir,
       reporter,
     });
@@ -54,7 +55,7 @@ export async function writeExecutable(release: Release, bundleFile: string, repo
   await copyFile(cached, executable);
   await chmod(executable, 0o755);
   // A blob from another Node version can make an executable exit 0 silently: run it once.
-  const probe = await verifySea(executable, ['--node-options=', PROBE_COMMAND], {
+  const probe = await verifySea(executable, baseNode.vmArgsVia === 'cli' ? ['--node-options=', PROBE_COMMAND] : [PROBE_COMMAND], {
     stdout: new RegExp(`"name":${JSON.stringify(JSON.stringify(release.name)).slice(1, -1)}`),
     env: { ...process.env, RELEASE_ROOT: release.path },
   });
