@@ -63,6 +63,7 @@ export class Connection {
   private readonly lingerMs: number;
   private readonly queue: Slot[] = [];
   private inputEnded = false;
+  private flushScheduled = false;
   private ending = false;
   private destroyOnFinish = false;
   private destroying = false;
@@ -174,14 +175,29 @@ export class Connection {
     reply.then(
       (text) => {
         slot.text = text;
-        this.flushQueue();
+        this.scheduleFlush();
       },
       (error: unknown) => {
         slot.text = formatErrorReply(error instanceof Error ? error.message : String(error));
-        this.flushQueue();
+        this.scheduleFlush();
       },
     );
   }
+
+  /**
+   * Flushes once the current run of settled replies is done: results of one batch from another node
+   * settle together, and go out in one write instead of one each.
+   */
+  private scheduleFlush(): void {
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    queueMicrotask(this.flushScheduledQueue);
+  }
+
+  private readonly flushScheduledQueue = (): void => {
+    this.flushScheduled = false;
+    this.flushQueue();
+  };
 
   /** Writes the settled replies at the head of the queue, in order, in one write. */
   private flushQueue(): void {

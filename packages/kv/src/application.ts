@@ -6,6 +6,7 @@ import { Application, Node, defineApplication, exitSignal, registerService, unre
 import type { KvOperation, KvResult } from './operation.js';
 import { Registry } from './registry.js';
 import { routeOperation, type RouterContext } from './router.js';
+import { ForwardBatcher, routeBatch } from './forward-batcher.js';
 
 export const ROUTER_SERVICE = 'kv.router';
 
@@ -27,15 +28,20 @@ export default defineApplication({
   env: { routingTable: [] },
   start() {
     const registry = new Registry();
+    const batcher = new ForwardBatcher(
+      (node, operations, seen) => Node.call(node, ROUTER_SERVICE, 'routeBatch', [operations, seen]) as Promise<readonly KvResult[]>,
+    );
     const current: RouterContext = {
       self: Node.self,
       table: readTable,
       registry,
-      forward: (node, operation, seen) => Node.call(node, ROUTER_SERVICE, 'route', [operation, seen]) as Promise<KvResult>,
+      forward: (node, operation, seen) => batcher.forward(node, operation, seen),
     };
     context = current;
+    const route = (operation: KvOperation, seen: readonly string[]) => routeOperation(current, operation, seen);
     registerService(ROUTER_SERVICE, {
-      route: (operation: KvOperation, seen: string[]) => routeOperation(current, operation, seen),
+      route,
+      routeBatch: (operations: KvOperation[], seen: string[]) => routeBatch(route, operations, seen),
     });
     const { exited, exit } = exitSignal();
     return {

@@ -1,0 +1,64 @@
+/**
+ * `kvrel run` configuration from the command line (SPEC §4): --config files apply after
+ * config/runtime.ts in the order given, and a bad config file is one line naming it, exit 1.
+ */
+import { execa } from 'execa';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from './helpers/free-port.js';
+import { KvClient } from './helpers/kv-client.js';
+import { start, stopAll } from './helpers/processes.js';
+import { kvrelBin, repoRoot } from './helpers/repo.js';
+import { waitFor } from './helpers/wait-for.js';
+
+let dir: string;
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'kvrel-run-config-'));
+});
+afterEach(async () => {
+  await stopAll();
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function configFile(name: string, source: string): string {
+  const file = join(dir, name);
+  writeFileSync(file, source);
+  return file;
+}
+
+describe('kvrel run --config', () => {
+  it('applies each --config after config/runtime.ts, later wins, objects merged deeply', async () => {
+    const [first, second] = [await freePort(), await freePort()];
+    const a = configFile('a.ts', `export default { 'kv-server': { port: ${first}, maxLineBytes: 24 } };`);
+    const b = configFile('b.ts', `export default async ({ env }: { env: string }) => ({ 'kv-server': { port: ${second} }, kv: { routingTable: [{ from: 'a', to: 'z', node: 'nonode@nohost' }], seenEnv: env } });`);
+    // PORT would win over the repo's defaults through config/runtime.ts; --config files win over it.
+    const node = start(process.execPath, [kvrelBin, 'run', '--config', a, '--config', b], { cwd: repoRoot, env: { PORT: String(await freePort()) } });
+    await waitFor(() => node.output().includes(`accepting connections on port ${second}`), { what: 'the port of the last --config', details: () => node.output() });
+    const client = await KvClient.connect(second);
+    expect(await client.command('CREATE shopping')).toEqual(['OK']);
+    // maxLineBytes from a.ts survived b.ts's merge: a line over 24 bytes is refused.
+    expect(await client.command('PUT shopping milk 12345678901')).toEqual(['ERROR line too long']);
+    client.close();
+  });
+
+  it('reports a config file that throws with its name and reason, exit 1, no stack', async () => {
+    const bad = configFile('throws.ts', `export default () => { throw new Error('DATABASE_URL is not set'); };`);
+    const result = await execa(process.execPath, [kvrelBin, 'run', '--config', bad], { cwd: repoRoot, reject: false });
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr.trim()).toBe(`error: ${bad}: threw DATABASE_URL is not set`);
+  });
+
+  it('reports a config file of the wrong shape', async () => {
+    const bad = configFile('shape.ts', `export default { kv: 42 };`);
+    const result = await execa(process.execPath, [kvrelBin, 'run', '--config', bad], { cwd: repoRoot, reject: false });
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr.trim()).toBe(`error: ${bad}: configuration for application "kv" must be an object of keys, got number 42`);
+  });
+
+  it('refuses --sname together with --name', async () => {
+    const result = await execa(process.execPath, [kvrelBin, 'run', '--sname', 'a', '--name', 'b@127.0.0.1'], { cwd: repoRoot, reject: false });
+    expect([result.exitCode, result.stderr.trim()]).toEqual([1, 'error: kvrel run takes --sname or --name, not both']);
+  });
+});
