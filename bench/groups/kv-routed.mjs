@@ -10,6 +10,7 @@ import { loadRow } from '../lib/load-row.mjs';
 import { allocatePortMapperPort, stopPortMapper } from '../lib/port-mapper.mjs';
 import { stopProcess } from '../lib/processes.mjs';
 import { ROUTED_TARGETS } from '../lib/references.mjs';
+import { ensureKvload, runKvload } from '../lib/kvload.mjs';
 
 const TABLE = 'a-m=foo@127.0.0.1,n-z=bar@127.0.0.1';
 const LOCAL = 'abcdefghijklm';
@@ -61,11 +62,43 @@ export async function runKvRouted({ quick, log }) {
       result.rows.push(local, routed);
     }
     result.targets = ROUTED_TARGETS;
+    await runWithKvload({ result, nodes, env, cookie, d, log });
     return result;
   } finally {
     for (const n of nodes.reverse()) await stopProcess(n.child);
     const mappers = await stopPortMapper(mapperPort);
     if (mappers.length) result.stoppedPortMappers = mappers.length;
+  }
+}
+
+/**
+ * The same comparison with the C load generator (lighter on the shared cores). kvload spreads its
+ * buckets over a–z, so the tables change instead: first every bucket lives on foo (local), then every
+ * bucket lives on bar (each operation goes foo → bar → foo).
+ */
+async function runWithKvload({ result, nodes, env, cookie, d, log }) {
+  const kvload = await ensureKvload();
+  if (!kvload.path) {
+    result.skipped.push(`kvload rows skipped: ${kvload.skip}`);
+    return;
+  }
+  const rows = [];
+  for (const [label, table] of [['a–z local to foo (kvload)', 'a-z=foo@127.0.0.1'], ['a–z owned by bar (kvload)', 'a-z=bar@127.0.0.1']]) {
+    for (const n of nodes.splice(0).reverse()) await stopProcess(n.child);
+    for (const name of ['bar', 'foo']) {
+      nodes.push(await startSourceNode({ args: ['--name', `${name}@127.0.0.1`, '--cookie', cookie], env: { ...env, KV_ROUTING_TABLE: table } }));
+    }
+    const foo = nodes[1];
+    for (const depth of [1, 16]) {
+      log(`kv-routed: ${label}, 50 clients × depth ${depth}`);
+      const r = await runKvload(kvload.path, foo.port, { clients: 50, pipeline: depth, warmupS: 1, durationS: Math.min(d.loadS, 6) });
+      rows.push({ depth, buckets: label, ...loadRow(r) });
+    }
+  }
+  for (const depth of [1, 16]) {
+    const [local, routed] = rows.filter((r) => r.depth === depth);
+    routed.vsLocal = `p50 ×${ratio(routed.p50Us, local.p50Us)}, ops ×${ratio(routed.opsPerSec, local.opsPerSec)}`;
+    result.rows.push(local, routed);
   }
 }
 
