@@ -12,6 +12,7 @@ import type { AppConfig, ConfigEnv } from './config/define-config.js';
 import { evaluateConfig } from './config/evaluate-config.js';
 import { mergeConfig } from './config/merge-config.js';
 import { NO_NODE, setTransport, type Transport } from './distribution/node.js';
+import { deferredTransport } from './distribution/deferred-transport.js';
 import { createLogger, setLogLevel, type LogLevel } from './logger/logger.js';
 import { attachNode, installSignalHandlers, stopAndExit } from './system.js';
 import { buildEvalScope } from './eval/eval-scope.js';
@@ -77,8 +78,10 @@ export async function boot(options: BootOptions): Promise<BootedNode> {
     if (!options.applications.some((d) => d.spec.name === app)) loadEnv(app, undefined, entries);
   }
 
+  let distributionUp: Promise<void> = Promise.resolve();
   const shutdown = async () => {
     await controller.stopAll();
+    await distributionUp.catch(() => {}); // a transport still starting is stopped once it is up
     await transport?.stop();
     setTransport(undefined);
   };
@@ -94,17 +97,23 @@ export async function boot(options: BootOptions): Promise<BootedNode> {
   });
   if (options.installSignalHandlers ?? true) installSignalHandlers();
 
+  // Distribution starts alongside the applications (it waits on the port mapper): Node.self() is
+  // right from the start and calls to other nodes wait for it, so the node accepts clients sooner.
   if (options.startDistribution) {
-    transport = await options.startDistribution();
-    setTransport(transport);
+    const starting = options.startDistribution();
+    starting.catch(() => {}); // handled below, once the applications have started
+    if (options.nodeName) setTransport(deferredTransport(options.nodeName, starting));
+    distributionUp = starting.then((started) => {
+      transport = started;
+      setTransport(started);
+    });
   }
-  if (options.startApplications ?? true) {
-    try {
-      await controller.startAll();
-    } catch (error) {
-      await shutdown();
-      throw error;
-    }
+  try {
+    if (options.startApplications ?? true) await controller.startAll();
+    await distributionUp;
+  } catch (error) {
+    await shutdown();
+    throw error;
   }
   return { controller, config, shutdown };
 }
