@@ -102,6 +102,23 @@ describe('commands against a running node', () => {
     expect((await node.exit).code).toBe(0);
   });
 
+  it('never puts the cookie on a command line, neither the node\'s nor an rpc client\'s', async () => {
+    const node = await startFoo();
+    const cookie = readFileSync(join(foo, 'releases', 'COOKIE'), 'utf8');
+    const cmdline = (pid: number) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
+    expect(cmdline(node.pid)).toMatch(/releases\/0\.0\.1\/foo --node-options=\S* start/);
+    expect(cmdline(node.pid)).not.toContain(cookie);
+    // An rpc client's command line, read while it waits for a slow expression (exec keeps its pid).
+    const client = run(['rpc', 'await new Promise((resolve) => setTimeout(resolve, 1000)); "done"']);
+    const line = await waitFor(() => {
+      const text = existsSync(`/proc/${client.pid}/cmdline`) ? cmdline(client.pid!) : '';
+      return text.includes('--node-options') ? text : undefined;
+    }, { what: 'the rpc client to exec the release executable' });
+    expect(line).toMatch(/ rpc /);
+    expect(line).not.toContain(cookie);
+    expect((await client).stdout).toBe('done');
+  });
+
   it('stop, pid and rpc with nothing running say so and exit 1', async () => {
     for (const args of [['stop'], ['pid'], ['rpc', '1'], ['restart']]) {
       const result = await run(args);

@@ -24,7 +24,6 @@ function releaseAt(path: string): Release {
     applications: [],
     node: undefined,
     cookie: undefined,
-    snapshot: false,
     tar: false,
   };
 }

@@ -14,8 +14,6 @@ export interface ReleaseDefinition {
   path?: string;
   /** A fixed distribution cookie; default a random one written once to releases/COOKIE. */
   cookie?: string;
-  /** Build the executable from a V8 startup snapshot (faster boot, larger file); default false (code cache). */
-  snapshot?: boolean;
 }
 
 export type ReleasesConfig = Record<string, ReleaseDefinition>;

@@ -6,7 +6,7 @@ import { isStartMode, START_MODES } from '@kvrel/runtime';
 import { UserError } from '../user-error.js';
 import type { ReleaseDefinition, ReleasesConfig } from './define-releases.js';
 
-const KNOWN_KEYS = new Set(['version', 'applications', 'node', 'path', 'cookie', 'snapshot']);
+const KNOWN_KEYS = new Set(['version', 'applications', 'node', 'path', 'cookie']);
 const RELEASE_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
 
 export function validateReleases(value: unknown, knownApplications: readonly string[]): ReleasesConfig {
@@ -51,7 +51,6 @@ function validateRelease(name: string, definition: unknown, known: readonly stri
   for (const key of ['node', 'path', 'cookie'] as const) {
     if (d[key] !== undefined && (typeof d[key] !== 'string' || d[key] === '')) throw invalid(`${r}: ${key} must be a non-empty string, got ${describe(d[key])}`);
   }
-  if (d['snapshot'] !== undefined && typeof d['snapshot'] !== 'boolean') throw invalid(`${r}: snapshot must be true or false, got ${describe(d['snapshot'])}`);
 }
 
 function invalid(message: string): UserError {

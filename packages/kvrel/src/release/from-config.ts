@@ -44,7 +44,6 @@ export function fromConfig(releases: ReleasesConfig, workspace: Workspace, overr
     applications: resolveApplications(name, definition.applications, workspace.applications),
     node: overrides.node ?? definition.node,
     cookie: definition.cookie,
-    snapshot: definition.snapshot ?? false,
     tar: overrides.tar ?? false,
   };
 }

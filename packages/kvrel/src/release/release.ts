@@ -21,6 +21,5 @@ export interface Release {
   /** Base Node binary to embed; undefined: the pinned Node 24 LTS. */
   readonly node: string | undefined;
   readonly cookie: string | undefined;
-  readonly snapshot: boolean;
   readonly tar: boolean;
 }

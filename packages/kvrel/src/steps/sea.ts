@@ -29,7 +29,7 @@ export async function writeExecutable(release: Release, bundleFile: string, base
   const baseStat = await stat(base);
   const key = createHash('sha256')
     .update(await sha256(bundleFile))
-    .update(`${base}:${baseStat.size}:${baseStat.mtimeMs}:snapshot=${release.snapshot}`)
+    .update(`${base}:${baseStat.size}:${baseStat.mtimeMs}:${baseNode.vmArgsVia}`)
     .digest('hex')
     .slice(0, 24);
   const seaDir = join(release.root, '_build', release.env, 'kvrel-cache', release.name, 'sea');
@@ -44,8 +44,7 @@ export async function writeExecutable(release: Release, bundleFile: string, base
       nodeBinary: base,
       bundleFile,
       outputFile: `${cached}.tmp`,
-      useCodeCache: !release.snapshot,
-      useSnapshot: release.snapshot,
+      useCodeCache: true,
       ...(baseNode.vmArgsVia === 'cli' ? { execArgvExtension: 'cli' as const } : {}),
       cacheDir,
       reporter,
