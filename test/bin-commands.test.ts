@@ -51,9 +51,10 @@ async function startFoo(extra: Record<string, string> = {}): Promise<Started> {
 describe('commands against a running node', () => {
   it('rpc prints the value, forwards console output, and exits 1 with a thrown error', async () => {
     const node = await startFoo();
-    const value = await run(['rpc', 'console.log("from the node", process.pid); 40 + 2']);
+    const value = await run(['rpc', 'console.log("from the node", process.pid); console.error("to stderr"); 40 + 2']);
     expect(value.exitCode).toBe(0);
     expect(value.stdout).toBe(`from the node ${node.pid}\n42`);
+    expect(value.stderr).toBe('to stderr');
     const thrown = await run(['rpc', 'throw new Error("boom")']);
     expect([thrown.exitCode, thrown.stderr.trim()]).toEqual([1, 'boom']);
     const version = await run(['rpc', 'process.version']);
@@ -62,12 +63,25 @@ describe('commands against a running node', () => {
     expect(kv.stdout).toBe("[ '1', 0 ]");
   });
 
+  it('an rpc expression that leaves a rejected promise or a throwing timer does not take the node down', async () => {
+    const node = await startFoo();
+    expect((await run(['rpc', 'Promise.reject(new Error("left behind")); setTimeout(() => { throw new Error("later") }, 5); 1'])).stdout).toBe('1');
+    await waitFor(() => /unhandled promise rejection[\s\S]*uncaught exception/.test(node.output()) || /uncaught exception[\s\S]*unhandled promise rejection/.test(node.output()), {
+      what: 'the node to log both errors',
+      details: () => node.output(),
+    });
+    expect((await run(['pid'])).stdout).toBe(String(node.pid));
+  });
+
   it('rpc sees vm.args in the running node', async () => {
     const release = copyRelease('foo');
     await execa('sh', ['-c', `echo "--max-old-space-size=123" >> "${join(release, 'releases', '0.0.1', 'vm.args')}"`]);
     const node = start(bin(release), ['start'], { env });
     await waitFor(() => node.output().includes('accepting connections'), { what: 'foo to start', details: () => node.output() });
-    const heap = await execa(bin(release), ['rpc', 'require("node:v8").getHeapStatistics().heap_size_limit / 1048576'], { env });
+    const heap = await execa(bin(release), ['rpc', 'require("node:v8").getHeapStatistics().heap_size_limit / 1048576'], { env, reject: false });
+    expect(heap.exitCode).toBe(0);
+    // 123 MiB of old space plus the young generation (the default limit is over 4,000 MiB).
+    expect(Number(heap.stdout)).toBeGreaterThan(123);
     expect(Number(heap.stdout)).toBeLessThan(400);
   });
 
@@ -152,6 +166,11 @@ describe('daemon', () => {
     expect(readdirSync(join(release, 'tmp', 'log'))).toEqual(['foo.log.1']);
     expect(readFileSync(join(release, 'tmp', 'log', 'foo.log.1'), 'utf8')).toContain('accepting connections');
     expect((await execa(bin(release), ['pid'], { env })).stdout).toBe(String(pid));
+    // A second daemon is refused and leaves the first one's pid file alone.
+    const again = await execa(bin(release), ['daemon'], { env, reject: false });
+    expect(again.exitCode).toBe(1);
+    expect(again.stderr).toContain(`foo is already running as a daemon (pid ${pid}`);
+    expect(readFileSync(join(release, 'tmp', 'foo.pid'), 'utf8')).toBe(String(pid));
     expect((await execa(bin(release), ['stop'], { env })).exitCode).toBe(0);
     expect(alive(pid)).toBe(false);
     expect(existsSync(join(release, 'tmp', 'foo.pid'))).toBe(false);

@@ -120,7 +120,7 @@ describe('routing errors', () => {
     const left = await cluster.node('left@127.0.0.1', 'a-z=right@127.0.0.1');
     await cluster.node('right@127.0.0.1', 'a-z=left@127.0.0.1');
     const client = await KvClient.connect(left.port);
-    expect(await client.command('CREATE apple', 2000)).toEqual(['ERROR routing cycle: left@127.0.0.1 → right@127.0.0.1 → left@127.0.0.1']);
+    expect(await client.command('CREATE apple', 2000)).toEqual(['ERROR routing cycle: left@127.0.0.1 -> right@127.0.0.1 -> left@127.0.0.1']);
     expect(await client.command('CREATE Zebra', 2000)).toEqual(['ERROR no route for bucket "Zebra"']);
     client.close();
   });

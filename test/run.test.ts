@@ -57,6 +57,13 @@ describe('kvrel run --config', () => {
     expect(result.stderr.trim()).toBe(`error: ${bad}: configuration for application "kv" must be an object of keys, got number 42`);
   });
 
+  it('refuses to boot with a routing table that cannot work, naming the entry', async () => {
+    const bad = configFile('table.ts', `export default { kv: { routingTable: [{ from: 'a', to: 'z' }] } };`);
+    const result = await execa(process.execPath, [kvrelBin, 'run', '--config', bad], { cwd: repoRoot, reject: false, env: { PORT: '0' } });
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr.trim()).toBe('error: application "kv" failed to start: kv.routingTable[0].node must be a node name such as "foo@127.0.0.1", got undefined');
+  });
+
   it('refuses --sname together with --name', async () => {
     const result = await execa(process.execPath, [kvrelBin, 'run', '--sname', 'a', '--name', 'b@127.0.0.1'], { cwd: repoRoot, reject: false });
     expect([result.exitCode, result.stderr.trim()]).toEqual([1, 'error: kvrel run takes --sname or --name, not both']);

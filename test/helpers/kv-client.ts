@@ -7,7 +7,7 @@ export class KvClient {
   private closed = false;
 
   private constructor(readonly socket: Socket) {
-    socket.setEncoding('utf8');
+    socket.setEncoding('latin1');
     socket.on('data', (chunk: string) => {
       this.buffer += chunk;
       this.wake();

@@ -15,8 +15,14 @@ describe('parseCommand', () => {
     expect(parseCommand('CREATE\u000bshopping\f')).toEqual({ type: 'create', bucket: 'shopping' });
   });
 
-  it('keeps UTF-8 tokens intact', () => {
-    expect(parseCommand('PUT café crème brûlée')).toEqual({ type: 'put', bucket: 'café', key: 'crème', value: 'brûlée' });
+  it('keeps every byte of a token: UTF-8 text and invalid bytes alike, one character per byte', () => {
+    const line = Buffer.from('PUT café crème brûlée', 'utf8').toString('latin1');
+    const parsed = parseCommand(line) as { value: string };
+    expect(Buffer.from(parsed.value, 'latin1').toString('utf8')).toBe('brûlée');
+    const a = parseCommand('PUT a k1\xff v1') as { key: string };
+    const b = parseCommand('PUT a k1\xfe v2') as { key: string };
+    expect(a.key).not.toBe(b.key);
+    expect(Buffer.from(a.key, 'latin1')).toEqual(Buffer.from([0x6b, 0x31, 0xff]));
   });
 
   it.each([

@@ -23,9 +23,13 @@ export const UNKNOWN_COMMAND: UnknownCommand = Object.freeze({ type: 'unknown' }
 /** Token bounds of the line being parsed: [start0, end0, start1, end1, …]; at most 4 tokens. */
 const bounds = new Int32Array(8);
 
-/** Parses one line (without its newline). */
+/**
+ * Parses one line (without its newline). The protocol is bytes: each token becomes a string of one
+ * character per byte (latin1), so every byte of a key or value survives storage and comes back as
+ * it was sent, invalid UTF-8 included, and two different byte strings never become one key.
+ */
 export function parseCommand(line: string): Command {
-  const bytes = Buffer.from(line, 'utf8');
+  const bytes = Buffer.from(line, 'latin1');
   return parseCommandBytes(bytes, 0, bytes.length);
 }
 
@@ -69,7 +73,7 @@ function isBlank(byte: number): boolean {
 }
 
 function token(buffer: Buffer, index: number): string {
-  return buffer.toString('utf8', bounds[index * 2], bounds[index * 2 + 1]);
+  return buffer.toString('latin1', bounds[index * 2], bounds[index * 2 + 1]);
 }
 
 function matches(buffer: Buffer, at: number, word: string): boolean {

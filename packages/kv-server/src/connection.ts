@@ -215,7 +215,8 @@ export class Connection {
 
   private write(text: string): boolean {
     if (this.state === 'closed' || this.socket.destroyed || this.socket.writableEnded) return false;
-    this.socket.write(text);
+    // Replies carry stored bytes as latin1 strings (see command.ts): written back byte for byte.
+    this.socket.write(text, 'latin1');
     return this.backpressure.check();
   }
 

@@ -4,7 +4,7 @@
  * retries; an error after listening ends the listener's `exited` with that error.
  */
 import net from 'node:net';
-import { createLogger, exitSignal, type Child, type ChildSpec, type ExitReason } from '@kvrel/runtime';
+import { createLogger, exitSignal, System, type Child, type ChildSpec, type ExitReason } from '@kvrel/runtime';
 import { Connection, type ConnectionLimits } from './connection.js';
 import type { Execute } from './run-command.js';
 
@@ -80,6 +80,13 @@ export class KvServer implements Child {
     if (this.stopping) {
       socket.destroy();
       return;
+    }
+    // While the node is still booting (distribution coming up), accept but read nothing: if the boot
+    // fails, the node exits having run and acknowledged no command.
+    const pending = System.bootPending();
+    if (pending) {
+      socket.pause();
+      void pending.then(() => socket.resume());
     }
     const client = new Connection(socket, {
       execute: this.options.execute,

@@ -7,6 +7,7 @@ import type { KvOperation, KvResult } from './operation.js';
 import { Registry } from './registry.js';
 import { routeOperation, type RouterContext } from './router.js';
 import { ForwardBatcher, routeBatch } from './forward-batcher.js';
+import { validateRoutingTable } from './routing-table.js';
 
 export const ROUTER_SERVICE = 'kv.router';
 
@@ -27,6 +28,8 @@ export default defineApplication({
   description: 'Buckets of key/value pairs in memory, routed to the node that owns them',
   env: { routingTable: [] },
   start() {
+    // A table that cannot work stops the boot, naming the bad entry (KV_BAD_ROUTING_TABLE).
+    validateRoutingTable(readTable());
     const registry = new Registry();
     const batcher = new ForwardBatcher(
       (node, operations, seen) => Node.call(node, ROUTER_SERVICE, 'routeBatch', [operations, seen]) as Promise<readonly KvResult[]>,

@@ -72,7 +72,7 @@ describe('routeOperation', () => {
     expect(await routeOperation(nodes.get('foo')!, { op: 'create', bucket: 'apple' })).toEqual({
       status: 'error',
       code: 'KV_ROUTING_CYCLE',
-      reason: 'routing cycle: foo → bar → foo',
+      reason: 'routing cycle: foo -> bar -> foo',
     });
   });
 

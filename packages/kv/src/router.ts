@@ -28,7 +28,8 @@ export function routeOperation(context: RouterContext, operation: KvOperation, s
   const self = context.self();
   if (owner === self) return applyLocal(context.registry, operation);
   if (seen.includes(owner)) {
-    return { status: 'error', code: 'KV_ROUTING_CYCLE', reason: `routing cycle: ${[...seen, self, owner].join(' → ')}` };
+    // ASCII arrows: replies go out byte for byte (latin1), and "→" is not one byte.
+    return { status: 'error', code: 'KV_ROUTING_CYCLE', reason: `routing cycle: ${[...seen, self, owner].join(' -> ')}` };
   }
   return context.forward(owner, operation, [...seen, self]).catch(
     (error: unknown): KvResult => ({ status: 'error', code: 'KV_NODE_DOWN', reason: error instanceof Error ? error.message : String(error) }),

@@ -14,7 +14,8 @@ import { mergeConfig } from './config/merge-config.js';
 import { NO_NODE, setTransport, type Transport } from './distribution/node.js';
 import { deferredTransport } from './distribution/deferred-transport.js';
 import { createLogger, setLogLevel, type LogLevel } from './logger/logger.js';
-import { attachNode, installSignalHandlers, stopAndExit } from './system.js';
+import { attachNode, installSignalHandlers, markBooted, stopAndExit } from './system.js';
+import { installCrashLog } from './crash-log.js';
 import { buildEvalScope } from './eval/eval-scope.js';
 import { registerSystemService } from './eval/system-service.js';
 
@@ -95,10 +96,15 @@ export async function boot(options: BootOptions): Promise<BootedNode> {
     },
     exit,
   });
-  if (options.installSignalHandlers ?? true) installSignalHandlers();
+  if (options.installSignalHandlers ?? true) {
+    installSignalHandlers();
+    installCrashLog();
+  }
 
   // Distribution starts alongside the applications (it waits on the port mapper): Node.self() is
   // right from the start and calls to other nodes wait for it, so the node accepts clients sooner.
+  // Listeners serve nothing before the boot is complete (System.bootPending), so a node whose
+  // distribution fails (name in use) exits having run no client's command.
   if (options.startDistribution) {
     const starting = options.startDistribution();
     starting.catch(() => {}); // handled below, once the applications have started
@@ -111,6 +117,7 @@ export async function boot(options: BootOptions): Promise<BootedNode> {
   try {
     if (options.startApplications ?? true) await controller.startAll();
     await distributionUp;
+    markBooted();
   } catch (error) {
     await shutdown();
     throw error;
@@ -119,6 +126,8 @@ export async function boot(options: BootOptions): Promise<BootedNode> {
 }
 
 function applyLoggerConfig(config: AppConfig): void {
+  // KVREL_LOG_LEVEL, set for one run, wins over the configured level.
+  if (process.env['KVREL_LOG_LEVEL']) return;
   const level = config['logger']?.['level'];
   if (level === 'debug' || level === 'info' || level === 'warning' || level === 'error' || level === 'none') setLogLevel(level as LogLevel | 'none');
 }

@@ -15,6 +15,30 @@ export interface NodeLifecycle {
 }
 
 let current: NodeLifecycle | undefined;
+let booted = false;
+let markBootedNow!: () => void;
+const bootedPromise = new Promise<void>((resolve) => (markBootedNow = resolve));
+
+/** Whether the node has finished booting: applications started and distribution up. */
+export function isBooted(): boolean {
+  return booted;
+}
+
+/** Resolves once the node has finished booting (a listener may accept before then, then serve). */
+export function whenBooted(): Promise<void> {
+  return bootedPromise;
+}
+
+/** While a node is booting, resolves once it is up; undefined when there is nothing to wait for. */
+export function bootPending(): Promise<void> | undefined {
+  return current !== undefined && !booted ? bootedPromise : undefined;
+}
+
+/** Called by boot when everything is up. */
+export function markBooted(): void {
+  booted = true;
+  markBootedNow();
+}
 let stopping: Promise<void> | undefined;
 
 export function attachNode(node: NodeLifecycle | undefined): void {

@@ -100,6 +100,7 @@ function distributionOptions(options: RunOptions, node: DevNodeModule): { nodeNa
   } catch (error) {
     throw new UserError('KVREL_BAD_OPTION', `--${mode} ${name}: ${error instanceof Error ? error.message : String(error)}`);
   }
+  if (options.cookie === '') throw new UserError('KVREL_BAD_OPTION', '--cookie must not be empty; pass a secret shared by the nodes that should talk');
   const cookie = options.cookie ?? userCookie();
   const fromEnv = node.distributionOptionsFromEnv(process.env, name);
   return { nodeName, start: () => node.startDistribution({ ...fromEnv, mode, name, cookie }) };

@@ -10,6 +10,13 @@ import { randomCookie } from '../steps/write-cookie.js';
 export function userCookie(env: NodeJS.ProcessEnv = process.env, home: string = homedir()): string {
   if (env['RELEASE_COOKIE']) return env['RELEASE_COOKIE'];
   const file = join(home, '.kvrel.cookie');
-  if (!existsSync(file)) writeFileSync(file, randomCookie(), { mode: 0o400, flag: 'wx' });
+  if (!existsSync(file)) {
+    try {
+      writeFileSync(file, randomCookie(), { mode: 0o400, flag: 'wx' });
+    } catch (error) {
+      // Another node created it at the same moment: use theirs.
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+  }
   return readFileSync(file, 'utf8').trim();
 }

@@ -4,7 +4,8 @@
  * RELEASE_TMP/log, and returns once the node has booted and written its pid file.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { processAlive } from './process-alive.js';
 import { join } from 'node:path';
 import type { ReleaseContext } from './release-context.js';
 
@@ -27,14 +28,23 @@ function nodeOptionsArgument(): string {
 export async function runDaemon(context: ReleaseContext, command: 'start' | 'start_iex', timeoutMs = 30_000): Promise<number> {
   mkdirSync(context.tmp, { recursive: true });
   const pidPath = pidFile(context);
-  rmSync(pidPath, { force: true });
+  const running = existsSync(pidPath) ? Number(readFileSync(pidPath, 'utf8').trim()) : 0;
+  if (running > 0 && processAlive(running)) {
+    process.stderr.write(`ERROR: ${context.manifest.name} is already running as a daemon (pid ${running}, ${pidPath})\n`);
+    return 1;
+  }
+  rmSync(pidPath, { force: true }); // stale: its process is gone
+  // Whatever Node itself prints (a fatal error, an abort) lands in the log too, not in /dev/null.
+  mkdirSync(logDir(context), { recursive: true });
+  const output = openSync(join(logDir(context), `${context.manifest.name}.log.1`), 'a');
   // With vm.args in NODE_OPTIONS (older Nodes), the child inherits them through the environment.
   const vmArgs = context.manifest.vmArgsVia === 'cli' ? [nodeOptionsArgument()] : [];
   const child = spawn(process.execPath, [...vmArgs, command === 'start_iex' ? 'start' : command], {
     detached: true,
-    stdio: 'ignore',
+    stdio: ['ignore', output, output],
     env: { ...process.env, [DAEMON_ENV]: '1' },
   });
+  closeSync(output);
   let exited: number | null | undefined;
   child.on('exit', (code, signal) => {
     exited = code ?? (signal ? 128 : 1);

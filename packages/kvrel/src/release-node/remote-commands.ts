@@ -9,6 +9,7 @@ import { callRunningNode, closeRunningNodeConnection, NO_DEADLINE_MS, NodeNotRun
 
 export function printOutcome(outcome: EvalOutcome): number {
   if (outcome.output) process.stdout.write(outcome.output);
+  if (outcome.errorOutput) process.stderr.write(outcome.errorOutput);
   if (outcome.error !== undefined) {
     process.stderr.write(`${outcome.error}\n`);
     return 1;
@@ -63,7 +64,9 @@ export async function remote(): Promise<number> {
       try {
         status = printOutcome((await call('evalInSession', [session, line], NO_DEADLINE_MS)) as EvalOutcome);
       } catch (error) {
-        if (error instanceof NodeNotRunningError) throw error;
+        // The node went away (or was never there): the session is over.
+        const code = (error as { code?: string }).code;
+        if (error instanceof NodeNotRunningError || code === 'DIST_NODE_WENT_AWAY' || code === 'DIST_NODE_DOWN') throw error;
         process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
         status = 1;
       }

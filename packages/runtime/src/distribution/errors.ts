@@ -43,7 +43,7 @@ export function formatDistributionError(error: DistributionErrorData): string {
     case 'DIST_BAD_MODE':
       return `RELEASE_DISTRIBUTION must be one of sname, name, none (got ${JSON.stringify(error.mode)})`;
     case 'DIST_BAD_PORT':
-      return `${error.variable} must be a port number from 0 to 65535 (got ${JSON.stringify(error.value)})`;
+      return `${error.variable} must be a port number from ${error.variable === 'KVREL_PORT_MAPPER_PORT' ? 1 : 0} to 65535 (got ${JSON.stringify(error.value)})`;
     case 'DIST_BAD_COOKIE':
       return `the cookie ${error.reason}; set RELEASE_COOKIE or write releases/COOKIE`;
     case 'DIST_NAME_IN_USE':

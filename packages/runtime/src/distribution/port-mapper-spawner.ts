@@ -38,7 +38,9 @@ export interface ProcessFacts {
 
 /** The command line of the default spawner (pure); undefined when this process has no script to rerun. */
 export function portMapperSpawnCommand(facts: ProcessFacts, request: PortMapperSpawnRequest): SpawnCommand | undefined {
-  const env = { ...facts.env, [RUN_PORT_MAPPER_ENV]: '1', [PORT_MAPPER_PORT_ENV]: String(request.port) };
+  // Only what the mapper needs: never the node's cookie (RELEASE_COOKIE) nor its NODE_OPTIONS.
+  const env: NodeJS.ProcessEnv = { [RUN_PORT_MAPPER_ENV]: '1', [PORT_MAPPER_PORT_ENV]: String(request.port) };
+  if (facts.env['PATH'] !== undefined) env['PATH'] = facts.env['PATH'];
   if (facts.sea) return { command: facts.execPath, args: [], env };
   const script = facts.argv[1];
   if (script === undefined || script === '') return undefined;

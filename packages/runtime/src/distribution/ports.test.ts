@@ -7,6 +7,10 @@ describe('ports', () => {
     expect(portMapperPortFromEnv({ KVREL_PORT_MAPPER_PORT: ' 5000 ' })).toBe(5000);
   });
 
+  it('refuses port 0 for the port mapper: every node of the host must find it', () => {
+    expect(() => portMapperPortFromEnv({ KVREL_PORT_MAPPER_PORT: '0' })).toThrow('KVREL_PORT_MAPPER_PORT must be a port number');
+  });
+
   it('raises for a port that is not a number', () => {
     expect(parsePortVariable('KVREL_DIST_PORT', '')).toBeUndefined();
     expect(parsePortVariable('KVREL_DIST_PORT', '0')).toBe(0);

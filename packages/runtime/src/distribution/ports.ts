@@ -17,7 +17,9 @@ export function parsePortVariable(variable: string, value: string | undefined): 
   return port;
 }
 
-/** KVREL_PORT_MAPPER_PORT, else 4370. */
+/** KVREL_PORT_MAPPER_PORT, else 4370. Unlike a distribution port it cannot be 0: every node must find it. */
 export function portMapperPortFromEnv(env: NodeJS.ProcessEnv = process.env): number {
-  return parsePortVariable(PORT_MAPPER_PORT_ENV, env[PORT_MAPPER_PORT_ENV]) ?? DEFAULT_PORT_MAPPER_PORT;
+  const port = parsePortVariable(PORT_MAPPER_PORT_ENV, env[PORT_MAPPER_PORT_ENV]) ?? DEFAULT_PORT_MAPPER_PORT;
+  if (port === 0) throw new DistributionError({ code: 'DIST_BAD_PORT', variable: PORT_MAPPER_PORT_ENV, value: env[PORT_MAPPER_PORT_ENV] });
+  return port;
 }

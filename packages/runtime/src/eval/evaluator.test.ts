@@ -19,8 +19,10 @@ describe('evaluateOnce', () => {
     expect((await evaluateOnce('let y = await Promise.resolve(7); y', scope)).value).toBe('7');
   });
 
-  it('omits undefined and captures console output', async () => {
+  it('omits undefined and captures console output, stderr apart', async () => {
     expect(await evaluateOnce('console.log("hello", 1)', scope)).toEqual({ output: 'hello 1\n' });
+    expect(await evaluateOnce('console.error("oops"); console.log("fine")', scope)).toEqual({ output: 'fine\n', errorOutput: 'oops\n' });
+    expect(await evaluateOnce('await null; console.warn("late")', scope)).toEqual({ output: '', errorOutput: 'late\n' });
   });
 
   it('reads { ... } as an object literal, as the REPL does, and a block when it is not one', async () => {

@@ -12,8 +12,10 @@ import { createContext, Script } from 'node:vm';
 import { inspect } from 'node:util';
 
 export interface EvalOutcome {
-  /** What the code printed through console.* while it ran. */
+  /** What the code printed through console.log / info / dir / table while it ran. */
   readonly output: string;
+  /** What it printed through console.error / warn / trace, for the caller's stderr. */
+  readonly errorOutput?: string;
   /** The result as util.inspect shows it (strings as they are); absent when undefined. */
   readonly value?: string;
   /** The thrown error's message (an error's stack is not sent: it is the caller's own input). */
@@ -24,7 +26,7 @@ export interface EvalOutcome {
 export class Evaluator {
   private readonly server: REPLServer;
   private readonly domain = createDomain();
-  private printed = '';
+  private readonly capture = captureConsole();
   private pending: ((outcome: EvalOutcome) => void) | undefined;
 
   constructor(scope: Readonly<Record<string, unknown>>) {
@@ -40,13 +42,8 @@ export class Evaluator {
       preview: false,
       domain: this.domain,
     } as Parameters<typeof startRepl>[0]);
-    const capture = new PassThrough();
-    capture.setEncoding('utf8');
-    capture.on('data', (chunk: string) => {
-      this.printed += chunk;
-    });
     const context = this.server.context;
-    context['console'] = new Console({ stdout: capture, stderr: capture });
+    context['console'] = this.capture.console;
     for (const [name, value] of Object.entries(scope)) context[name] = value;
     this.domain.on('error', (error: unknown) => this.finish({ error: messageOf(error) }));
   }
@@ -54,7 +51,7 @@ export class Evaluator {
   evaluate(code: string): Promise<EvalOutcome> {
     if (this.pending) return Promise.reject(new Error('an evaluation is already running in this session'));
     return new Promise<EvalOutcome>((resolve) => {
-      this.printed = '';
+      this.capture.take();
       this.pending = resolve;
       this.server.eval(code, this.server.context, 'rpc', (error: Error | null, result: unknown) => {
         if (error) {
@@ -77,7 +74,7 @@ export class Evaluator {
     if (!resolve) return;
     this.pending = undefined;
     // Let console output written in the same turn reach the capture stream first.
-    setImmediate(() => resolve({ output: this.printed, ...result }));
+    setImmediate(() => resolve({ ...this.capture.take(), ...result }));
   }
 }
 
@@ -114,21 +111,37 @@ function compileScript(code: string): Script | undefined {
 }
 
 function runScript(script: Script, scope: Readonly<Record<string, unknown>>): EvalOutcome {
-  let printed = '';
-  const capture = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      printed += chunk.toString();
-      done();
-    },
-  });
+  const capture = captureConsole();
   // Node's globals (process, Buffer, timers) show through the prototype; the scope and console sit on top.
-  const sandbox = Object.assign(Object.create(globalThis) as object, scope, { console: new Console({ stdout: capture, stderr: capture }) });
+  const sandbox = Object.assign(Object.create(globalThis) as object, scope, { console: capture.console });
   try {
     const value = script.runInContext(createContext(sandbox));
-    return value === undefined ? { output: printed } : { output: printed, value: formatValue(value) };
+    return value === undefined ? capture.take() : { ...capture.take(), value: formatValue(value) };
   } catch (error) {
-    return { output: printed, error: messageOf(error) };
+    return { ...capture.take(), error: messageOf(error) };
   }
+}
+
+/** A console whose stdout and stderr are kept apart, to be forwarded to the caller's. */
+function captureConsole(): { console: Console; take(): { output: string; errorOutput?: string } } {
+  let output = '';
+  let errorOutput = '';
+  const sink = (append: (text: string) => void) =>
+    new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        append(chunk.toString());
+        done();
+      },
+    });
+  return {
+    console: new Console({ stdout: sink((t) => (output += t)), stderr: sink((t) => (errorOutput += t)) }),
+    take() {
+      const taken = errorOutput === '' ? { output } : { output, errorOutput };
+      output = '';
+      errorOutput = '';
+      return taken;
+    },
+  };
 }
 
 export function formatValue(value: unknown): string {
