@@ -8,6 +8,7 @@ import { Registry } from './registry.js';
 import { routeOperation, type RouterContext } from './router.js';
 import { ForwardBatcher, routeBatch } from './forward-batcher.js';
 import { validateRoutingTable } from './routing-table.js';
+import { decodeOperation, decodeResult, encodeOperation, encodeResult } from './wire-format.js';
 
 export const ROUTER_SERVICE = 'kv.router';
 
@@ -31,9 +32,10 @@ export default defineApplication({
     // A table that cannot work stops the boot, naming the bad entry (KV_BAD_ROUTING_TABLE).
     validateRoutingTable(readTable());
     const registry = new Registry();
-    const batcher = new ForwardBatcher(
-      (node, operations, seen) => Node.call(node, ROUTER_SERVICE, 'routeBatch', [operations, seen]) as Promise<readonly KvResult[]>,
-    );
+    const batcher = new ForwardBatcher(async (node, operations, seen) => {
+      const results = (await Node.call(node, ROUTER_SERVICE, 'routeBatch', [operations.map(encodeOperation), seen])) as readonly unknown[];
+      return results.map(decodeResult);
+    });
     const current: RouterContext = {
       self: Node.self,
       table: readTable,
@@ -44,7 +46,8 @@ export default defineApplication({
     const route = (operation: KvOperation, seen: readonly string[]) => routeOperation(current, operation, seen);
     registerService(ROUTER_SERVICE, {
       route,
-      routeBatch: (operations: KvOperation[], seen: string[]) => routeBatch(route, operations, seen),
+      routeBatch: async (operations: unknown[], seen: string[]) =>
+        (await routeBatch(route, operations.map(decodeOperation), seen)).map(encodeResult),
     });
     const { exited, exit } = exitSignal();
     return {
