@@ -3,19 +3,12 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { dialNode } from './dial-node.js';
 import type { DistributionTransport } from './distribution.js';
 import { startDistribution } from './start-distribution.js';
+import { freePort } from '../../../../test/helpers/free-port.js';
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0)) await cleanup();
 });
-
-async function freePort(): Promise<number> {
-  const server = net.createServer().listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 const quiet = { debug() {}, info() {}, warning() {}, error() {} };
 

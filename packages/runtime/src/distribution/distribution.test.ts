@@ -8,6 +8,7 @@ import { encodeMessage } from './message.js';
 import { startPortMapper, type PortMapper } from './port-mapper.js';
 import { startDistribution } from './start-distribution.js';
 import type { Logger } from '../logger/logger.js';
+import { waitFor } from '../../../../test/helpers/wait-for.js';
 
 const COOKIE = 'monster-cookie';
 let mapper: PortMapper;
@@ -27,14 +28,6 @@ function recorder(): Logger & { lines: string[] } {
   const lines: string[] = [];
   const record = (level: string) => (message: string) => void lines.push(`[${level}] ${message}`);
   return { lines, debug: () => {}, info: record('info'), warning: record('warning'), error: record('error') };
-}
-
-async function waitFor(condition: () => boolean, what: string, timeoutMs = 3000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
 }
 
 interface TestNode {
@@ -77,7 +70,7 @@ describe('distribution', () => {
     expect(foo.node.list()).toEqual([]);
     await expect(foo.node.call('bar@127.0.0.1', 'kv', 'get', ['k'], 1000)).resolves.toBe('bar ran kv.get(["k"])');
     expect(foo.node.list()).toEqual(['bar@127.0.0.1']);
-    await waitFor(() => bar.node.list().length === 1, 'bar to list foo');
+    await waitFor(() => bar.node.list().length === 1, { what: 'bar to list foo', timeoutMs: 3000 });
     expect(bar.node.list()).toEqual(['foo@127.0.0.1']);
     await expect(bar.node.call('foo@127.0.0.1', 'kv', 'put', [], 1000)).resolves.toBe('foo ran kv.put([])');
     await expect(foo.node.call('foo@127.0.0.1', 'kv', 'self', [], 1000)).resolves.toBe('foo ran kv.self([])');
@@ -98,7 +91,7 @@ describe('distribution', () => {
     await expect(foo.node.call('bar@127.0.0.1', 'kv', 'get', [], 1000)).rejects.toThrow(
       'could not connect to node "bar@127.0.0.1": cookie challenge failed (the two nodes do not share a cookie)',
     );
-    await waitFor(() => bar.log.lines.length > 0, 'the refusal to be logged');
+    await waitFor(() => bar.log.lines.length > 0, { what: 'the refusal to be logged', timeoutMs: 3000 });
     expect(bar.log.lines).toHaveLength(1);
     expect(bar.log.lines[0]).toMatch(/^\[warning\] refused connection from "foo@127\.0\.0\.1" \(127\.0\.0\.1:\d+\): cookie challenge failed$/);
     expect(bar.log.lines.join('\n')).not.toContain(COOKIE);
@@ -114,7 +107,7 @@ describe('distribution', () => {
     const sneaky = await rawConnect(bar.node.port!);
     // A name, then a call where the challenge reply belongs.
     sneaky.write(Buffer.concat([encodeFrame(encodeName('evil@127.0.0.1', false)), encodeFrame(encodeMessage({ type: 'call', id: 1, service: 'system', fn: 'stop', args: [] }))]));
-    await waitFor(() => bar.log.lines.length === 2, 'two refusals');
+    await waitFor(() => bar.log.lines.length === 2, { what: 'two refusals', timeoutMs: 3000 });
     expect(bar.log.lines.sort()).toEqual([
       expect.stringMatching(/^\[warning\] refused connection from "evil@127\.0\.0\.1" \(127\.0\.0\.1:\d+\): malformed handshake$/),
       expect.stringMatching(/^\[warning\] refused connection from an unnamed peer \(127\.0\.0\.1:\d+\): malformed handshake$/),
@@ -130,9 +123,9 @@ describe('distribution', () => {
     let closed = false;
     slow.on('close', () => (closed = true)).resume();
     slow.write(encodeFrame(encodeName('slow@127.0.0.1', false)));
-    await waitFor(() => bar.log.lines.length === 1, 'the stalled peer to be dropped');
+    await waitFor(() => bar.log.lines.length === 1, { what: 'the stalled peer to be dropped', timeoutMs: 3000 });
     expect(bar.log.lines[0]).toMatch(/refused connection from "slow@127\.0\.0\.1" \(127\.0\.0\.1:\d+\): handshake timed out$/);
-    await waitFor(() => closed, 'the socket to close');
+    await waitFor(() => closed, { what: 'the socket to close', timeoutMs: 3000 });
   });
 
   it('fails a call to a node nobody registered, or whose port refuses, at once', async () => {
@@ -146,7 +139,7 @@ describe('distribution', () => {
     await new Promise((resolve) => dead.close(resolve));
     const registration = await rawConnect(mapper.port);
     registration.write(`REGISTER ghost ${deadPort}\n`);
-    await waitFor(() => mapper.names().has('ghost'), 'the ghost registration');
+    await waitFor(() => mapper.names().has('ghost'), { what: 'the ghost registration', timeoutMs: 3000 });
     await expect(foo.node.call('ghost@127.0.0.1', 's', 'f', [], 10_000)).rejects.toThrow('node "ghost@127.0.0.1" is not reachable (connection refused)');
   });
 
@@ -155,10 +148,10 @@ describe('distribution', () => {
     const bar = await start('bar', { invoke: () => new Promise(() => {}) });
     await expect(foo.node.ping('bar@127.0.0.1')).resolves.toBe('pong');
     const pending = Array.from({ length: 3 }, (_, i) => foo.node.call('bar@127.0.0.1', 'kv.router', `route${i}`, [], 60_000).catch((e: Error) => e.message));
-    await waitFor(() => bar.calls.length === 3, 'bar to receive the calls');
+    await waitFor(() => bar.calls.length === 3, { what: 'bar to receive the calls', timeoutMs: 3000 });
     await bar.node.stop();
     expect(await Promise.all(pending)).toEqual([0, 1, 2].map((i) => `node "bar@127.0.0.1" went away while handling "kv.router.route${i}"`));
-    await waitFor(() => foo.node.list().length === 0, 'foo to forget bar');
+    await waitFor(() => foo.node.list().length === 0, { what: 'foo to forget bar', timeoutMs: 3000 });
     await expect(foo.node.call('bar@127.0.0.1', 's', 'f', [], 1000)).rejects.toThrow('node "bar@127.0.0.1" is not reachable');
     await start('bar');
     await expect(foo.node.call('bar@127.0.0.1', 's', 'f', [], 1000)).resolves.toBe('bar ran s.f([])');
@@ -194,7 +187,7 @@ describe('distribution', () => {
     const bar = await start('bar');
     await foo.node.call('bar@127.0.0.1', 's', 'f', [], 1000);
     await foo.node.stop();
-    await waitFor(() => !mapper.names().has('foo') && bar.node.list().length === 0, 'foo to be gone');
+    await waitFor(() => !mapper.names().has('foo') && bar.node.list().length === 0, { what: 'foo to be gone', timeoutMs: 3000 });
     await expect(foo.node.call('bar@127.0.0.1', 's', 'f', [], 1000)).rejects.toThrow(
       'node "bar@127.0.0.1" is not reachable (distribution is stopped on this node)',
     );

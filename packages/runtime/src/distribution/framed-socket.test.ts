@@ -2,14 +2,7 @@ import { duplexPair } from 'node:stream';
 import { describe, expect, it, vi } from 'vitest';
 import { encodeFrame, encodeFrameHeader } from './frame.js';
 import { FramedSocket } from './framed-socket.js';
-
-async function waitFor(condition: () => boolean, what: string, timeoutMs = 2000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
+import { waitFor } from '../../../../test/helpers/wait-for.js';
 
 describe('FramedSocket', () => {
   it('pulls one frame at a time, then pushes the rest in order', async () => {
@@ -20,7 +13,7 @@ describe('FramedSocket', () => {
     const pushed: string[] = [];
     framed.startReading((frame) => pushed.push(String(frame)));
     b.write(encodeFrame(Buffer.from('four')));
-    await waitFor(() => pushed.length === 3, 'three pushed frames');
+    await waitFor(() => pushed.length === 3, { what: 'three pushed frames', timeoutMs: 2000 });
     expect(pushed).toEqual(['two', 'three', 'four']);
     framed.destroy();
   });
@@ -37,7 +30,7 @@ describe('FramedSocket', () => {
     expect(cork).toHaveBeenCalledTimes(1);
     expect(uncork).not.toHaveBeenCalled();
     const wire = Buffer.concat(payloads.map(encodeFrame));
-    await waitFor(() => Buffer.concat(chunks).length === wire.length, 'all frames');
+    await waitFor(() => Buffer.concat(chunks).length === wire.length, { what: 'all frames', timeoutMs: 2000 });
     expect(uncork).toHaveBeenCalledTimes(1);
     expect(Buffer.concat(chunks).equals(wire)).toBe(true);
     framed.destroy();

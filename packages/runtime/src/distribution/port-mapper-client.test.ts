@@ -1,6 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { build } from 'esbuild';
@@ -9,6 +8,8 @@ import { startPortMapper, type PortMapper } from './port-mapper.js';
 import { listRegisteredNames, lookupNodePort, registerWithPortMapper, type PortMapperRegistration } from './port-mapper-client.js';
 import { portMapperSpawnCommand, setPortMapperSpawner } from './port-mapper-spawner.js';
 import type { Logger } from '../logger/logger.js';
+import { waitFor } from '../../../../test/helpers/wait-for.js';
+import { freePort } from '../../../../test/helpers/free-port.js';
 
 let dir: string;
 let entry: string;
@@ -53,22 +54,6 @@ afterEach(async () => {
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function freePort(): Promise<number> {
-  const server = net.createServer().listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-async function waitFor(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
 /** Spawns the entry as a real detached process, as the default spawner does from source. */
 function spawnDetachedMapper(): void {
   setPortMapperSpawner(({ port }) => {
@@ -92,7 +77,7 @@ describe('port mapper client', () => {
     expect(children).toHaveLength(1);
     expect(await lookupNodePort('foo@127.0.0.1', 'foo', '127.0.0.1', { portMapperPort })).toBe(5001);
     registration.close();
-    await waitFor(async () => (await listRegisteredNames('127.0.0.1', portMapperPort)).size === 0, 'the registration to end');
+    await waitFor(async () => (await listRegisteredNames('127.0.0.1', portMapperPort)).size === 0, { what: 'the registration to end', timeoutMs: 5000 });
     expect(children[0]!.exitCode).toBeNull();
   });
 
@@ -102,7 +87,7 @@ describe('port mapper client', () => {
     await Promise.all([register('a', 5001, portMapperPort), register('b', 5002, portMapperPort)]);
     expect(await listRegisteredNames('127.0.0.1', portMapperPort)).toEqual(new Map([['a', 5001], ['b', 5002]]));
     // Every mapper but the winner found the port taken and left quietly.
-    await waitFor(() => children.filter((child) => child.exitCode === null).length === 1, 'one mapper to remain');
+    await waitFor(() => children.filter((child) => child.exitCode === null).length === 1, { what: 'one mapper to remain', timeoutMs: 5000 });
     expect(children.filter((child) => child.exitCode !== null).every((child) => child.exitCode === 0)).toBe(true);
   });
 
@@ -132,9 +117,9 @@ describe('port mapper client', () => {
     const port = await freePort();
     setPortMapperSpawner(() => void startPortMapper({ port, host: '127.0.0.1' }).then((m) => mappers.push(m)));
     await register('foo', 5001, port);
-    await waitFor(() => mappers.length === 1, 'the first mapper');
+    await waitFor(() => mappers.length === 1, { what: 'the first mapper', timeoutMs: 5000 });
     await mappers.shift()!.close();
-    await waitFor(() => mappers[0]?.names().get('foo') === 5001, 'the registration in the new mapper');
+    await waitFor(() => mappers[0]?.names().get('foo') === 5001, { what: 'the registration in the new mapper', timeoutMs: 5000 });
   });
 
   it('looks up names and reports a host without a mapper as the node being down', async () => {

@@ -1,6 +1,7 @@
 import net from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runPortMapperFromEnv, startPortMapper, type PortMapper } from './port-mapper.js';
+import { waitFor } from '../../../../test/helpers/wait-for.js';
 
 let mapper: PortMapper;
 const sockets: net.Socket[] = [];
@@ -12,14 +13,6 @@ afterEach(async () => {
   for (const socket of sockets.splice(0)) socket.destroy();
   await mapper.close();
 });
-
-async function waitFor(condition: () => boolean, what: string, timeoutMs = 2000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
 
 /** A raw client: what it received so far, and whether the mapper closed it. */
 async function client(): Promise<{ socket: net.Socket; received: () => string; closed: () => boolean }> {
@@ -37,7 +30,7 @@ async function client(): Promise<{ socket: net.Socket; received: () => string; c
 async function ask(line: string): Promise<string> {
   const c = await client();
   c.socket.write(`${line}\n`);
-  await waitFor(() => c.received().endsWith('\n'), `a reply to ${line}`);
+  await waitFor(() => c.received().endsWith('\n'), { what: `a reply to ${line}`, timeoutMs: 2000 });
   c.socket.destroy();
   return c.received();
 }
@@ -46,22 +39,22 @@ describe('port mapper', () => {
   it('registers a name for as long as the connection stays open', async () => {
     const node = await client();
     node.socket.write('REGISTER foo 5001\r\n');
-    await waitFor(() => node.received() === 'OK\n', 'OK');
+    await waitFor(() => node.received() === 'OK\n', { what: 'OK', timeoutMs: 2000 });
     expect(await ask('LOOKUP foo')).toBe('PORT 5001\n');
     expect(await ask('LOOKUP bar')).toBe('NOT_FOUND\n');
     expect(await ask('NAMES')).toBe('NAME foo 5001\nEND\n');
     node.socket.destroy();
-    await waitFor(() => mapper.names().size === 0, 'the registration to end');
+    await waitFor(() => mapper.names().size === 0, { what: 'the registration to end', timeoutMs: 2000 });
     expect(await ask('LOOKUP foo')).toBe('NOT_FOUND\n');
   });
 
   it('refuses a name registered by a live connection', async () => {
     const first = await client();
     first.socket.write('REGISTER foo 5001\n');
-    await waitFor(() => first.received() === 'OK\n', 'OK');
+    await waitFor(() => first.received() === 'OK\n', { what: 'OK', timeoutMs: 2000 });
     const second = await client();
     second.socket.write('REGISTER foo 5002\n');
-    await waitFor(() => second.closed(), 'the second connection to close');
+    await waitFor(() => second.closed(), { what: 'the second connection to close', timeoutMs: 2000 });
     expect(second.received()).toBe('ERROR node name "foo" is already in use on this host\n');
     expect(mapper.names()).toEqual(new Map([['foo', 5001]]));
     expect(first.closed()).toBe(false);
@@ -76,11 +69,11 @@ describe('port mapper', () => {
   it('answers several lookups on one connection, also in one packet', async () => {
     const node = await client();
     node.socket.write('REGISTER foo 5001\n');
-    await waitFor(() => node.received() === 'OK\n', 'OK');
+    await waitFor(() => node.received() === 'OK\n', { what: 'OK', timeoutMs: 2000 });
     const c = await client();
     c.socket.write('LOOKUP foo\nLOOKUP x\nLOO');
     c.socket.write('KUP foo\n');
-    await waitFor(() => c.received().split('\n').length === 4, 'three replies');
+    await waitFor(() => c.received().split('\n').length === 4, { what: 'three replies', timeoutMs: 2000 });
     expect(c.received()).toBe('PORT 5001\nNOT_FOUND\nPORT 5001\n');
   });
 
@@ -92,7 +85,7 @@ describe('port mapper', () => {
     const idle = await client();
     const halfOpen = await client();
     halfOpen.socket.write('LOOKUP fo');
-    await waitFor(() => junk.closed() && long.closed() && idle.closed() && halfOpen.closed(), 'the mapper to close bad connections');
+    await waitFor(() => junk.closed() && long.closed() && idle.closed() && halfOpen.closed(), { what: 'the mapper to close bad connections', timeoutMs: 2000 });
     expect(junk.received()).toBe('ERROR unknown command\n');
     expect(long.received()).toBe('');
     expect(await ask('LOOKUP foo')).toBe('NOT_FOUND\n');
@@ -105,16 +98,16 @@ describe('port mapper', () => {
       slow.socket.write(text[i]!);
       await new Promise((resolve) => setTimeout(resolve, 40));
     }
-    await waitFor(() => slow.closed(), 'the slow client to be dropped');
+    await waitFor(() => slow.closed(), { what: 'the slow client to be dropped', timeoutMs: 2000 });
     expect(slow.received()).toBe('');
   });
 
   it('keeps a registration past the idle deadline', async () => {
     const node = await client();
     node.socket.write('REGISTER foo 5001\n');
-    await waitFor(() => node.received() === 'OK\n', 'OK');
+    await waitFor(() => node.received() === 'OK\n', { what: 'OK', timeoutMs: 2000 });
     const idle = await client();
-    await waitFor(() => idle.closed(), 'the idle client to be dropped');
+    await waitFor(() => idle.closed(), { what: 'the idle client to be dropped', timeoutMs: 2000 });
     expect(node.closed()).toBe(false);
     expect(await ask('LOOKUP foo')).toBe('PORT 5001\n');
   });

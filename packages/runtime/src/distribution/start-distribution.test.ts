@@ -4,6 +4,7 @@ import type { DistributionTransport } from './distribution.js';
 import { startPortMapper, type PortMapper } from './port-mapper.js';
 import { distributionOptionsFromEnv, startDistribution } from './start-distribution.js';
 import type { Logger } from '../logger/logger.js';
+import { freePort } from '../../../../test/helpers/free-port.js';
 
 const nodes: DistributionTransport[] = [];
 const closers: (() => Promise<unknown>)[] = [];
@@ -22,14 +23,6 @@ async function mapper(): Promise<PortMapper> {
   const started = await startPortMapper({ port: 0, host: '127.0.0.1' });
   closers.push(() => started.close());
   return started;
-}
-
-async function freePort(): Promise<number> {
-  const server = net.createServer().listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 async function start(options: Parameters<typeof startDistribution>[0]): Promise<DistributionTransport> {
