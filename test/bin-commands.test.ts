@@ -44,7 +44,8 @@ const run = (args: string[], extra: Record<string, string> = {}, input?: string)
 async function startFoo(extra: Record<string, string> = {}): Promise<Started> {
   const node = start(bin(), ['start'], { env: { ...env, ...extra } });
   const port = extra['PORT'] ?? env['PORT'];
-  await waitFor(() => node.output().includes(`accepting connections on port ${port}`), { what: 'foo to start', details: () => node.output() });
+  // Fully booted: serving on its port and registered for distribution (rpc finds it).
+  await waitFor(() => node.output().includes(`accepting connections on port ${port}`) && node.output().includes(' started on '), { what: 'foo to start', details: () => node.output() });
   return node;
 }
 
@@ -77,7 +78,7 @@ describe('commands against a running node', () => {
     const release = copyRelease('foo');
     await execa('sh', ['-c', `echo "--max-old-space-size=123" >> "${join(release, 'releases', '0.0.1', 'vm.args')}"`]);
     const node = start(bin(release), ['start'], { env });
-    await waitFor(() => node.output().includes('accepting connections'), { what: 'foo to start', details: () => node.output() });
+    await waitFor(() => node.output().includes(' started on '), { what: 'foo to start', details: () => node.output() });
     const heap = await execa(bin(release), ['rpc', 'require("node:v8").getHeapStatistics().heap_size_limit / 1048576'], { env, reject: false });
     expect(heap.exitCode).toBe(0);
     // 123 MiB of old space plus the young generation (the default limit is over 4,000 MiB).
@@ -205,7 +206,7 @@ describe("the reference text's scenario", () => {
     const barNode = start(join(bar, 'bin', 'bar'), ['start'], { env: routing });
     await waitFor(() => barNode.output().includes('started on bar@127.0.0.1'), { what: 'bar to start', details: () => barNode.output() });
     const fooNode = start(bin(), ['start'], { env: { ...routing, PORT: env['PORT']! } });
-    await waitFor(() => fooNode.output().includes('accepting connections'), { what: 'foo to start', details: () => fooNode.output() });
+    await waitFor(() => fooNode.output().includes('started on foo@127.0.0.1'), { what: 'foo to start', details: () => fooNode.output() });
     const client = await KvClient.connect(Number(env['PORT']));
     expect(await client.command('CREATE shopping')).toEqual(['OK']);
     expect(await client.command('PUT shopping milk 1')).toEqual(['OK']);

@@ -32,7 +32,8 @@ export class Cluster {
   async node(name: string, routing: string, options: { cookie?: string; port?: number; distPort?: number } = {}): Promise<ClusterNode> {
     const port = options.port ?? (await freePort());
     const node: ClusterNode = { name, port, process: this.spawn(name, routing, port, options) };
-    await waitFor(() => node.process.output().includes(`accepting connections on port ${port}`), {
+    // Fully booted: serving on its port and registered for distribution.
+    await waitFor(() => node.process.output().includes(`accepting connections on port ${port}`) && node.process.output().includes(`started on ${name}`), {
       what: `${name} to accept on ${port}`,
       details: () => node.process.output(),
     });
@@ -42,7 +43,7 @@ export class Cluster {
   /** Starts the same node again (after it was killed) and waits until it accepts. */
   async restart(node: ClusterNode, routing: string): Promise<void> {
     node.process = this.spawn(node.name, routing, node.port, {});
-    await waitFor(() => node.process.output().includes(`accepting connections on port ${node.port}`), {
+    await waitFor(() => node.process.output().includes(`accepting connections on port ${node.port}`) && node.process.output().includes(`started on ${node.name}`), {
       what: `${node.name} to accept again`,
       details: () => node.process.output(),
     });

@@ -66,10 +66,8 @@ export async function boot(options: BootOptions): Promise<BootedNode> {
   });
 
   const layers: AppConfig[] = [options.config];
-  for (const { file, exported } of options.runtimeConfig ?? []) {
-    const context = { env: options.env, release: options.release, node: options.nodeName ?? NO_NODE };
-    layers.push(await evaluateConfig(exported, context, file));
-  }
+  const context = { env: options.env, release: options.release, node: options.nodeName ?? NO_NODE };
+  for (const { file, exported } of options.runtimeConfig ?? []) layers.push(await evaluateConfig(exported, context, file));
   const config = mergeConfig<AppConfig>(...layers);
   applyLoggerConfig(config);
 

@@ -74,6 +74,11 @@ export function stopAndExit(status: number): Promise<void> {
   return stopping;
 }
 
+/** A node runs until it is stopped (SIGINT/SIGTERM, `stop`, System.stop()), like `mix run --no-halt`. */
+export function keepRunning(): void {
+  setInterval(() => {}, 1 << 30);
+}
+
 /** Restarts every application in this node (the OS process stays); resolves once they are up again. */
 export async function restart(): Promise<void> {
   if (!current) throw new Error('no node is running in this process');

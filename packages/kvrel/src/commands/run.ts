@@ -4,11 +4,13 @@
  * and each --config file applied in that order.
  */
 import { Command } from 'commander';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createRequire } from 'node:module';
 import { rm } from 'node:fs/promises';
-import { resolveConfigEnv, type StartMode } from '@kvrel/runtime';
+import { resolveConfigEnv, type ApplicationDescriptor, type StartMode } from '@kvrel/runtime';
+import type { createLogger, distributionOptionsFromEnv, resolveNodeName, startDistribution, System } from '@kvrel/runtime';
+import type { boot } from '@kvrel/runtime/boot';
 import { findProjectRoot, loadWorkspace } from '../config/workspace.js';
 import { loadBuildConfig, runtimeConfigPath } from '../config/project-config.js';
 import { loadConfigFile } from '../config/load-config-file.js';
@@ -57,14 +59,16 @@ export async function runNode(options: RunOptions, cwd = process.cwd()): Promise
   const runtimeConfig: Array<{ file: string; exported: unknown }> = [];
   const runtimeFile = runtimeConfigPath(root);
   for (const file of [...(runtimeFile ? [runtimeFile] : []), ...options.config.map((f) => resolve(cwd, f))]) {
-    runtimeConfig.push({ file: file.startsWith(root) ? file.slice(root.length + 1) : file, exported: await loadConfigFile(file, root) });
+    // Named from the project root when inside it (config/runtime.ts), else by their full path.
+    const shown = relative(root, file);
+    runtimeConfig.push({ file: shown.startsWith('..') ? file : shown, exported: await loadConfigFile(file, root) });
   }
 
   // One file per process: several nodes may start from one checkout at once (tests, a cluster).
   const outfile = join(root, '_build', env, 'run', `node-${process.pid}.cjs`);
   const entrySource =
     `${renderApplicationsModule(applications)}export { boot } from '@kvrel/runtime/boot';\n` +
-    `export { startDistribution, resolveNodeName, distributionOptionsFromEnv } from '@kvrel/runtime';\n`;
+    `export { startDistribution, resolveNodeName, distributionOptionsFromEnv, System, createLogger } from '@kvrel/runtime';\n`;
   await bundleNode({ root, entrySource, outfile, target: `node${process.versions.node.split('.')[0]}` });
 
   const node = createRequire(pathToFileURL(outfile))(outfile) as DevNodeModule;
@@ -85,12 +89,13 @@ export async function runNode(options: RunOptions, cwd = process.cwd()): Promise
   } catch (error) {
     throw new UserError('KVREL_BOOT_FAILED', error instanceof Error ? error.message : String(error));
   }
-  // Like `mix run --no-halt`: the node runs until it is stopped (SIGINT/SIGTERM, System.stop()).
-  setInterval(() => {}, 1 << 30);
+  // Logged once the node is fully up (applications started, registered for distribution), as a release does.
+  node.createLogger('').info(`started on ${distribution?.nodeName ?? 'nonode@nohost'} (pid ${process.pid}, Node ${process.version})`);
+  node.System.keepRunning();
 }
 
 /** --sname / --name / --cookie, with KVREL_PORT_MAPPER_PORT and KVREL_DIST_PORT from the environment. */
-function distributionOptions(options: RunOptions, node: DevNodeModule): { nodeName: string; start: () => Promise<unknown> } | undefined {
+function distributionOptions(options: RunOptions, node: DevNodeModule): { nodeName: string; start: () => ReturnType<typeof startDistribution> } | undefined {
   const mode = options.name ? 'name' : options.sname ? 'sname' : undefined;
   if (!mode) return undefined;
   const name = (options.name ?? options.sname)!;
@@ -106,10 +111,13 @@ function distributionOptions(options: RunOptions, node: DevNodeModule): { nodeNa
   return { nodeName, start: () => node.startDistribution({ ...fromEnv, mode, name, cookie }) };
 }
 
+/** The dev node's bundle: its own copy of the runtime (this CLI's copy only evaluates configuration). */
 interface DevNodeModule {
-  applications: unknown[];
-  boot(options: Record<string, unknown>): Promise<unknown>;
-  startDistribution(options: Record<string, unknown>): Promise<unknown>;
-  resolveNodeName(options: { distribution: string; node: string; releaseName: string }): { full: string } | undefined;
-  distributionOptionsFromEnv(env: NodeJS.ProcessEnv, name: string): Record<string, unknown>;
+  applications: ApplicationDescriptor[];
+  boot: typeof boot;
+  startDistribution: typeof startDistribution;
+  resolveNodeName: typeof resolveNodeName;
+  distributionOptionsFromEnv: typeof distributionOptionsFromEnv;
+  System: typeof System;
+  createLogger: typeof createLogger;
 }

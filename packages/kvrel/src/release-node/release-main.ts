@@ -86,8 +86,7 @@ async function startNode(context: ReleaseContext, applications: readonly Applica
     // Leaving the shell (Ctrl+D, .exit, the end of piped input) stops the node, as quitting IEx does.
     shell.on('exit', () => System.stop(0));
   }
-  // The node runs until it is stopped (SIGINT, SIGTERM, `stop`, System.stop()).
-  setInterval(() => {}, 1 << 30);
+  System.keepRunning();
 }
 
 async function evalCommand(context: ReleaseContext, applications: readonly ApplicationDescriptor[], expression: string): Promise<number> {
