@@ -12,7 +12,7 @@ import type { AppConfig, ConfigEnv } from './config/define-config.js';
 import { evaluateConfig } from './config/evaluate-config.js';
 import { mergeConfig } from './config/merge-config.js';
 import { NO_NODE, setTransport, type Transport } from './distribution/node.js';
-import { deferredTransport } from './distribution/deferred-transport.js';
+import { deferredTransport } from './distribution/transport/deferred-transport.js';
 import { createLogger, setLogLevel, type LogLevel } from './logger/logger.js';
 import { attachNode, installSignalHandlers, markBooted, stopAndExit } from './system.js';
 import { installCrashLog } from './crash-log.js';

@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { DistributionTransport } from './distribution.js';
-import { startPortMapper, type PortMapper } from './port-mapper.js';
+import type { DistributionTransport } from './transport/distribution-transport.js';
+import { startPortMapper, type PortMapper } from './port-mapper/server.js';
 import { callRemote, connectHidden } from './remote-call.js';
-import { startDistribution } from './start-distribution.js';
+import { startDistribution } from './transport/start-distribution.js';
 import type { Logger } from '../logger/logger.js';
 
 let mapper: PortMapper;

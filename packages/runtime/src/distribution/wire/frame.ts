@@ -6,7 +6,7 @@
  * (the handshake allows 1 KiB, an authenticated connection 64 MiB). A frame announcing more than
  * the limit is an error before any of its payload is buffered; the caller closes the connection.
  */
-import { DistributionError } from './errors.js';
+import { DistributionError } from '../errors.js';
 
 export const FRAME_HEADER_BYTES = 4;
 /** Default limit of an authenticated connection's frames. */

@@ -1,5 +1,5 @@
 /**
- * Talking to a port mapper (protocol in port-mapper.ts): register this node on its own host,
+ * Talking to a port mapper (protocol in server.ts): register this node on its own host,
  * starting the mapper on demand, and look up another node's port on the peer's host.
  *
  * Registering keeps its TCP connection open; the registration ends with it. If the mapper goes
@@ -8,9 +8,9 @@
  * EADDRINUSE and exits, and both nodes connect to the first.
  */
 import net from 'node:net';
-import { DistributionError } from './errors.js';
-import { spawnPortMapper } from './port-mapper-spawner.js';
-import { createLogger, type Logger } from '../logger/logger.js';
+import { DistributionError } from '../errors.js';
+import { spawnPortMapper } from './spawner.js';
+import { createLogger, type Logger } from '../../logger/logger.js';
 
 const DEFAULT_TIMEOUT_MS = 5000;
 const REREGISTER_DELAY_MS = { first: 100, max: 2000 };

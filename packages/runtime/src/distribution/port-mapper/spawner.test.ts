@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defaultPortMapperSpawner, portMapperSpawnCommand, setPortMapperSpawner, spawnPortMapper } from './port-mapper-spawner.js';
+import { defaultPortMapperSpawner, portMapperSpawnCommand, setPortMapperSpawner, spawnPortMapper } from './spawner.js';
 
 const facts = { execPath: '/usr/bin/node', execArgv: ['--enable-source-maps', '--inspect=9229'], argv: ['/usr/bin/node', '/app/bin/kvrel.cjs', 'run'], sea: false, env: { PATH: '/bin', RELEASE_COOKIE: 'secret', NODE_OPTIONS: '--max-old-space-size=64' } };
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { deferredTransport } from './deferred-transport.js';
-import type { Transport } from './node.js';
+import type { Transport } from '../node.js';
 
 const real: Transport = {
   self: () => 'foo@127.0.0.1',

@@ -1,9 +1,9 @@
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { dialNode } from './dial-node.js';
-import type { DistributionTransport } from './distribution.js';
+import type { DistributionTransport } from './distribution-transport.js';
 import { startDistribution } from './start-distribution.js';
-import { freePort } from '../../../../test/helpers/free-port.js';
+import { freePort } from '../../../../../test/helpers/free-port.js';
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {

@@ -1,9 +1,9 @@
 import { duplexPair } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Connection, type Invoke } from './connection.js';
-import { DistributionError, RemoteCallError } from './errors.js';
+import { DistributionError, RemoteCallError } from '../errors.js';
 import { FramedSocket } from './framed-socket.js';
-import type { Logger } from '../logger/logger.js';
+import type { Logger } from '../../logger/logger.js';
 
 const open: Connection[] = [];
 afterEach(() => {

@@ -1,7 +1,7 @@
 /**
  * The port mapper: one per host, it maps node names (the part before "@") to distribution ports,
  * as Erlang's epmd does. It listens on KVREL_PORT_MAPPER_PORT (default 4370) on every interface,
- * is started on demand by the first node of the host (port-mapper-client.ts) and outlives it.
+ * is started on demand by the first node of the host (client.ts) and outlives it.
  *
  * Protocol: ASCII lines ending in "\n" ("\r\n" accepted), at most 256 bytes each.
  *
@@ -19,7 +19,7 @@
  * KVREL_RUN_PORT_MAPPER=1; the entry calls runPortMapperFromEnv() first and stops there.
  */
 import net from 'node:net';
-import { DEFAULT_PORT_MAPPER_PORT, portMapperPortFromEnv } from './ports.js';
+import { DEFAULT_PORT_MAPPER_PORT, portMapperPortFromEnv } from '../ports.js';
 
 export const RUN_PORT_MAPPER_ENV = 'KVREL_RUN_PORT_MAPPER';
 export const PORT_MAPPER_MAX_LINE_BYTES = 256;

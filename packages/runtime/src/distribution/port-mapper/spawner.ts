@@ -11,8 +11,8 @@
  */
 import { spawn } from 'node:child_process';
 import { isSea } from 'node:sea';
-import { RUN_PORT_MAPPER_ENV } from './port-mapper.js';
-import { PORT_MAPPER_PORT_ENV } from './ports.js';
+import { RUN_PORT_MAPPER_ENV } from './server.js';
+import { PORT_MAPPER_PORT_ENV } from '../ports.js';
 
 export interface PortMapperSpawnRequest {
   /** The port the mapper must listen on. */

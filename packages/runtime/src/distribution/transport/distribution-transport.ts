@@ -12,13 +12,14 @@
 import type { Duplex } from 'node:stream';
 import { Connection, type Invoke } from './connection.js';
 import { dialNode } from './dial-node.js';
-import { DistributionError } from './errors.js';
-import { DEFAULT_MAX_FRAME_BYTES } from './frame.js';
+import { DistributionError } from '../errors.js';
+import { DEFAULT_MAX_FRAME_BYTES } from '../wire/frame.js';
 import { FramedSocket } from './framed-socket.js';
-import { HANDSHAKE_MAX_FRAME_BYTES, HANDSHAKE_TIMEOUT_MS, HandshakeError, acceptHandshake, formatRefusal } from './handshake.js';
-import type { Transport } from './node.js';
-import { invokeLocal } from './services.js';
-import { createLogger, type Logger } from '../logger/logger.js';
+import { HANDSHAKE_TIMEOUT_MS, acceptHandshake, formatRefusal } from './handshake.js';
+import { HANDSHAKE_MAX_FRAME_BYTES, HandshakeError } from '../wire/handshake-messages.js';
+import type { Transport } from '../node.js';
+import { invokeLocal } from '../services.js';
+import { createLogger, type Logger } from '../../logger/logger.js';
 
 /** Handshakes in progress at once; more incoming sockets are dropped unread. */
 export const MAX_PENDING_HANDSHAKES = 128;

@@ -4,12 +4,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { build } from 'esbuild';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startPortMapper, type PortMapper } from './port-mapper.js';
-import { listRegisteredNames, lookupNodePort, registerWithPortMapper, type PortMapperRegistration } from './port-mapper-client.js';
-import { portMapperSpawnCommand, setPortMapperSpawner } from './port-mapper-spawner.js';
-import type { Logger } from '../logger/logger.js';
-import { waitFor } from '../../../../test/helpers/wait-for.js';
-import { freePort } from '../../../../test/helpers/free-port.js';
+import { startPortMapper, type PortMapper } from './server.js';
+import { listRegisteredNames, lookupNodePort, registerWithPortMapper, type PortMapperRegistration } from './client.js';
+import { portMapperSpawnCommand, setPortMapperSpawner } from './spawner.js';
+import type { Logger } from '../../logger/logger.js';
+import { waitFor } from '../../../../../test/helpers/wait-for.js';
+import { freePort } from '../../../../../test/helpers/free-port.js';
 
 let dir: string;
 let entry: string;
@@ -24,7 +24,7 @@ beforeAll(async () => {
   entry = path.join(dir, 'entry.mjs');
   await build({
     stdin: {
-      contents: `import { runPortMapperFromEnv } from ${JSON.stringify(path.join(import.meta.dirname, 'port-mapper.ts'))};\nif (!runPortMapperFromEnv()) process.exit(2);\n`,
+      contents: `import { runPortMapperFromEnv } from ${JSON.stringify(path.join(import.meta.dirname, 'server.ts'))};\nif (!runPortMapperFromEnv()) process.exit(2);\n`,
       resolveDir: import.meta.dirname,
       loader: 'ts',
     },

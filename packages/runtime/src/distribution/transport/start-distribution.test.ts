@@ -1,10 +1,10 @@
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { DistributionTransport } from './distribution.js';
-import { startPortMapper, type PortMapper } from './port-mapper.js';
+import type { DistributionTransport } from './distribution-transport.js';
+import { startPortMapper, type PortMapper } from '../port-mapper/server.js';
 import { distributionOptionsFromEnv, startDistribution } from './start-distribution.js';
-import type { Logger } from '../logger/logger.js';
-import { freePort } from '../../../../test/helpers/free-port.js';
+import type { Logger } from '../../logger/logger.js';
+import { freePort } from '../../../../../test/helpers/free-port.js';
 
 const nodes: DistributionTransport[] = [];
 const closers: (() => Promise<unknown>)[] = [];

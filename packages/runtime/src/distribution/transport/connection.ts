@@ -6,11 +6,11 @@
  * every pending call fails at once with an error naming the node. Incoming calls run through
  * the node's services (services.ts); their errors travel back as messages, never as a crash.
  */
-import { DistributionError, RemoteCallError } from './errors.js';
+import { DistributionError, RemoteCallError } from '../errors.js';
 import type { FramedSocket } from './framed-socket.js';
-import { decodeMessage, encodeMessage, type Message } from './message.js';
-import { invokeLocal } from './services.js';
-import { createLogger, type Logger } from '../logger/logger.js';
+import { decodeMessage, encodeMessage, type Message } from '../wire/message.js';
+import { invokeLocal } from '../services.js';
+import { createLogger, type Logger } from '../../logger/logger.js';
 
 export type Invoke = (service: string, fn: string, args: readonly unknown[]) => unknown;
 

@@ -7,12 +7,12 @@
  */
 import net from 'node:net';
 import type { Invoke } from './connection.js';
-import { DistributionTransport } from './distribution.js';
-import { DistributionError } from './errors.js';
-import { formatNodeName, parseDistributionMode, parseNodeName, type DistributionMode } from './node-name.js';
-import { registerWithPortMapper } from './port-mapper-client.js';
-import { DIST_PORT_ENV, parsePortVariable, portMapperPortFromEnv } from './ports.js';
-import { createLogger, type Logger } from '../logger/logger.js';
+import { DistributionTransport } from './distribution-transport.js';
+import { DistributionError } from '../errors.js';
+import { formatNodeName, parseDistributionMode, parseNodeName, type DistributionMode } from '../node-name.js';
+import { registerWithPortMapper } from '../port-mapper/client.js';
+import { DIST_PORT_ENV, parsePortVariable, portMapperPortFromEnv } from '../ports.js';
+import { createLogger, type Logger } from '../../logger/logger.js';
 
 export interface StartDistributionOptions {
   /** RELEASE_DISTRIBUTION: sname (default), name or none. */

@@ -3,7 +3,7 @@
  * the applications, so this answers Node.self() with the configured name at once and makes calls to
  * other nodes wait until distribution is up (or fail with its start error).
  */
-import type { Transport } from './node.js';
+import type { Transport } from '../node.js';
 
 export function deferredTransport(self: string, ready: Promise<Transport | undefined>): Transport {
   const later = async <T>(use: (transport: Transport) => Promise<T>): Promise<T> => {

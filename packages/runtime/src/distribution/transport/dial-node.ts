@@ -6,13 +6,14 @@
  */
 import net from 'node:net';
 import { Connection, type Invoke } from './connection.js';
-import { DistributionError } from './errors.js';
-import { DEFAULT_MAX_FRAME_BYTES } from './frame.js';
+import { DistributionError } from '../errors.js';
+import { DEFAULT_MAX_FRAME_BYTES } from '../wire/frame.js';
 import { FramedSocket } from './framed-socket.js';
-import { HANDSHAKE_MAX_FRAME_BYTES, HANDSHAKE_TIMEOUT_MS, HandshakeError, initiateHandshake } from './handshake.js';
-import { splitNodeName } from './node-name.js';
-import { lookupNodePort } from './port-mapper-client.js';
-import type { Logger } from '../logger/logger.js';
+import { HANDSHAKE_TIMEOUT_MS, initiateHandshake } from './handshake.js';
+import { HANDSHAKE_MAX_FRAME_BYTES, HandshakeError } from '../wire/handshake-messages.js';
+import { splitNodeName } from '../node-name.js';
+import { lookupNodePort } from '../port-mapper/client.js';
+import type { Logger } from '../../logger/logger.js';
 
 export interface DialOptions {
   /** This node's name (a hidden client's made-up name). */

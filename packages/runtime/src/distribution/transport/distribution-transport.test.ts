@@ -1,14 +1,14 @@
 import net from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Invoke } from './connection.js';
-import type { DistributionTransport } from './distribution.js';
-import { encodeFrame } from './frame.js';
-import { encodeName } from './handshake.js';
-import { encodeMessage } from './message.js';
-import { startPortMapper, type PortMapper } from './port-mapper.js';
+import type { DistributionTransport } from './distribution-transport.js';
+import { encodeFrame } from '../wire/frame.js';
+import { encodeName } from '../wire/handshake-messages.js';
+import { encodeMessage } from '../wire/message.js';
+import { startPortMapper, type PortMapper } from '../port-mapper/server.js';
 import { startDistribution } from './start-distribution.js';
-import type { Logger } from '../logger/logger.js';
-import { waitFor } from '../../../../test/helpers/wait-for.js';
+import type { Logger } from '../../logger/logger.js';
+import { waitFor } from '../../../../../test/helpers/wait-for.js';
 
 const COOKIE = 'monster-cookie';
 let mapper: PortMapper;

@@ -11,7 +11,7 @@
  * are queued, so it cannot grow this process's memory.
  */
 import type { Duplex } from 'node:stream';
-import { DEFAULT_MAX_FRAME_BYTES, FrameDecoder, encodeFrameHeader } from './frame.js';
+import { DEFAULT_MAX_FRAME_BYTES, FrameDecoder, encodeFrameHeader } from '../wire/frame.js';
 
 export const DEFAULT_MAX_WRITE_BUFFER_BYTES = 256 * 1024 * 1024;
 const END_GRACE_MS = 1000;
