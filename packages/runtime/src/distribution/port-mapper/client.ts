@@ -7,91 +7,30 @@
  * Two nodes that find no mapper at the same moment both spawn one; the second mapper fails with
  * EADDRINUSE and exits, and both nodes connect to the first.
  */
-import net from 'node:net';
+import type net from 'node:net';
+import { connectSocket } from '../connect-socket.js';
 import { DistributionError } from '../errors.js';
+import { CLOSED_BY_MAPPER, LineClient } from './line-client.js';
 import { spawnPortMapper } from './spawner.js';
+import { pollUntil, withDeadline } from '../../deadline.js';
 import { createLogger, type Logger } from '../../logger/logger.js';
 
 const DEFAULT_TIMEOUT_MS = 5000;
 const REREGISTER_DELAY_MS = { first: 100, max: 2000 };
 
-/** A connection reading replies line by line. */
-class LineClient {
-  readonly socket: net.Socket;
-  #buffered = '';
-  #lines: string[] = [];
-  #waiter: { resolve(line: string): void; reject(error: Error): void } | undefined;
-  #ended = false;
-
-  constructor(socket: net.Socket) {
-    this.socket = socket;
-    socket.setEncoding('latin1');
-    socket.on('data', (chunk: string) => {
-      this.#buffered += chunk;
-      let newline: number;
-      while ((newline = this.#buffered.indexOf('\n')) !== -1) {
-        this.#lines.push(this.#buffered.slice(0, newline));
-        this.#buffered = this.#buffered.slice(newline + 1);
-      }
-      this.#deliver();
-    });
-    socket.on('error', () => {});
-    socket.on('close', () => {
-      this.#ended = true;
-      this.#deliver();
-    });
-  }
-
-  send(line: string): void {
-    this.socket.write(`${line}\n`);
-  }
-
-  readLine(): Promise<string> {
-    return new Promise((resolve, reject) => {
-      this.#waiter = { resolve, reject };
-      this.#deliver();
-    });
-  }
-
-  #deliver(): void {
-    const waiter = this.#waiter;
-    if (!waiter) return;
-    const line = this.#lines.shift();
-    if (line !== undefined) {
-      this.#waiter = undefined;
-      waiter.resolve(line);
-    } else if (this.#ended) {
-      this.#waiter = undefined;
-      waiter.reject(new Error('the port mapper closed the connection'));
-    }
-  }
-}
-
+/** Connects to a port mapper; a connection that takes longer fails with "timed out". */
 function connect(host: string, port: number, timeoutMs: number): Promise<net.Socket> {
-  return new Promise((resolve, reject) => {
-    const socket = net.connect({ host, port });
-    const timer = setTimeout(() => socket.destroy(Object.assign(new Error('timed out'), { code: 'ETIMEDOUT' })), timeoutMs);
-    socket.once('connect', () => {
-      clearTimeout(timer);
-      socket.removeAllListeners('error');
-      resolve(socket);
-    });
-    socket.once('error', (error) => {
-      clearTimeout(timer);
-      reject(error);
-    });
-  });
+  const timedOut = () => Object.assign(new Error('timed out'), { code: 'ETIMEDOUT' });
+  return withDeadline(timeoutMs, timedOut, (signal) => connectSocket(host, port, signal));
 }
 
-/** Reads one line with a deadline; the socket is destroyed when it passes. */
-async function request(client: LineClient, line: string, timeoutMs: number): Promise<string> {
-  const timer = setTimeout(() => client.socket.destroy(), timeoutMs);
-  try {
+/** Sends one line and reads the reply; past the deadline the socket is destroyed (as a closed connection). */
+function request(client: LineClient, line: string, timeoutMs: number): Promise<string> {
+  return withDeadline(timeoutMs, () => new Error(CLOSED_BY_MAPPER), (signal) => {
+    signal.addEventListener('abort', () => client.socket.destroy(), { once: true });
     client.send(line);
-    return await client.readLine();
-  } finally {
-    clearTimeout(timer);
-  }
+    return client.readLine();
+  });
 }
 
 export interface LookupOptions {
@@ -223,12 +162,10 @@ async function registerOnce(options: RegisterOptions): Promise<net.Socket> {
 
 /** Connects to 127.0.0.1:port; when refused, spawns the mapper once and polls until the deadline. */
 async function connectOrStart(options: RegisterOptions, timeoutMs: number): Promise<net.Socket> {
-  const deadline = Date.now() + timeoutMs;
   let spawned = false;
-  let delay = 10;
-  for (;;) {
+  const attempt = async (remainingMs: number): Promise<net.Socket | undefined> => {
     try {
-      return await connect('127.0.0.1', options.portMapperPort, Math.max(1, deadline - Date.now()));
+      return await connect('127.0.0.1', options.portMapperPort, remainingMs);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       if (code !== 'ECONNREFUSED' && code !== 'ECONNRESET') throw unavailable(options.portMapperPort, (error as Error).message);
@@ -241,11 +178,12 @@ async function connectOrStart(options: RegisterOptions, timeoutMs: number): Prom
           throw unavailable(options.portMapperPort, (spawnError as Error).message);
         }
       }
-      if (Date.now() + delay > deadline) throw unavailable(options.portMapperPort, `it did not start within ${timeoutMs} ms`);
-      await new Promise((resolve) => setTimeout(resolve, delay));
-      delay = Math.min(delay * 2, 100);
+      return undefined;
     }
-  }
+  };
+  const socket = await pollUntil(attempt, { timeoutMs, intervalMs: 10, maxIntervalMs: 100 });
+  if (!socket) throw unavailable(options.portMapperPort, `it did not start within ${timeoutMs} ms`);
+  return socket;
 }
 
 function unavailable(port: number, reason: string): DistributionError {

@@ -4,15 +4,17 @@
  * DistributionError naming the node, raised promptly: a refused connection or a name nobody
  * registered fails at once, and the whole dial has one deadline.
  */
-import net from 'node:net';
+import type net from 'node:net';
 import { Connection, type Invoke } from './connection.js';
 import { DistributionError } from '../errors.js';
 import { DEFAULT_MAX_FRAME_BYTES } from '../wire/frame.js';
 import { FramedSocket } from './framed-socket.js';
 import { HANDSHAKE_TIMEOUT_MS, initiateHandshake } from './handshake.js';
 import { HANDSHAKE_MAX_FRAME_BYTES, HandshakeError } from '../wire/handshake-messages.js';
+import { connectSocket } from '../connect-socket.js';
 import { splitNodeName } from '../node-name.js';
 import { lookupNodePort } from '../port-mapper/client.js';
+import { withDeadline } from '../../deadline.js';
 import type { Logger } from '../../logger/logger.js';
 
 export interface DialOptions {
@@ -71,26 +73,19 @@ async function resolvePort(target: string, name: string, host: string, options: 
   });
 }
 
-function connectTo(target: string, host: string, port: number, timeoutMs: number): Promise<net.Socket> {
-  return new Promise((resolve, reject) => {
-    const socket = net.connect({ host, port });
-    const timer = setTimeout(() => {
-      socket.destroy();
-      reject(new DistributionError({ code: 'DIST_NODE_DOWN', node: target, reason: `no answer on ${host}:${port} within ${timeoutMs} ms` }));
-    }, timeoutMs);
-    socket.once('connect', () => {
-      clearTimeout(timer);
-      socket.removeAllListeners('error');
-      socket.setNoDelay(true);
-      socket.setKeepAlive(true, 15_000);
-      resolve(socket);
-    });
-    socket.once('error', (error: NodeJS.ErrnoException) => {
-      clearTimeout(timer);
-      const reason = error.code === 'ECONNREFUSED' ? 'connection refused' : error.message;
-      reject(new DistributionError({ code: 'DIST_NODE_DOWN', node: target, reason }));
-    });
-  });
+async function connectTo(target: string, host: string, port: number, timeoutMs: number): Promise<net.Socket> {
+  const noAnswer = () => new DistributionError({ code: 'DIST_NODE_DOWN', node: target, reason: `no answer on ${host}:${port} within ${timeoutMs} ms` });
+  let socket: net.Socket;
+  try {
+    socket = await withDeadline(timeoutMs, noAnswer, (signal) => connectSocket(host, port, signal));
+  } catch (error) {
+    if (error instanceof DistributionError) throw error;
+    const reason = (error as NodeJS.ErrnoException).code === 'ECONNREFUSED' ? 'connection refused' : (error as Error).message;
+    throw new DistributionError({ code: 'DIST_NODE_DOWN', node: target, reason });
+  }
+  socket.setNoDelay(true);
+  socket.setKeepAlive(true, 15_000);
+  return socket;
 }
 
 function handshakeReason(error: unknown): string {

@@ -19,6 +19,7 @@ import { HANDSHAKE_TIMEOUT_MS, acceptHandshake, formatRefusal } from './handshak
 import { HANDSHAKE_MAX_FRAME_BYTES, HandshakeError } from '../wire/handshake-messages.js';
 import type { Transport } from '../node.js';
 import { invokeLocal } from '../services.js';
+import { withDeadline } from '../../deadline.js';
 import { createLogger, type Logger } from '../../logger/logger.js';
 
 /** Handshakes in progress at once; more incoming sockets are dropped unread. */
@@ -165,7 +166,8 @@ export class DistributionTransport implements Transport {
         .finally(() => this.#dialing.delete(node));
       this.#dialing.set(node, dialing);
     }
-    return withTimeout(dialing, timeoutMs, () => new DistributionError({ code: 'DIST_NODE_DOWN', node, reason: `not connected within ${timeoutMs} ms` }));
+    const connecting = dialing;
+    return withDeadline(timeoutMs, () => new DistributionError({ code: 'DIST_NODE_DOWN', node, reason: `not connected within ${timeoutMs} ms` }), () => connecting);
   }
 
   #newConnection(peer: string, hidden: boolean, framed: FramedSocket): Connection {
@@ -202,13 +204,4 @@ export class DistributionTransport implements Transport {
     if (failure === 'closed' && claimed === undefined) this.#log.debug(line);
     else this.#log.warning(line);
   }
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number, error: () => Error): Promise<T> {
-  if (!Number.isFinite(ms)) return promise;
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(error()), ms);
-  });
-  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
 }

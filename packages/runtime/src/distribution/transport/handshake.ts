@@ -20,6 +20,7 @@ import {
   type StatusMessage,
   type Transcript,
 } from '../wire/handshake-messages.js';
+import { withDeadline } from '../../deadline.js';
 
 export const HANDSHAKE_TIMEOUT_MS = 5000;
 
@@ -92,7 +93,7 @@ export interface InitiateOptions {
 
 /** Runs the initiator's side; resolves once both sides are authenticated. */
 export function initiateHandshake(channel: FrameChannel, options: InitiateOptions): Promise<{ peer: string }> {
-  return withDeadline(options.timeoutMs, async () => {
+  return withHandshakeDeadline(options.timeoutMs, async () => {
     sendName(channel, options.self, options.hidden ?? false);
     const status = await recvStatus(channel);
     if (status.status === 'refused') throw new HandshakeError('refused', `it refused the connection: ${status.reason}`, options.peer);
@@ -117,7 +118,7 @@ export interface AcceptOptions {
 /** Runs the acceptor's side; rejects with a HandshakeError carrying the name the peer claimed. */
 export function acceptHandshake(channel: FrameChannel, options: AcceptOptions): Promise<{ peer: string; hidden: boolean }> {
   let claimed: string | undefined;
-  return withDeadline(options.timeoutMs, async () => {
+  return withHandshakeDeadline(options.timeoutMs, async () => {
     const { name, hidden } = await recvName(channel);
     claimed = name;
     const refusal = options.admit?.(name, hidden);
@@ -160,11 +161,8 @@ async function readStep(channel: FrameChannel, claimedName?: string): Promise<Bu
   }
 }
 
-function withDeadline<T>(timeoutMs: number | undefined, run: () => Promise<T>): Promise<T> {
+/** The handshake's deadline; the caller closes the connection when it passes. */
+function withHandshakeDeadline<T>(timeoutMs: number | undefined, run: () => Promise<T>): Promise<T> {
   const ms = timeoutMs ?? HANDSHAKE_TIMEOUT_MS;
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new HandshakeError('handshake timed out', `the handshake took more than ${ms} ms`)), ms);
-  });
-  return Promise.race([run(), deadline]).finally(() => clearTimeout(timer));
+  return withDeadline(ms, () => new HandshakeError('handshake timed out', `the handshake took more than ${ms} ms`), run);
 }
