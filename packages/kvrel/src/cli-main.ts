@@ -1,5 +1,5 @@
 /** Entry of the built CLI (dist/cli.cjs). */
-import { runPortMapperFromEnv } from '@kvrel/runtime';
+import { runPortMapperFromEnv } from '@kvrel/runtime/internal';
 import { main } from './cli.js';
 
 // A node started from source spawns the host's port mapper by rerunning this script with

@@ -14,7 +14,7 @@ import { mergeConfig } from './config/merge-config.js';
 import { NO_NODE, setTransport, type Transport } from './distribution/node.js';
 import { deferredTransport } from './distribution/transport/deferred-transport.js';
 import { createLogger, setLogLevel, type LogLevel } from './logger/logger.js';
-import { attachNode, installSignalHandlers, markBooted, stopAndExit } from './system.js';
+import { attachNode, installSignalHandlers, markBooted, stopAndExit } from './node-lifecycle.js';
 import { installCrashLog } from './crash-log.js';
 import { buildEvalScope } from './eval/eval-scope.js';
 import { registerSystemService } from './eval/system-service.js';

@@ -7,7 +7,7 @@ import { Command } from 'commander';
 import { existsSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { resolveConfigEnv } from '@kvrel/runtime';
+import { resolveConfigEnv } from '@kvrel/runtime/internal';
 import { loadConfigFile } from '../config/load-config-file.js';
 import { validateReleases } from '../config/validate-releases.js';
 import { findProjectRoot, loadWorkspace } from '../config/workspace.js';

@@ -8,9 +8,9 @@ import { join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createRequire } from 'node:module';
 import { rm } from 'node:fs/promises';
-import { resolveConfigEnv, type ApplicationDescriptor, type StartMode } from '@kvrel/runtime';
-import type { createLogger, distributionOptionsFromEnv, resolveNodeName, startDistribution, System } from '@kvrel/runtime';
-import type { boot } from '@kvrel/runtime/boot';
+import { resolveConfigEnv, type ApplicationDescriptor, type StartMode } from '@kvrel/runtime/internal';
+import type { createLogger, distributionOptionsFromEnv, keepRunning, resolveNodeName, startDistribution } from '@kvrel/runtime/internal';
+import type { boot } from '@kvrel/runtime/internal';
 import { findProjectRoot, loadWorkspace } from '../config/workspace.js';
 import { loadBuildConfig, runtimeConfigPath } from '../config/project-config.js';
 import { loadConfigFile } from '../config/load-config-file.js';
@@ -67,8 +67,8 @@ export async function runNode(options: RunOptions, cwd = process.cwd()): Promise
   // One file per process: several nodes may start from one checkout at once (tests, a cluster).
   const outfile = join(root, '_build', env, 'run', `node-${process.pid}.cjs`);
   const entrySource =
-    `${renderApplicationsModule(applications)}export { boot } from '@kvrel/runtime/boot';\n` +
-    `export { startDistribution, resolveNodeName, distributionOptionsFromEnv, System, createLogger } from '@kvrel/runtime';\n`;
+    `${renderApplicationsModule(applications)}export { boot } from '@kvrel/runtime/internal';\n` +
+    `export { startDistribution, resolveNodeName, distributionOptionsFromEnv, keepRunning, createLogger } from '@kvrel/runtime/internal';\n`;
   await bundleNode({ root, entrySource, outfile, target: `node${process.versions.node.split('.')[0]}` });
 
   const node = createRequire(pathToFileURL(outfile))(outfile) as DevNodeModule;
@@ -91,7 +91,7 @@ export async function runNode(options: RunOptions, cwd = process.cwd()): Promise
   }
   // Logged once the node is fully up (applications started, registered for distribution), as a release does.
   node.createLogger('').info(`started on ${distribution?.nodeName ?? 'nonode@nohost'} (pid ${process.pid}, Node ${process.version})`);
-  node.System.keepRunning();
+  node.keepRunning();
 }
 
 /** --sname / --name / --cookie, with KVREL_PORT_MAPPER_PORT and KVREL_DIST_PORT from the environment. */
@@ -118,6 +118,6 @@ interface DevNodeModule {
   startDistribution: typeof startDistribution;
   resolveNodeName: typeof resolveNodeName;
   distributionOptionsFromEnv: typeof distributionOptionsFromEnv;
-  System: typeof System;
+  keepRunning: typeof keepRunning;
   createLogger: typeof createLogger;
 }

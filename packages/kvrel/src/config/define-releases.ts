@@ -1,7 +1,7 @@
 /**
  * What a user writes in releases.config.ts. `defineReleases` is an identity helper for completion.
  */
-import type { StartMode } from '@kvrel/runtime';
+import type { StartMode } from '@kvrel/runtime/internal';
 
 export interface ReleaseDefinition {
   /** The release's version, e.g. '0.1.0'. Required. */

@@ -2,7 +2,7 @@
  * Validates releases.config.ts at the boundary, esbuild-style: each key is checked, unknown keys are
  * refused by name, and every message names the release and the field.
  */
-import { isStartMode, START_MODES } from '@kvrel/runtime';
+import { isStartMode, START_MODES } from '@kvrel/runtime/internal';
 import { UserError } from '../user-error.js';
 import type { ReleaseDefinition, ReleasesConfig } from './define-releases.js';
 

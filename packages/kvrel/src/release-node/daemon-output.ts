@@ -1,5 +1,5 @@
 /** Inside a daemon: everything the node prints (logger, console, stdout, stderr) goes to rotated files. */
-import { RotatingLog, setLogSink } from '@kvrel/runtime';
+import { RotatingLog, setLogSink } from '@kvrel/runtime/internal';
 
 
 export function redirectOutputToLog(dir: string, base: string): RotatingLog {

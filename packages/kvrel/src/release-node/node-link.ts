@@ -12,7 +12,7 @@ import {
   startDistribution,
   type HiddenConnection,
   type Transport,
-} from '@kvrel/runtime';
+} from '@kvrel/runtime/internal';
 
 export class NodeNotRunningError extends Error {
   override readonly name = 'NodeNotRunningError';

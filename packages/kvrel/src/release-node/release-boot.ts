@@ -5,8 +5,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { boot, type BootedNode } from '@kvrel/runtime/boot';
-import type { ApplicationDescriptor, AppConfig, StartMode } from '@kvrel/runtime';
+import { boot, type BootedNode } from '@kvrel/runtime/internal';
+import type { ApplicationDescriptor, AppConfig, StartMode } from '@kvrel/runtime/internal';
 import type { ReleaseContext } from './release-context.js';
 
 export const SYS_CONFIG_FILE = 'sys.config.json';

@@ -5,7 +5,7 @@
  */
 import { writeFileSync, rmSync, mkdirSync } from 'node:fs';
 import { start as startRepl } from 'node:repl';
-import { buildEvalScope, createLogger, evaluateOnce, System, type ApplicationDescriptor } from '@kvrel/runtime';
+import { buildEvalScope, createLogger, evaluateOnce, keepRunning, System, type ApplicationDescriptor } from '@kvrel/runtime/internal';
 import { releaseContext, type ReleaseContext, type ReleaseManifest } from './release-context.js';
 import { bootRelease } from './release-boot.js';
 import { DAEMON_ENV, logDir, pidFile, runDaemon } from './daemon.js';
@@ -86,7 +86,7 @@ async function startNode(context: ReleaseContext, applications: readonly Applica
     // Leaving the shell (Ctrl+D, .exit, the end of piped input) stops the node, as quitting IEx does.
     shell.on('exit', () => System.stop(0));
   }
-  System.keepRunning();
+  keepRunning();
 }
 
 async function evalCommand(context: ReleaseContext, applications: readonly ApplicationDescriptor[], expression: string): Promise<number> {

@@ -3,7 +3,7 @@
  * rpc, remote, pid, stop, restart. Each fails with one line and exit 1 when no node runs.
  */
 import { createInterface } from 'node:readline';
-import type { EvalOutcome } from '@kvrel/runtime';
+import type { EvalOutcome } from '@kvrel/runtime/internal';
 import { processAlive } from './process-alive.js';
 import { callRunningNode, closeRunningNodeConnection, NO_DEADLINE_MS, NodeNotRunningError, runningNodeName } from './node-link.js';
 

@@ -1,5 +1,5 @@
 /** A release as the build steps get it: validated, resolved, readonly (Mix's %Mix.Release{}). */
-import type { StartMode } from '@kvrel/runtime';
+import type { StartMode } from '@kvrel/runtime/internal';
 import type { WorkspaceApplication } from '../config/workspace.js';
 
 export interface ReleaseApplication extends WorkspaceApplication {

@@ -3,7 +3,7 @@
  * first, and refuses unsafe combinations as Mix's validate_mode! does: a started application cannot
  * depend on one that is only loaded or not included.
  */
-import { isStartMode, type StartMode } from '@kvrel/runtime';
+import { isStartMode, type StartMode } from '@kvrel/runtime/internal';
 import type { WorkspaceApplication } from '../config/workspace.js';
 import { UserError } from '../user-error.js';
 import type { ReleaseApplication } from './release.js';
