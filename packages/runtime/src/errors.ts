@@ -2,6 +2,8 @@
  * Runtime errors are data ({ code, ... }) turned into text by one function, as OTP's
  * Application.format_error does. Every code here is listed in the README's errors table.
  */
+import { CodedError } from './coded-error.js';
+
 export type RuntimeErrorData =
   | { code: 'RUNTIME_ENV_NOT_SET'; app: string; key: string; loaded: boolean }
   | { code: 'RUNTIME_UNKNOWN_APPLICATION'; app: string }
@@ -45,14 +47,12 @@ export function formatRuntimeError(error: RuntimeErrorData): string {
 }
 
 /** An Error carrying runtime error data; its message is formatRuntimeError(data). */
-export class RuntimeError extends Error {
+export class RuntimeError extends CodedError<RuntimeErrorCode> {
   readonly data: RuntimeErrorData;
-  readonly code: RuntimeErrorCode;
-  constructor(data: RuntimeErrorData) {
-    super(formatRuntimeError(data));
+  constructor(data: RuntimeErrorData, options?: ErrorOptions) {
+    super(data.code, formatRuntimeError(data), options);
     this.name = 'RuntimeError';
     this.data = data;
-    this.code = data.code;
   }
 }
 

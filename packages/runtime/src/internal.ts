@@ -4,6 +4,7 @@
  * may change with kvrel.
  */
 export * from './index.js';
+export { CodedError } from './coded-error.js';
 export type { ApplicationDescriptor } from './application/define-application.js';
 export { START_MODES, isStartMode } from './application/start-mode.js';
 export { boot } from './boot.js';

@@ -3,6 +3,8 @@
  * formatDistributionError, as OTP's format_error does. Every message names the node (or the name)
  * it is about and never carries the cookie. Every code here is listed in the README's errors table.
  */
+import { CodedError } from '../coded-error.js';
+
 export type DistributionErrorData =
   | { code: 'DIST_BAD_NAME'; name: string; reason: string }
   | { code: 'DIST_BAD_MODE'; mode: unknown }
@@ -68,14 +70,12 @@ export function formatDistributionError(error: DistributionErrorData): string {
 }
 
 /** An Error carrying distribution error data; its message is formatDistributionError(data). */
-export class DistributionError extends Error {
+export class DistributionError extends CodedError<DistributionErrorCode> {
   readonly data: DistributionErrorData;
-  readonly code: DistributionErrorCode;
   constructor(data: DistributionErrorData) {
-    super(formatDistributionError(data));
+    super(data.code, formatDistributionError(data));
     this.name = 'DistributionError';
     this.data = data;
-    this.code = data.code;
   }
 }
 
