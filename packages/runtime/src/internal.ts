@@ -5,8 +5,12 @@
  */
 export * from './index.js';
 export { CodedError } from './coded-error.js';
+export { RuntimeError } from './errors.js';
+export type { RuntimeErrorCode, RuntimeErrorData } from './errors.js';
 export type { ApplicationDescriptor } from './application/define-application.js';
 export { START_MODES, isStartMode } from './application/start-mode.js';
+export { startOrder } from './application/start-order.js';
+export type { HasDependencies } from './application/start-order.js';
 export { boot } from './boot.js';
 export type { BootConfigFile, BootOptions, BootedNode } from './boot.js';
 export { keepRunning } from './node-lifecycle.js';
