@@ -40,7 +40,7 @@ export function formatRuntimeError(error: RuntimeErrorData): string {
     case 'RUNTIME_BAD_START_MODE':
       return `start mode ${JSON.stringify(error.mode)} for ${q(error.app)} must be one of permanent, transient, temporary, load, none`;
     case 'RUNTIME_START_FAILED':
-      return `application ${q(error.app)} failed to start: ${error.reason}`;
+      return startFailedMessage(error.app, error.reason);
     case 'RUNTIME_CONFIG_INVALID':
       return `${error.file}: ${error.reason}`;
   }
@@ -54,6 +54,11 @@ export class RuntimeError extends CodedError<RuntimeErrorCode> {
     this.name = 'RuntimeError';
     this.data = data;
   }
+}
+
+/** The line of an application whose start failed, whatever the error's code. */
+export function startFailedMessage(app: string, reason: string): string {
+  return `application ${q(app)} failed to start: ${reason}`;
 }
 
 function q(s: string): string {

@@ -6,6 +6,7 @@ describe('@kvrel/runtime', () => {
   it('exports what application authors use, and nothing of boot, distribution or eval', () => {
     expect(Object.keys(runtime).sort()).toEqual([
       'Application',
+      'CodedError',
       'Node',
       'Supervisor',
       'System',

@@ -1,6 +1,7 @@
 /**
  * @kvrel/runtime: what application authors use. Applications and their supervision trees, the
- * configuration files' helpers, Node and the services it calls, System, the logger. kvrel itself
+ * configuration files' helpers, Node and the services it calls, System, the logger, and CodedError
+ * for the mistakes an application reports to its user (its code survives a failed start). kvrel itself
  * reaches the rest through `@kvrel/runtime/internal`.
  */
 export { Application } from './application/application.js';
@@ -18,5 +19,6 @@ export { Node } from './distribution/node.js';
 export { registerService, unregisterService } from './distribution/services.js';
 export type { Service, ServiceHandler } from './distribution/services.js';
 export * as System from './system.js';
+export { CodedError } from './coded-error.js';
 export { createLogger } from './logger/logger.js';
 export type { Logger, LogLevel } from './logger/logger.js';

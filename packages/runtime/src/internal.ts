@@ -4,7 +4,6 @@
  * may change with kvrel.
  */
 export * from './index.js';
-export { CodedError } from './coded-error.js';
 export { RuntimeError } from './errors.js';
 export type { RuntimeErrorCode, RuntimeErrorData } from './errors.js';
 export type { ApplicationDescriptor } from './application/define-application.js';

@@ -15,7 +15,10 @@ describe('validateReleases', () => {
 
   it('names the release and the field', () => {
     expect(check({ foo: { version: '0.1.0', applications: { 'kv-servr': 'permanent' } } })).toThrow(
-      'release "foo": application "kv-servr" is not in this workspace (known: "kv", "kv-server")',
+      expect.objectContaining({
+        code: 'KVREL_UNKNOWN_APPLICATION',
+        message: 'release "foo": application "kv-servr" is not in this workspace (known: "kv", "kv-server")',
+      }),
     );
     expect(check({ foo: { version: '0.1.0', applications: { 'kv-server': 'permament' } } })).toThrow(
       'release "foo": mode "permament" for "kv-server" must be one of permanent, transient, temporary, load, none',

@@ -42,7 +42,10 @@ function validateRelease(name: string, definition: unknown, known: readonly stri
   }
   for (const [app, mode] of Object.entries(apps)) {
     if (!known.includes(app)) {
-      throw invalid(`${r}: application ${JSON.stringify(app)} is not in this workspace (known: ${known.map((k) => JSON.stringify(k)).join(', ')})`);
+      throw new UserError(
+        'KVREL_UNKNOWN_APPLICATION',
+        `${r}: application ${JSON.stringify(app)} is not in this workspace (known: ${known.map((k) => JSON.stringify(k)).join(', ')})`,
+      );
     }
     if (!isStartMode(mode)) {
       throw invalid(`${r}: mode ${describe(mode)} for ${JSON.stringify(app)} must be one of ${START_MODES.join(', ')}`);

@@ -4,7 +4,8 @@
  * (OTP's application_controller).
  */
 import { createLogger } from '../logger/logger.js';
-import { RuntimeError } from '../errors.js';
+import { CodedError } from '../coded-error.js';
+import { RuntimeError, startFailedMessage } from '../errors.js';
 import type { ApplicationDescriptor, RunningApplication } from './define-application.js';
 import { loadEnv } from './environment.js';
 import { decideOnExit, isStarted, validateStartMode, type ExitReason, type StartMode } from './start-mode.js';
@@ -106,8 +107,7 @@ export class ApplicationController {
     try {
       running = await spec.start?.();
     } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
-      throw new RuntimeError({ code: 'RUNTIME_START_FAILED', app: spec.name, reason });
+      throw startFailure(spec.name, error);
     }
     entry.running = running ?? undefined;
     entry.stopping = false;
@@ -146,4 +146,16 @@ export class ApplicationController {
       this.options.onStopNode(`${entry.mode} application ${JSON.stringify(name)} exited: ${why}`);
     }
   }
+}
+
+/**
+ * What boot throws when an application's start fails; the message names the application. An
+ * application's own coded error (a mistake the user can fix, e.g. KV_BAD_ROUTING_TABLE) keeps its
+ * code; anything else (a bug, a TypeError) is RUNTIME_START_FAILED. The original error, with its
+ * stack, is the cause either way.
+ */
+function startFailure(app: string, error: unknown): CodedError {
+  const reason = error instanceof Error ? error.message : String(error);
+  if (error instanceof CodedError) return new CodedError(error.code, startFailedMessage(app, reason), { cause: error });
+  return new RuntimeError({ code: 'RUNTIME_START_FAILED', app, reason }, { cause: error });
 }

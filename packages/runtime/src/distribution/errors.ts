@@ -17,7 +17,7 @@ export type DistributionErrorData =
   | { code: 'DIST_HANDSHAKE_FAILED'; node: string; reason: string }
   | { code: 'DIST_FRAME_TOO_LARGE'; size: number; max: number }
   | { code: 'DIST_PORT_MAPPER_UNAVAILABLE'; address: string; reason: string }
-  | { code: 'DIST_NOT_STARTED'; node: string }
+  | { code: 'DIST_NOT_STARTED'; node: string; state: 'not started' | 'stopped' }
   | { code: 'DIST_LISTEN_FAILED'; node: string; address: string; reason: string };
 
 export type DistributionErrorCode = DistributionErrorData['code'];
@@ -63,7 +63,7 @@ export function formatDistributionError(error: DistributionErrorData): string {
     case 'DIST_PORT_MAPPER_UNAVAILABLE':
       return `the port mapper at ${error.address} is not available (${error.reason})`;
     case 'DIST_NOT_STARTED':
-      return `node ${q(error.node)} is not reachable (distribution is stopped on this node)`;
+      return `node ${q(error.node)} is not reachable (distribution is ${error.state} on this node)`;
     case 'DIST_LISTEN_FAILED':
       return `node ${q(error.node)} could not listen for other nodes on ${error.address}: ${error.reason}; set KVREL_DIST_PORT to a free port or leave it unset`;
   }

@@ -139,7 +139,7 @@ export class DistributionTransport implements Transport {
   }
 
   #connection(node: string, timeoutMs: number): Promise<Connection> {
-    if (this.#stopped) return Promise.reject(new DistributionError({ code: 'DIST_NOT_STARTED', node }));
+    if (this.#stopped) return Promise.reject(new DistributionError({ code: 'DIST_NOT_STARTED', node, state: 'stopped' }));
     const links = this.#links.get(node);
     const open = links?.filter((link) => !link.connection.closed).at(-1);
     if (open) return Promise.resolve(open.connection);
@@ -158,7 +158,7 @@ export class DistributionTransport implements Transport {
         .then((connection) => {
           if (this.#stopped) {
             connection.close();
-            throw new DistributionError({ code: 'DIST_NOT_STARTED', node });
+            throw new DistributionError({ code: 'DIST_NOT_STARTED', node, state: 'stopped' });
           }
           this.#add(connection, 'out');
           return connection;
