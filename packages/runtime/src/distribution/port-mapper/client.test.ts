@@ -8,8 +8,8 @@ import { startPortMapper, type PortMapper } from './server.js';
 import { listRegisteredNames, lookupNodePort, registerWithPortMapper, type PortMapperRegistration } from './client.js';
 import { portMapperSpawnCommand, setPortMapperSpawner } from './spawner.js';
 import type { Logger } from '../../logger/logger.js';
-import { waitFor } from '../../../../../test/helpers/wait-for.js';
-import { freePort } from '../../../../../test/helpers/free-port.js';
+import { waitFor } from '../../test-support/wait-for.js';
+import { freePort } from '../../test-support/free-port.js';
 
 let dir: string;
 let entry: string;

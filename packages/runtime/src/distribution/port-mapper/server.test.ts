@@ -1,7 +1,7 @@
 import net from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runPortMapperFromEnv, startPortMapper, type PortMapper } from './server.js';
-import { waitFor } from '../../../../../test/helpers/wait-for.js';
+import { waitFor } from '../../test-support/wait-for.js';
 
 let mapper: PortMapper;
 const sockets: net.Socket[] = [];

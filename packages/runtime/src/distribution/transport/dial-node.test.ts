@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { dialNode } from './dial-node.js';
 import type { DistributionTransport } from './distribution-transport.js';
 import { startDistribution } from './start-distribution.js';
-import { freePort } from '../../../../../test/helpers/free-port.js';
+import { freePort } from '../../test-support/free-port.js';
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {

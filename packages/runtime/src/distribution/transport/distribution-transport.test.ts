@@ -8,7 +8,7 @@ import { encodeMessage } from '../wire/message.js';
 import { startPortMapper, type PortMapper } from '../port-mapper/server.js';
 import { startDistribution } from './start-distribution.js';
 import type { Logger } from '../../logger/logger.js';
-import { waitFor } from '../../../../../test/helpers/wait-for.js';
+import { waitFor } from '../../test-support/wait-for.js';
 
 const COOKIE = 'monster-cookie';
 let mapper: PortMapper;

@@ -2,7 +2,7 @@ import { duplexPair } from 'node:stream';
 import { describe, expect, it, vi } from 'vitest';
 import { encodeFrame, encodeFrameHeader } from '../wire/frame.js';
 import { FramedSocket } from './framed-socket.js';
-import { waitFor } from '../../../../../test/helpers/wait-for.js';
+import { waitFor } from '../../test-support/wait-for.js';
 
 describe('FramedSocket', () => {
   it('pulls one frame at a time, then pushes the rest in order', async () => {

@@ -4,7 +4,7 @@ import type { DistributionTransport } from './distribution-transport.js';
 import { startPortMapper, type PortMapper } from '../port-mapper/server.js';
 import { distributionOptionsFromEnv, startDistribution } from './start-distribution.js';
 import type { Logger } from '../../logger/logger.js';
-import { freePort } from '../../../../../test/helpers/free-port.js';
+import { freePort } from '../../test-support/free-port.js';
 
 const nodes: DistributionTransport[] = [];
 const closers: (() => Promise<unknown>)[] = [];
