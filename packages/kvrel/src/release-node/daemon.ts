@@ -5,6 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { pollUntil } from '@kvrel/runtime/internal';
 import { processAlive } from './process-alive.js';
 import { join } from 'node:path';
 import type { ReleaseContext } from './release-context.js';
@@ -49,14 +50,14 @@ export async function runDaemon(context: ReleaseContext, command: 'start' | 'sta
   child.on('exit', (code, signal) => {
     exited = code ?? (signal ? 128 : 1);
   });
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (exited !== undefined) break;
-    if (existsSync(pidPath) && readFileSync(pidPath, 'utf8').trim() === String(child.pid)) {
-      child.unref();
-      return 0;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 10));
+  // Booted once the pid file names the child; false once the child has exited.
+  const booted = await pollUntil(
+    () => (exited !== undefined ? false : existsSync(pidPath) && readFileSync(pidPath, 'utf8').trim() === String(child.pid) ? true : undefined),
+    { timeoutMs, intervalMs: 10 },
+  );
+  if (booted) {
+    child.unref();
+    return 0;
   }
   const log = join(logDir(context), `${context.manifest.name}.log.1`);
   const tail = existsSync(log) ? readFileSync(log, 'utf8').split('\n').slice(-15).join('\n') : '';

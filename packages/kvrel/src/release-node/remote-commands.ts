@@ -3,7 +3,7 @@
  * rpc, remote, pid, stop, restart. Each fails with one line and exit 1 when no node runs.
  */
 import { createInterface } from 'node:readline';
-import type { EvalOutcome } from '@kvrel/runtime/internal';
+import { pollUntil, type EvalOutcome } from '@kvrel/runtime/internal';
 import { processAlive } from './process-alive.js';
 import { callRunningNode, closeRunningNodeConnection, NO_DEADLINE_MS, NodeNotRunningError, runningNodeName } from './node-link.js';
 
@@ -41,11 +41,8 @@ export async function stop(): Promise<number> {
   const nodePid = (await call('stop')) as number;
   // Let go of the connection at once, so the node's shutdown does not wait for this client.
   await closeRunningNodeConnection();
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    if (!processAlive(nodePid)) return 0;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
+  const exited = await pollUntil(() => (processAlive(nodePid) ? undefined : true), { timeoutMs: 60_000, intervalMs: 10 });
+  if (exited) return 0;
   process.stderr.write(`ERROR: node ${JSON.stringify(runningNodeName())} (pid ${nodePid}) is still running 60 s after stop\n`);
   return 1;
 }
