@@ -16,6 +16,8 @@ export const KVREL_ERROR_CODES = [
   'KVREL_FILE_EXISTS',
   'KVREL_BUNDLE_FAILED',
   'KVREL_NODE_UNAVAILABLE',
+  'KVREL_NO_RELEASES_CONFIG',
+  'KVREL_TAR_FAILED',
 ] as const;
 
 export type KvrelErrorCode = (typeof KVREL_ERROR_CODES)[number];

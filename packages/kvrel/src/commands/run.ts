@@ -8,16 +8,17 @@ import { join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createRequire } from 'node:module';
 import { rm } from 'node:fs/promises';
-import { resolveConfigEnv, type ApplicationDescriptor, type StartMode } from '@kvrel/runtime';
-import type { createLogger, distributionOptionsFromEnv, resolveNodeName, startDistribution, System } from '@kvrel/runtime';
-import type { boot } from '@kvrel/runtime/boot';
+import { distributionOptionsFromEnv, resolveConfigEnv, resolveNodeName, type ApplicationDescriptor, type StartMode } from '@kvrel/runtime';
+import type { System } from '@kvrel/runtime';
+import type { bootNode, NodeDistribution } from '../node/boot-node.js';
+import { kvrelPackageFile } from '../package-dir.js';
 import { findProjectRoot, loadWorkspace } from '../config/workspace.js';
 import { loadBuildConfig, runtimeConfigPath } from '../config/project-config.js';
 import { loadConfigFile } from '../config/load-config-file.js';
-import { renderApplicationsModule } from '../node/applications-module.js';
-import { bundleNode } from '../node/bundle-node.js';
+import { renderApplicationsModule } from '../bundle/applications-module.js';
+import { bundleNodeCode } from '../bundle/bundle-node-code.js';
 import { UserError } from '../user-error.js';
-import { userCookie } from '../node/user-cookie.js';
+import { userCookie } from './user-cookie.js';
 
 export interface RunOptions {
   sname?: string;
@@ -67,57 +68,48 @@ export async function runNode(options: RunOptions, cwd = process.cwd()): Promise
   // One file per process: several nodes may start from one checkout at once (tests, a cluster).
   const outfile = join(root, '_build', env, 'run', `node-${process.pid}.cjs`);
   const entrySource =
-    `${renderApplicationsModule(applications)}export { boot } from '@kvrel/runtime/boot';\n` +
-    `export { startDistribution, resolveNodeName, distributionOptionsFromEnv, System, createLogger } from '@kvrel/runtime';\n`;
-  await bundleNode({ root, entrySource, outfile, target: `node${process.versions.node.split('.')[0]}` });
+    `${renderApplicationsModule(applications)}export { bootNode } from ${JSON.stringify(kvrelPackageFile('src', 'node', 'boot-node.ts'))};\n` +
+    `export { System } from '@kvrel/runtime';\n`;
+  await bundleNodeCode({ root, entrySource, outfile, target: `node${process.versions.node.split('.')[0]}` });
 
   const node = createRequire(pathToFileURL(outfile))(outfile) as DevNodeModule;
   await rm(outfile, { force: true });
   const modes: Record<string, StartMode> = Object.fromEntries(applications.map((a) => [a.name, 'permanent' as const]));
-  const distribution = distributionOptions(options, node);
   try {
-    await node.boot({
+    await node.bootNode({
       applications: node.applications,
       modes,
       env,
       config,
       runtimeConfig,
-      nodeName: distribution?.nodeName,
-      startDistribution: distribution?.start,
+      distribution: distributionOptions(options),
       startApplications: options.start,
     });
   } catch (error) {
-    throw new UserError('KVREL_BOOT_FAILED', error instanceof Error ? error.message : String(error));
+    throw new UserError('KVREL_BOOT_FAILED', error instanceof Error ? error.message : String(error), { cause: error });
   }
-  // Logged once the node is fully up (applications started, registered for distribution), as a release does.
-  node.createLogger('').info(`started on ${distribution?.nodeName ?? 'nonode@nohost'} (pid ${process.pid}, Node ${process.version})`);
   node.System.keepRunning();
 }
 
 /** --sname / --name / --cookie, with KVREL_PORT_MAPPER_PORT and KVREL_DIST_PORT from the environment. */
-function distributionOptions(options: RunOptions, node: DevNodeModule): { nodeName: string; start: () => ReturnType<typeof startDistribution> } | undefined {
+function distributionOptions(options: RunOptions): NodeDistribution | undefined {
   const mode = options.name ? 'name' : options.sname ? 'sname' : undefined;
   if (!mode) return undefined;
   const name = (options.name ?? options.sname)!;
-  let nodeName: string;
   try {
-    nodeName = node.resolveNodeName({ distribution: mode, node: name, releaseName: name })!.full;
+    resolveNodeName({ distribution: mode, node: name, releaseName: name });
   } catch (error) {
     throw new UserError('KVREL_BAD_OPTION', `--${mode} ${name}: ${error instanceof Error ? error.message : String(error)}`);
   }
   if (options.cookie === '') throw new UserError('KVREL_BAD_OPTION', '--cookie must not be empty; pass a secret shared by the nodes that should talk');
   const cookie = options.cookie ?? userCookie();
-  const fromEnv = node.distributionOptionsFromEnv(process.env, name);
-  return { nodeName, start: () => node.startDistribution({ ...fromEnv, mode, name, cookie }) };
+  const { portMapperPort, distPort } = distributionOptionsFromEnv(process.env, name);
+  return { mode, name, cookie, portMapperPort, distPort };
 }
 
 /** The dev node's bundle: its own copy of the runtime (this CLI's copy only evaluates configuration). */
 interface DevNodeModule {
   applications: ApplicationDescriptor[];
-  boot: typeof boot;
-  startDistribution: typeof startDistribution;
-  resolveNodeName: typeof resolveNodeName;
-  distributionOptionsFromEnv: typeof distributionOptionsFromEnv;
+  bootNode: typeof bootNode;
   System: typeof System;
-  createLogger: typeof createLogger;
 }

@@ -4,15 +4,10 @@
  * also works when run directly.
  */
 import { dirname, join } from 'node:path';
+import type { ReleaseManifest } from '../release/manifest.js';
 
-export interface ReleaseManifest {
-  readonly name: string;
-  readonly version: string;
-  readonly env: string;
-  readonly modes: Readonly<Record<string, 'permanent' | 'transient' | 'temporary' | 'load' | 'none'>>;
-  /** How bin/<name> passes vm.args: `--node-options=` as the first argument, or NODE_OPTIONS. */
-  readonly vmArgsVia: 'cli' | 'env';
-}
+export type { ReleaseManifest };
+
 
 export interface ReleaseContext {
   readonly manifest: ReleaseManifest;

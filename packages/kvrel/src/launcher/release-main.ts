@@ -5,12 +5,13 @@
  */
 import { writeFileSync, rmSync, mkdirSync } from 'node:fs';
 import { start as startRepl } from 'node:repl';
-import { buildEvalScope, createLogger, evaluateOnce, System, type ApplicationDescriptor } from '@kvrel/runtime';
+import { buildEvalScope, evaluateOnce, System, type ApplicationDescriptor } from '@kvrel/runtime';
 import { releaseContext, type ReleaseContext, type ReleaseManifest } from './release-context.js';
 import { bootRelease } from './release-boot.js';
 import { DAEMON_ENV, logDir, pidFile, runDaemon } from './daemon.js';
 import { redirectOutputToLog } from './daemon-output.js';
-import { closeRunningNodeConnection, distributionForStart, runPortMapperIfAsked } from './node-link.js';
+import { closeRunningNodeConnection, distributionFromEnv, runPortMapperIfAsked } from './node-link.js';
+import { formatFailure } from '../format-failure.js';
 import { pid, printOutcome, remote, restart, rpc, stop } from './remote-commands.js';
 
 export { PROBE_COMMAND } from './probe.js';
@@ -27,8 +28,9 @@ export async function releaseMain(applications: readonly ApplicationDescriptor[]
     const status = await dispatch(command, args, context, applications);
     if (status !== undefined) await exit(status);
   } catch (error) {
-    // NodeNotRunningError and boot errors alike: one line, no stack (the user's input or setup).
-    process.stderr.write(`ERROR: ${error instanceof Error ? error.message : String(error)}\n`);
+    // NodeNotRunningError and boot errors alike: one line, no stack (the user's input or setup); a bug
+    // underneath (a TypeError in an application's start) keeps its stack.
+    process.stderr.write(`ERROR: ${formatFailure(error)}\n`);
     await exit(1);
   }
 }
@@ -67,13 +69,7 @@ async function dispatch(command: string, args: string[], context: ReleaseContext
 async function startNode(context: ReleaseContext, applications: readonly ApplicationDescriptor[], withShell: boolean): Promise<void> {
   const daemon = process.env[DAEMON_ENV] === '1';
   if (daemon) redirectOutputToLog(logDir(context), `${context.manifest.name}.log`);
-  const distribution = distributionForStart(context.manifest.name);
-  await bootRelease(context, applications, {
-    startApplications: true,
-    nodeName: distribution?.nodeName,
-    startDistribution: distribution?.start,
-  });
-  createLogger('').info(`${context.manifest.name} ${context.manifest.version} started on ${distribution?.nodeName ?? 'nonode@nohost'} (pid ${process.pid}, Node ${process.version})`);
+  const { nodeName } = await bootRelease(context, applications, { startApplications: true, distribution: distributionFromEnv(context.manifest.name) });
   if (daemon) {
     mkdirSync(context.tmp, { recursive: true });
     const file = pidFile(context);
@@ -81,7 +77,7 @@ async function startNode(context: ReleaseContext, applications: readonly Applica
     process.on('exit', () => rmSync(file, { force: true }));
   }
   if (withShell && !daemon) {
-    const shell = startRepl({ prompt: `${distribution?.nodeName ?? context.manifest.name}> `, useGlobal: false });
+    const shell = startRepl({ prompt: `${nodeName}> `, useGlobal: false });
     Object.assign(shell.context, buildEvalScope(applications));
     // Leaving the shell (Ctrl+D, .exit, the end of piped input) stops the node, as quitting IEx does.
     shell.on('exit', () => System.stop(0));

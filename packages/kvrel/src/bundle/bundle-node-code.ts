@@ -6,7 +6,7 @@ import { build, type Metafile, type Plugin } from 'esbuild';
 import { UserError } from '../user-error.js';
 import { firstEsbuildError } from '../config/load-config-file.js';
 
-export interface BundleNodeOptions {
+export interface BundleNodeCodeOptions {
   readonly root: string;
   readonly entrySource: string;
   readonly outfile: string;
@@ -30,7 +30,7 @@ const stubOptionalNativeModules: Plugin = {
   },
 };
 
-export async function bundleNode(options: BundleNodeOptions): Promise<Metafile> {
+export async function bundleNodeCode(options: BundleNodeCodeOptions): Promise<Metafile> {
   try {
     const result = await build({
       stdin: { contents: options.entrySource, resolveDir: options.root, sourcefile: 'kvrel-node-entry.ts', loader: 'ts' },

@@ -1,0 +1,27 @@
+/**
+ * releases/<vsn>/manifest.json: what the release's executable knows about itself (name, version, env,
+ * start modes, how vm.args reach it). Built here, written by the write-manifest step, embedded in the
+ * executable by the bundle step and read by the launcher.
+ */
+import type { StartMode } from '@kvrel/runtime';
+import type { VmArgsVia } from '../steps/resolve-base-binary.js';
+import { requireFact, type Release } from './release.js';
+
+export interface ReleaseManifest {
+  readonly name: string;
+  readonly version: string;
+  readonly env: string;
+  readonly modes: Readonly<Record<string, StartMode>>;
+  /** How bin/<name> passes vm.args: `--node-options=` as the first argument, or NODE_OPTIONS. */
+  readonly vmArgsVia: VmArgsVia;
+}
+
+export function releaseManifest(release: Release): ReleaseManifest {
+  return {
+    vmArgsVia: requireFact(release, 'baseBinary', 'manifest').vmArgsVia,
+    name: release.name,
+    version: release.version,
+    env: release.env,
+    modes: Object.fromEntries(release.applications.map((a) => [a.name, a.mode])),
+  };
+}
