@@ -25,6 +25,9 @@ function releaseAt(path: string): Release {
     node: undefined,
     cookie: undefined,
     tar: false,
+    overlays: [],
+    external: [],
+    keepOldVersions: false,
     workDir: join(path, 'kvrel-cache'),
     tarPath: join(path, 'foo-0.0.1.tar.gz'),
     // Only what the vm.args check reads of the earlier steps' facts.

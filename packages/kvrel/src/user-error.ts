@@ -18,6 +18,7 @@ export const KVREL_ERROR_CODES = [
   'KVREL_NODE_UNAVAILABLE',
   'KVREL_NO_RELEASES_CONFIG',
   'KVREL_TAR_FAILED',
+  'KVREL_NATIVE_ADDON',
 ] as const;
 
 export type KvrelErrorCode = (typeof KVREL_ERROR_CODES)[number];

@@ -9,7 +9,8 @@ export type RuntimeErrorData =
   | { code: 'RUNTIME_MISSING_DEPENDENCY'; app: string; dependency: string }
   | { code: 'RUNTIME_BAD_START_MODE'; app: string; mode: unknown }
   | { code: 'RUNTIME_START_FAILED'; app: string; reason: string }
-  | { code: 'RUNTIME_CONFIG_INVALID'; file: string; reason: string };
+  | { code: 'RUNTIME_CONFIG_INVALID'; file: string; reason: string }
+  | { code: 'RUNTIME_NO_PRIV_DIR'; app: string };
 
 export type RuntimeErrorCode = RuntimeErrorData['code'];
 
@@ -21,6 +22,7 @@ export const RUNTIME_ERROR_CODES: readonly RuntimeErrorCode[] = [
   'RUNTIME_BAD_START_MODE',
   'RUNTIME_START_FAILED',
   'RUNTIME_CONFIG_INVALID',
+  'RUNTIME_NO_PRIV_DIR',
 ];
 
 export function formatRuntimeError(error: RuntimeErrorData): string {
@@ -41,6 +43,8 @@ export function formatRuntimeError(error: RuntimeErrorData): string {
       return `application ${q(error.app)} failed to start: ${error.reason}`;
     case 'RUNTIME_CONFIG_INVALID':
       return `${error.file}: ${error.reason}`;
+    case 'RUNTIME_NO_PRIV_DIR':
+      return `application ${q(error.app)} has no priv folder in this node (it was loaded without kvrel's bundler)`;
   }
 }
 

@@ -6,8 +6,7 @@
 import { Command } from 'commander';
 import { join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { createRequire } from 'node:module';
-import { rm } from 'node:fs/promises';
+import { readdirSync, rmSync } from 'node:fs';
 import { distributionOptionsFromEnv, resolveConfigEnv, resolveNodeName, type ApplicationDescriptor, type StartMode } from '@kvrel/runtime';
 import type { System } from '@kvrel/runtime';
 import type { bootNode, NodeDistribution } from '../node/boot-node.js';
@@ -18,6 +17,7 @@ import { loadConfigFile } from '../config/load-config-file.js';
 import { renderApplicationsModule } from '../bundle/applications-module.js';
 import { bundleNodeCode } from '../bundle/bundle-node-code.js';
 import { UserError } from '../user-error.js';
+import { processAlive } from '../launcher/process-alive.js';
 import { userCookie } from './user-cookie.js';
 
 export interface RunOptions {
@@ -65,15 +65,27 @@ export async function runNode(options: RunOptions, cwd = process.cwd()): Promise
     runtimeConfig.push({ file: shown.startsWith('..') ? file : shown, exported: await loadConfigFile(file, root) });
   }
 
-  // One file per process: several nodes may start from one checkout at once (tests, a cluster).
-  const outfile = join(root, '_build', env, 'run', `node-${process.pid}.cjs`);
+  // One folder per process: several nodes may start from one checkout at once (tests, a cluster).
+  const runDir = join(root, '_build', env, 'run');
+  await removeLeftovers(runDir);
+  const outDir = join(runDir, `node-${process.pid}`);
   const entrySource =
-    `${renderApplicationsModule(applications)}export { bootNode } from ${JSON.stringify(kvrelPackageFile('src', 'node', 'boot-node.ts'))};\n` +
+    `${renderApplicationsModule(applications, 'source')}export { bootNode } from ${JSON.stringify(kvrelPackageFile('src', 'node', 'boot-node.ts'))};\n` +
     `export { System } from '@kvrel/runtime';\n`;
-  await bundleNodeCode({ root, entrySource, outfile, target: `node${process.versions.node.split('.')[0]}` });
-
-  const node = createRequire(pathToFileURL(outfile))(outfile) as DevNodeModule;
-  await rm(outfile, { force: true });
+  const bundle = await bundleNodeCode({
+    root,
+    entrySource,
+    outDir,
+    outName: 'node.mjs',
+    target: `node${process.versions.node.split('.')[0]}`,
+    mode: 'in-place',
+    scanCacheFile: join(runDir, 'package-scan.json'),
+  });
+  for (const warning of bundle.warnings) process.stderr.write(`warning: ${warning}\n`);
+  // Worker scripts and assets beside the bundle are read while the node runs: removed at exit.
+  process.on('exit', () => rmSync(outDir, { recursive: true, force: true }));
+  process.setSourceMapsEnabled(true);
+  const node = (await import(pathToFileURL(bundle.file).href)) as DevNodeModule;
   const modes: Record<string, StartMode> = Object.fromEntries(applications.map((a) => [a.name, 'permanent' as const]));
   try {
     await node.bootNode({
@@ -89,6 +101,20 @@ export async function runNode(options: RunOptions, cwd = process.cwd()): Promise
     throw new UserError('KVREL_BOOT_FAILED', error instanceof Error ? error.message : String(error), { cause: error });
   }
   node.System.keepRunning();
+}
+
+/** Scratch folders of nodes that are gone (killed before their exit handler ran). */
+async function removeLeftovers(runDir: string): Promise<void> {
+  let entries: string[];
+  try {
+    entries = readdirSync(runDir);
+  } catch {
+    return;
+  }
+  for (const entry of entries) {
+    const pid = Number(/^node-(\d+)$/.exec(entry)?.[1]);
+    if (pid && !processAlive(pid)) rmSync(join(runDir, entry), { recursive: true, force: true });
+  }
 }
 
 /** --sname / --name / --cookie, with KVREL_PORT_MAPPER_PORT and KVREL_DIST_PORT from the environment. */

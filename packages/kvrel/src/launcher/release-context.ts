@@ -3,7 +3,9 @@
  * (RELEASE_ROOT, RELEASE_VSN, ...) with fallbacks from the executable's own path, so the executable
  * also works when run directly.
  */
+import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { LIB_DIR, MANIFEST_FILE } from '../release/layout.js';
 import type { ReleaseManifest } from '../release/manifest.js';
 
 export type { ReleaseManifest };
@@ -16,14 +18,17 @@ export interface ReleaseContext {
   readonly tmp: string;
 }
 
-export function releaseContext(manifest: ReleaseManifest, env: NodeJS.ProcessEnv = process.env): ReleaseContext {
+/** Reads releases/<vsn>/manifest.json: the executable is the same for every release, the manifest is not. */
+export function loadReleaseContext(env: NodeJS.ProcessEnv = process.env): ReleaseContext {
   // The executable is <root>/releases/<vsn>/<name>.
-  const versionPath = dirname(process.execPath);
-  const root = env['RELEASE_ROOT'] || dirname(dirname(versionPath));
-  return {
-    manifest,
-    root,
-    versionPath: env['RELEASE_VSN'] ? join(root, 'releases', env['RELEASE_VSN']) : versionPath,
-    tmp: env['RELEASE_TMP'] || join(root, 'tmp'),
-  };
+  const ownDir = dirname(process.execPath);
+  const root = env['RELEASE_ROOT'] || dirname(dirname(ownDir));
+  const versionPath = env['RELEASE_VSN'] ? join(root, 'releases', env['RELEASE_VSN']) : ownDir;
+  const manifest = JSON.parse(readFileSync(join(versionPath, MANIFEST_FILE), 'utf8')) as ReleaseManifest;
+  return { manifest, root, versionPath, tmp: env['RELEASE_TMP'] || join(root, 'tmp') };
+}
+
+/** releases/<vsn>/lib: the node's code (node.mjs), the packages kept on disk, worker files, addons. */
+export function libDir(context: ReleaseContext): string {
+  return join(context.versionPath, LIB_DIR);
 }

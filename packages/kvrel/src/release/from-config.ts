@@ -1,6 +1,7 @@
 /**
  * releases.config.ts + command-line overrides → one Release (Mix.Release.from_config!).
  */
+import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { ReleasesConfig } from '../release/define-releases.js';
 import type { Workspace } from '../config/workspace.js';
@@ -14,6 +15,7 @@ export interface ReleaseOverrides {
   readonly path?: string;
   readonly node?: string;
   readonly tar?: boolean;
+  readonly keepOldVersions?: boolean;
 }
 
 export function fromConfig(releases: ReleasesConfig, workspace: Workspace, overrides: ReleaseOverrides): Release {
@@ -48,6 +50,9 @@ export function fromConfig(releases: ReleasesConfig, workspace: Workspace, overr
     node: overrides.node ?? definition.node,
     cookie: definition.cookie,
     tar: overrides.tar ?? false,
+    overlays: [...(existsSync(join(root, 'rel', 'overlays')) ? [join('rel', 'overlays')] : []), ...(definition.overlays ?? [])],
+    external: definition.external ?? [],
+    keepOldVersions: overrides.keepOldVersions ?? definition.keepOldVersions ?? false,
     workDir: resolve(root, '_build', overrides.env, 'kvrel-cache', name),
     tarPath: join(tarDir, `${name}-${definition.version}.tar.gz`),
   };

@@ -8,3 +8,13 @@ export const SYS_CONFIG_FILE = 'sys.config.json';
 export const RUNTIME_CONFIG_FILE = 'runtime.cjs';
 /** releases/<vsn>/manifest.json. */
 export const MANIFEST_FILE = 'manifest.json';
+/** releases/<vsn>/lib: the node's code and what it loads from disk. */
+export const LIB_DIR = 'lib';
+/** releases/<vsn>/lib/node.mjs: the node's code (kvrel's node side, the runtime, the applications). */
+export const NODE_BUNDLE_FILE = 'node.mjs';
+/** releases/<vsn>/lib/.compile-cache: V8 code cache of node.mjs, filled by the build's probe. */
+export const COMPILE_CACHE_DIR = '.compile-cache';
+/** releases/<vsn>/priv/<app>: each application's priv/ folder. */
+export const PRIV_DIR = 'priv';
+/** releases/<vsn>/lib/import.cjs: `import()` from a file on disk (a SEA's main cannot import() on Node 20). */
+export const IMPORT_SHIM_FILE = 'import.cjs';

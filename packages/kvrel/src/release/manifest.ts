@@ -14,6 +14,8 @@ export interface ReleaseManifest {
   readonly modes: Readonly<Record<string, StartMode>>;
   /** How bin/<name> passes vm.args: `--node-options=` as the first argument, or NODE_OPTIONS. */
   readonly vmArgsVia: VmArgsVia;
+  /** Native addons under releases/<vsn>/lib, loaded once by the build's probe. */
+  readonly addons?: readonly string[];
 }
 
 export function releaseManifest(release: Release): ReleaseManifest {
@@ -23,5 +25,6 @@ export function releaseManifest(release: Release): ReleaseManifest {
     version: release.version,
     env: release.env,
     modes: Object.fromEntries(release.applications.map((a) => [a.name, a.mode])),
+    addons: release.addons ?? [],
   };
 }

@@ -27,6 +27,11 @@ export interface Release {
   readonly node: string | undefined;
   readonly cookie: string | undefined;
   readonly tar: boolean;
+  /** Folders copied into the release root: rel/overlays/ (when present) and the definition's overlays. */
+  readonly overlays: readonly string[];
+  /** npm packages kept on disk whatever the bundler finds. */
+  readonly external: readonly string[];
+  readonly keepOldVersions: boolean;
   /** kvrel's scratch folder for this release (bundle, cached executables): _build/<env>/kvrel-cache/<name>. */
   readonly workDir: string;
   /** Where --tar writes <name>-<version>.tar.gz. */
@@ -37,8 +42,12 @@ export interface Release {
   readonly runtimeConfig?: boolean;
   /** The Node binary the executable is built on, and how vm.args reach it (resolve-base-binary). */
   readonly baseBinary?: BaseBinary;
-  /** The bundled code of the node (bundle). */
-  readonly bundleFile?: string;
+  /** The node's code: releases/<vsn>/lib/node.mjs and the packages kept on disk beside it (bundle). */
+  readonly nodeBundle?: { readonly file: string; readonly diskPackages: readonly string[] };
+  /** Native addons in lib/ (paths relative to it), each loadable by the embedded Node (native-addons). */
+  readonly addons?: readonly string[];
+  /** The launcher bundled for the executable (write-executable). */
+  readonly launcherFile?: string;
   /** The built executable (write-executable). */
   readonly executable?: { readonly path: string; readonly reused: boolean; readonly nodeVersion: string };
   /** The options of vm.args, as checked against the executable (check-vm-args). */

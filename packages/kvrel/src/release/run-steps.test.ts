@@ -9,8 +9,8 @@ describe('runSteps', () => {
   it('hands each step the release the previous one returned and reports each with its summary', async () => {
     const reporter = recordingReporter();
     const steps: ReleaseStep[] = [
-      { title: 'first', run: async (r) => ({ ...r, bundleFile: '/b.cjs' }) },
-      { title: 'second', run: async (r) => ({ ...r, vmArgs: [r.bundleFile!] }), summary: (r) => r.vmArgs?.join(' ') },
+      { title: 'first', run: async (r) => ({ ...r, launcherFile: '/b.cjs' }) },
+      { title: 'second', run: async (r) => ({ ...r, vmArgs: [r.launcherFile!] }), summary: (r) => r.vmArgs?.join(' ') },
     ];
     const built = await runSteps(release, steps, reporter);
     expect(built.vmArgs).toEqual(['/b.cjs']);

@@ -12,15 +12,21 @@ import { checkVmArgsStep } from '../steps/check-vm-args.js';
 import { writeCookieStep } from '../steps/write-cookie.js';
 import { writeManifestStep } from '../steps/write-manifest.js';
 import { writeTarStep } from '../steps/write-tar.js';
+import { nativeAddonsStep } from '../steps/native-addons.js';
+import { copyPrivStep } from '../steps/copy-priv.js';
+import { copyOverlaysStep } from '../steps/copy-overlays.js';
 
 export const RELEASE_STEPS: readonly ReleaseStep[] = [
   writeConfigStep,
   resolveBaseBinaryStep,
   bundleStep,
+  nativeAddonsStep,
+  copyPrivStep,
+  copyOverlaysStep,
+  writeManifestStep,
   writeExecutableStep,
   renderReleaseFilesStep,
   checkVmArgsStep,
   writeCookieStep,
-  writeManifestStep,
   writeTarStep,
 ];

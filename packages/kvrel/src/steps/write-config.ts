@@ -1,9 +1,9 @@
 /**
- * Step "writing configuration": starts releases/<vsn> afresh (as Mix does; the rest of the release
- * folder stays), writes the build-time configuration, evaluated now, as releases/<vsn>/sys.config.json,
+ * Step "writing configuration": starts releases/<vsn> afresh (as Mix does; lib/ is kept for the
+ * bundle step to update in place, and older versions go unless the release keeps them), writes the build-time configuration, evaluated now, as releases/<vsn>/sys.config.json,
  * and config/runtime.ts compiled to releases/<vsn>/runtime.cjs (one CommonJS file, evaluated at every boot).
  */
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { loadBuildConfig, runtimeConfigPath } from '../config/project-config.js';
@@ -12,14 +12,13 @@ import { UserError } from '../user-error.js';
 import type { Release } from '../release/release.js';
 import type { ReleaseStep } from '../release/run-steps.js';
 import { NODE_TARGET } from './bundle.js';
-import { RUNTIME_CONFIG_FILE, SYS_CONFIG_FILE } from '../release/layout.js';
+import { LIB_DIR, RUNTIME_CONFIG_FILE, SYS_CONFIG_FILE } from '../release/layout.js';
 
 
 export const writeConfigStep: ReleaseStep = {
   title: 'writing configuration',
   run: async (release) => {
-    await rm(release.versionPath, { recursive: true, force: true });
-    await mkdir(release.versionPath, { recursive: true });
+    await clearVersionFolder(release);
     await mkdir(release.workDir, { recursive: true });
     await writeBuildConfig(release);
     return { ...release, runtimeConfig: await writeRuntimeConfig(release) };
@@ -27,6 +26,18 @@ export const writeConfigStep: ReleaseStep = {
   summary: (release) =>
     release.runtimeConfig ? 'using config/runtime.ts to configure the release at runtime' : 'skipping runtime configuration (config/runtime.ts not found)',
 };
+
+async function clearVersionFolder(release: Release): Promise<void> {
+  await mkdir(release.versionPath, { recursive: true });
+  for (const entry of await readdir(release.versionPath)) {
+    if (entry !== LIB_DIR) await rm(join(release.versionPath, entry), { recursive: true, force: true });
+  }
+  if (release.keepOldVersions) return;
+  const releases = join(release.path, 'releases');
+  for (const entry of await readdir(releases, { withFileTypes: true })) {
+    if (entry.isDirectory() && entry.name !== release.version) await rm(join(releases, entry.name), { recursive: true, force: true });
+  }
+}
 
 async function writeBuildConfig(release: Release): Promise<void> {
   const config = await loadBuildConfig(release.root, release.env);
