@@ -10,7 +10,8 @@ export type RuntimeErrorData =
   | { code: 'RUNTIME_BAD_START_MODE'; app: string; mode: unknown }
   | { code: 'RUNTIME_START_FAILED'; app: string; reason: string }
   | { code: 'RUNTIME_CONFIG_INVALID'; file: string; reason: string }
-  | { code: 'RUNTIME_NO_PRIV_DIR'; app: string };
+  | { code: 'RUNTIME_NO_PRIV_DIR'; app: string }
+  | { code: 'RUNTIME_BOOT_CRASHED'; reason: string };
 
 export type RuntimeErrorCode = RuntimeErrorData['code'];
 
@@ -23,6 +24,7 @@ export const RUNTIME_ERROR_CODES: readonly RuntimeErrorCode[] = [
   'RUNTIME_START_FAILED',
   'RUNTIME_CONFIG_INVALID',
   'RUNTIME_NO_PRIV_DIR',
+  'RUNTIME_BOOT_CRASHED',
 ];
 
 export function formatRuntimeError(error: RuntimeErrorData): string {
@@ -43,6 +45,8 @@ export function formatRuntimeError(error: RuntimeErrorData): string {
       return `application ${q(error.app)} failed to start: ${error.reason}`;
     case 'RUNTIME_CONFIG_INVALID':
       return `${error.file}: ${error.reason}`;
+    case 'RUNTIME_BOOT_CRASHED':
+      return `an error nothing handled was raised while the node booted (a worker, transport or promise an application's start set going): ${error.reason}`;
     case 'RUNTIME_NO_PRIV_DIR':
       return `application ${q(error.app)} has no priv folder in this node (it was loaded without kvrel's bundler)`;
   }
@@ -52,8 +56,8 @@ export function formatRuntimeError(error: RuntimeErrorData): string {
 export class RuntimeError extends Error {
   readonly data: RuntimeErrorData;
   readonly code: RuntimeErrorCode;
-  constructor(data: RuntimeErrorData) {
-    super(formatRuntimeError(data));
+  constructor(data: RuntimeErrorData, options?: { cause?: unknown }) {
+    super(formatRuntimeError(data), options);
     this.name = 'RuntimeError';
     this.data = data;
     this.code = data.code;

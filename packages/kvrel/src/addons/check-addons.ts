@@ -31,8 +31,14 @@ export async function checkAddons(nodeBinary: string, files: readonly string[]):
   files.forEach((file, i) => {
     const reason = reasons[i];
     if (!reason) return;
-    const versions = /NODE_MODULE_VERSION (\d+)\..*NODE_MODULE_VERSION (\d+)/.exec(reason);
-    failures.push({ file, reason, ...(versions ? { abi: { builtFor: Number(versions[1]), needed: Number(versions[2]) } } : {}) });
+    const abi = parseAbiMismatch(reason);
+    failures.push({ file, reason, ...(abi ? { abi } : {}) });
   });
   return failures;
+}
+
+/** From Node's "compiled against ... NODE_MODULE_VERSION 115. This version of Node.js requires NODE_MODULE_VERSION 137." */
+export function parseAbiMismatch(reason: string): { builtFor: number; needed: number } | undefined {
+  const versions = /NODE_MODULE_VERSION (\d+)\..*NODE_MODULE_VERSION (\d+)/.exec(reason);
+  return versions ? { builtFor: Number(versions[1]), needed: Number(versions[2]) } : undefined;
 }

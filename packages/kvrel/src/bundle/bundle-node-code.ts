@@ -6,7 +6,7 @@
  * files are emitted beside the bundle (url-assets-plugin.ts), and a source map names the sources.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { build, type BuildOptions, type Message, type Plugin } from 'esbuild';
 import { UserError } from '../user-error.js';
 import { firstEsbuildError } from '../config/load-config-file.js';
@@ -83,8 +83,8 @@ export async function bundleNodeCode(options: BundleNodeCodeOptions): Promise<No
   // names, which esbuild reports.
   for (let pass = 0; ; pass++) {
     const found = new Map<string, DiskPackage>();
-    const result = await runEsbuild(options, scanner, found, forced);
     const before = forced.size;
+    const result = await runEsbuild(options, scanner, found, forced);
     for (const input of Object.keys(result.metafile?.inputs ?? {})) {
       const file = resolve(options.root, input);
       const pkg = packageOf(file);
@@ -130,22 +130,23 @@ function esbuildOptions(options: BundleNodeCodeOptions): BuildOptions {
   };
 }
 
-async function runEsbuild(options: BundleNodeCodeOptions, scanner: DiskPackageScanner, found: Map<string, DiskPackage>, forced: ReadonlyMap<string, string>) {
-  const plugins = (): Plugin[] => [
+async function runEsbuild(options: BundleNodeCodeOptions, scanner: DiskPackageScanner, found: Map<string, DiskPackage>, forced: Map<string, string>) {
+  const libDir = options.outDir;
+  const plugins = (bundleDir: string): Plugin[] => [
     stubOptionalNativeModules,
-    nativeAddonPlugin({ mode: options.mode, outDir: options.outDir }),
-    diskPackagesPlugin({ root: options.root, scanner, mode: options.mode, outDir: options.outDir, found, forced }),
-    urlAssetsPlugin({ outDir: options.outDir, bundleScript }),
+    nativeAddonPlugin({ mode: options.mode, libDir, bundleDir, onDisk: forced }),
+    diskPackagesPlugin({ root: options.root, scanner, mode: options.mode, libDir, bundleDir, found, forced }),
+    urlAssetsPlugin({ libDir, bundleDir, bundleScript }),
   ];
   const bundleScript = async (entry: string, outfile: string): Promise<void> => {
-    await build({ ...esbuildOptions(options), entryPoints: [entry], outfile, plugins: plugins() });
+    await build({ ...esbuildOptions(options), entryPoints: [entry], outfile, plugins: plugins(dirname(outfile)) });
   };
   try {
     return await build({
       ...esbuildOptions(options),
       stdin: { contents: options.entrySource, resolveDir: options.root, sourcefile: 'kvrel-node-entry.ts', loader: 'ts' },
       outfile: join(options.outDir, options.outName),
-      plugins: plugins(),
+      plugins: plugins(libDir),
     });
   } catch (error) {
     throw new UserError('KVREL_BUNDLE_FAILED', `could not bundle the node: ${firstEsbuildError(error)}`);

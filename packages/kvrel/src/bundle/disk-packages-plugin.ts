@@ -4,7 +4,7 @@
  * under the project root, so nested versions resolve as they did); under `kvrel run` they point at the
  * project's own node_modules.
  */
-import { relative, sep } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import type { Plugin } from 'esbuild';
 import { packageOf, type PackageLocation } from './package-of.js';
 import type { DiskPackageScanner } from './stays-on-disk.js';
@@ -16,9 +16,11 @@ export interface DiskPackage extends PackageLocation {
 export interface DiskPackagesPluginOptions {
   readonly root: string;
   readonly scanner: DiskPackageScanner;
-  /** 'copy': rewrite to paths relative to `outDir` (where lib/ mirrors the project); 'in-place': absolute paths. */
+  /** 'copy': rewrite to paths into `libDir` (where lib/ mirrors the project); 'in-place': absolute paths. */
   readonly mode: 'copy' | 'in-place';
-  readonly outDir: string;
+  readonly libDir: string;
+  /** The folder of the file being bundled (lib/, or lib/assets/ for a worker script). */
+  readonly bundleDir: string;
   /** Filled with every package kept on disk, by folder. */
   readonly found: Map<string, DiskPackage>;
   /** Packages to keep on disk, by name, with the reason (a release's `external`, files that locate themselves). */
@@ -55,7 +57,7 @@ export function diskPackagesPlugin(options: DiskPackagesPluginOptions): Plugin {
           options.found.set(pkg.dir, { ...pkg, reason });
         }
         if (options.mode === 'in-place') return { path: result.path, external: true };
-        const target = relative(options.outDir, pathInLib(options.root, result.path, pkg)).split(sep).join('/');
+        const target = relative(options.bundleDir, join(options.libDir, pathInLib(options.root, result.path, pkg))).split(sep).join('/');
         return { path: target.startsWith('.') ? target : `./${target}`, external: true };
       });
     },

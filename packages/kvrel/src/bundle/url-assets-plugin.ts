@@ -7,13 +7,15 @@
  */
 import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { basename, dirname, extname, join, resolve } from 'node:path';
+import { basename, dirname, extname, join, relative, resolve, sep } from 'node:path';
 import type { Loader, Plugin } from 'esbuild';
 
 export const ASSETS_DIR = 'assets';
 
 export interface UrlAssetsPluginOptions {
-  readonly outDir: string;
+  readonly libDir: string;
+  /** The folder of the file being bundled (lib/, or lib/assets/ for a worker script). */
+  readonly bundleDir: string;
   /** Bundles a script found this way into `outfile` (the same options as the node's bundle). */
   readonly bundleScript: (entry: string, outfile: string) => Promise<void>;
 }
@@ -55,11 +57,12 @@ export function urlAssetsPlugin(options: UrlAssetsPluginOptions): Plugin {
             const script = SCRIPT_EXTENSIONS.has(ext);
             asset = `${ASSETS_DIR}/${basename(target, ext)}-${hash}${script ? '.mjs' : ext}`;
             emitted.set(target, asset);
-            mkdirSync(join(options.outDir, ASSETS_DIR), { recursive: true });
-            if (script) await options.bundleScript(target, join(options.outDir, asset));
-            else copyFileSync(target, join(options.outDir, asset));
+            mkdirSync(join(options.libDir, ASSETS_DIR), { recursive: true });
+            if (script) await options.bundleScript(target, join(options.libDir, asset));
+            else copyFileSync(target, join(options.libDir, asset));
           }
-          replacements.push([match[0], `new URL(${JSON.stringify(`./${asset}`)}, import.meta.url)`]);
+          const url = relative(options.bundleDir, join(options.libDir, asset)).split(sep).join('/');
+          replacements.push([match[0], `new URL(${JSON.stringify(url.startsWith('.') ? url : `./${url}`)}, import.meta.url)`]);
         }
         if (replacements.length === 0) return undefined;
         let contents = text;
