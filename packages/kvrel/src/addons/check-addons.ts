@@ -17,7 +17,7 @@ const LOAD_EACH = `
 const results = [];
 for (const file of process.argv.slice(1)) {
   try { process.dlopen({ exports: {} }, file); results.push(null); }
-  catch (error) { results.push(String(error && error.message || error).split('\\n')[0]); }
+  catch (error) { results.push(String(error && error.message || error).replace(/\\s*\\n\\s*/g, ' ')); }
 }
 process.stdout.write(JSON.stringify(results));
 `;
