@@ -18,6 +18,9 @@ export const KVREL_ERROR_CODES = [
   'KVREL_FILE_EXISTS',
   'KVREL_BUNDLE_FAILED',
   'KVREL_NODE_UNAVAILABLE',
+  'KVREL_NO_RELEASES_CONFIG',
+  'KVREL_TAR_FAILED',
+  'KVREL_NATIVE_ADDON',
 ] as const;
 
 export type KvrelErrorCode = (typeof KVREL_ERROR_CODES)[number];

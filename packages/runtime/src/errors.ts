@@ -11,7 +11,9 @@ export type RuntimeErrorData =
   | { code: 'RUNTIME_MISSING_DEPENDENCY'; app: string; dependency: string }
   | { code: 'RUNTIME_BAD_START_MODE'; app: string; mode: unknown }
   | { code: 'RUNTIME_START_FAILED'; app: string; reason: string }
-  | { code: 'RUNTIME_CONFIG_INVALID'; file: string; reason: string };
+  | { code: 'RUNTIME_CONFIG_INVALID'; file: string; reason: string }
+  | { code: 'RUNTIME_NO_PRIV_DIR'; app: string }
+  | { code: 'RUNTIME_BOOT_CRASHED'; reason: string };
 
 export type RuntimeErrorCode = RuntimeErrorData['code'];
 
@@ -23,6 +25,8 @@ export const RUNTIME_ERROR_CODES: readonly RuntimeErrorCode[] = [
   'RUNTIME_BAD_START_MODE',
   'RUNTIME_START_FAILED',
   'RUNTIME_CONFIG_INVALID',
+  'RUNTIME_NO_PRIV_DIR',
+  'RUNTIME_BOOT_CRASHED',
 ];
 
 export function formatRuntimeError(error: RuntimeErrorData): string {
@@ -43,6 +47,10 @@ export function formatRuntimeError(error: RuntimeErrorData): string {
       return startFailedMessage(error.app, error.reason);
     case 'RUNTIME_CONFIG_INVALID':
       return `${error.file}: ${error.reason}`;
+    case 'RUNTIME_BOOT_CRASHED':
+      return `an error nothing handled was raised while the node booted (a worker, transport or promise an application's start set going): ${error.reason}`;
+    case 'RUNTIME_NO_PRIV_DIR':
+      return `application ${q(error.app)} has no priv folder in this node (it was loaded without kvrel's bundler)`;
   }
 }
 

@@ -17,6 +17,8 @@ export interface WorkspaceApplication {
   readonly moduleName: string | undefined;
   /** Names of the workspace applications this one depends on. */
   readonly dependencies: readonly string[];
+  /** Every package named in its package.json `dependencies` (npm packages and workspace packages alike). */
+  readonly npmDependencies?: readonly string[];
 }
 
 export interface Workspace {
@@ -73,6 +75,7 @@ export function loadWorkspace(root: string = findProjectRoot()): Workspace {
       applicationFile,
       moduleName: member.kvrel?.module,
       dependencies: deps,
+      npmDependencies: Object.keys(member.dependencies ?? {}),
     });
   }
   return { root, applications };

@@ -41,6 +41,14 @@ export class ApplicationController {
     for (const app of applications) this.known.set(app.spec.name, app);
   }
 
+  /** The application's priv/ folder (OTP's code:priv_dir/1): files it ships beside its code. */
+  privDir(app: string): string {
+    const descriptor = this.known.get(app);
+    if (!descriptor) throw new RuntimeError({ code: 'RUNTIME_UNKNOWN_APPLICATION', app });
+    if (descriptor.privDir === undefined) throw new RuntimeError({ code: 'RUNTIME_NO_PRIV_DIR', app });
+    return descriptor.privDir;
+  }
+
   /** Application descriptors dependencies first, for the given roots (all known by default). */
   ordered(roots?: readonly string[]): ApplicationDescriptor[] {
     const nodes = [...this.known.values()].map((d) => ({ name: d.spec.name, dependencies: d.dependencies, d }));

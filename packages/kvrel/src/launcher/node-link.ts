@@ -4,15 +4,8 @@
  * starting distribution for `start`, and calling the running node as a hidden client for rpc,
  * remote, stop, restart and pid (one connection per command).
  */
-import {
-  connectHidden,
-  distributionOptionsFromEnv,
-  resolveNodeName,
-  runPortMapperFromEnv,
-  startDistribution,
-  type HiddenConnection,
-  type Transport,
-} from '@kvrel/runtime/internal';
+import { connectHidden, distributionOptionsFromEnv, runPortMapperFromEnv, type HiddenConnection } from '@kvrel/runtime/internal';
+import { nodeNameOf, type NodeDistribution } from '../node/boot-node.js';
 
 export class NodeNotRunningError extends Error {
   override readonly name = 'NodeNotRunningError';
@@ -27,8 +20,8 @@ function releaseName(env: NodeJS.ProcessEnv): string {
 
 /** The running node's full name (`foo@host`), as start would have chosen it. */
 export function runningNodeName(env: NodeJS.ProcessEnv = process.env): string {
-  const resolved = resolveNodeName({ distribution: env['RELEASE_DISTRIBUTION'], node: env['RELEASE_NODE'], releaseName: releaseName(env) });
-  return resolved?.full ?? 'nonode@nohost';
+  const options = distributionOptionsFromEnv(env, releaseName(env));
+  return options.mode === 'none' ? nodeNameOf(undefined) : nodeNameOf({ ...options, mode: options.mode, cookie: '' });
 }
 
 function cookie(env: NodeJS.ProcessEnv): string {
@@ -37,12 +30,11 @@ function cookie(env: NodeJS.ProcessEnv): string {
   return value;
 }
 
-export function distributionForStart(name: string, env: NodeJS.ProcessEnv = process.env): { nodeName: string; start: () => Promise<Transport | undefined> } | undefined {
+/** RELEASE_DISTRIBUTION, RELEASE_NODE (default the release name), the cookie and ports; undefined for `none`. */
+export function distributionFromEnv(name: string, env: NodeJS.ProcessEnv = process.env): NodeDistribution | undefined {
   const options = distributionOptionsFromEnv(env, name);
   if (options.mode === 'none') return undefined;
-  const nodeName = runningNodeName({ ...env, RELEASE_NAME: name });
-  const secret = cookie(env);
-  return { nodeName, start: () => startDistribution({ ...options, cookie: secret }) };
+  return { ...options, mode: options.mode, cookie: cookie(env) };
 }
 
 let connection: Promise<HiddenConnection> | undefined;

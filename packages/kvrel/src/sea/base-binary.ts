@@ -1,6 +1,6 @@
 import { access, constants } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { envWithoutNodeOptions, formatExit, runProcess } from './run-process.js';
+import { envWithoutNodeOptions, formatExit, runProcess } from '../process/run-process.js';
 import { SeaError, firstLine } from './sea-error.js';
 
 /** What a candidate base binary (the embedded Node or `--node PATH`) can do, as it reports itself. */

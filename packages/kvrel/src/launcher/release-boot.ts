@@ -5,20 +5,17 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { boot, type BootedNode } from '@kvrel/runtime/internal';
-import type { ApplicationDescriptor, AppConfig, StartMode } from '@kvrel/runtime/internal';
+import type { ApplicationDescriptor, AppConfig } from '@kvrel/runtime/internal';
+import { bootNode, type BootedNodeInfo, type NodeDistribution } from '../node/boot-node.js';
+import { RUNTIME_CONFIG_FILE, SYS_CONFIG_FILE } from '../release/layout.js';
 import type { ReleaseContext } from './release-context.js';
-
-export const SYS_CONFIG_FILE = 'sys.config.json';
-export const RUNTIME_CONFIG_FILE = 'runtime.cjs';
 
 export interface ReleaseBootOptions {
   readonly startApplications: boolean;
-  readonly nodeName?: string;
-  readonly startDistribution?: Parameters<typeof boot>[0]['startDistribution'];
+  readonly distribution?: NodeDistribution | undefined;
 }
 
-export async function bootRelease(context: ReleaseContext, applications: readonly ApplicationDescriptor[], options: ReleaseBootOptions): Promise<BootedNode> {
+export async function bootRelease(context: ReleaseContext, applications: readonly ApplicationDescriptor[], options: ReleaseBootOptions): Promise<BootedNodeInfo> {
   const config = JSON.parse(readFileSync(join(context.versionPath, SYS_CONFIG_FILE), 'utf8')) as AppConfig;
   const runtimeFile = join(context.versionPath, RUNTIME_CONFIG_FILE);
   const runtimeConfig = [];
@@ -28,15 +25,15 @@ export async function bootRelease(context: ReleaseContext, applications: readonl
     runtimeConfig.push({ file: 'config/runtime.ts', exported: loaded.default ?? loaded });
   }
   const { name, version, env, modes } = context.manifest;
-  return boot({
+  return bootNode({
     applications,
-    modes: modes as Record<string, StartMode>,
+    modes,
     env,
     config,
     runtimeConfig,
     release: { name, version },
-    nodeName: options.nodeName,
-    startDistribution: options.startDistribution,
+    distribution: options.distribution,
     startApplications: options.startApplications,
+    announce: options.startApplications,
   });
 }

@@ -14,6 +14,15 @@ export interface ReleaseDefinition {
   path?: string;
   /** A fixed distribution cookie; default a random one written once to releases/COOKIE. */
   cookie?: string;
+  /** Folders (from the project root) copied into the release root, after rel/overlays/. */
+  overlays?: string[];
+  /**
+   * npm packages to keep as files in the release instead of bundling them, with their dependencies.
+   * Rarely needed: packages with native addons or that read files beside their code are found.
+   */
+  external?: string[];
+  /** Keep releases/<older versions> in the release folder (default false: only the version built). */
+  keepOldVersions?: boolean;
 }
 
 export type ReleasesConfig = Record<string, ReleaseDefinition>;

@@ -9,7 +9,7 @@ import {
   parseNodeVersion,
   supportsExecArgv,
   type NodeBinaryInfo,
-} from './node-binary.js';
+} from './base-binary.js';
 
 let dir = '';
 

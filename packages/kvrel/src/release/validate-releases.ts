@@ -6,7 +6,7 @@ import { isStartMode, START_MODES } from '@kvrel/runtime/internal';
 import { UserError } from '../user-error.js';
 import type { ReleaseDefinition, ReleasesConfig } from './define-releases.js';
 
-const KNOWN_KEYS = new Set(['version', 'applications', 'node', 'path', 'cookie']);
+const KNOWN_KEYS = new Set(['version', 'applications', 'node', 'path', 'cookie', 'overlays', 'external', 'keepOldVersions']);
 const RELEASE_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
 
 export function validateReleases(value: unknown, knownApplications: readonly string[]): ReleasesConfig {
@@ -53,6 +53,15 @@ function validateRelease(name: string, definition: unknown, known: readonly stri
   }
   for (const key of ['node', 'path', 'cookie'] as const) {
     if (d[key] !== undefined && (typeof d[key] !== 'string' || d[key] === '')) throw invalid(`${r}: ${key} must be a non-empty string, got ${describe(d[key])}`);
+  }
+  for (const key of ['overlays', 'external'] as const) {
+    const list = d[key];
+    if (list !== undefined && (!Array.isArray(list) || list.some((item) => typeof item !== 'string' || item === ''))) {
+      throw invalid(`${r}: ${key} must be a list of non-empty strings, e.g. ${key}: [${key === 'overlays' ? "'rel/extra'" : "'sharp'"}], got ${describe(list)}`);
+    }
+  }
+  if (d['keepOldVersions'] !== undefined && typeof d['keepOldVersions'] !== 'boolean') {
+    throw invalid(`${r}: keepOldVersions must be true or false, got ${describe(d['keepOldVersions'])}`);
   }
 }
 
