@@ -18,6 +18,7 @@ import { attachNode, installSignalHandlers, markBooted, stopAndExit } from './sy
 import { installCrashLog } from './crash-log.js';
 import { buildEvalScope } from './eval/eval-scope.js';
 import { registerSystemService } from './eval/system-service.js';
+import { startNodeOperations, type NodeOperations } from './status/node-operations.js';
 
 const log = createLogger('');
 
@@ -78,7 +79,9 @@ export async function boot(options: BootOptions): Promise<BootedNode> {
   }
 
   let distributionUp: Promise<void> = Promise.resolve();
+  let operations: NodeOperations | undefined;
   const shutdown = async () => {
+    await operations?.stop();
     await controller.stopAll();
     await distributionUp.catch(() => {}); // a transport still starting is stopped once it is up
     await transport?.stop();
@@ -113,9 +116,12 @@ export async function boot(options: BootOptions): Promise<BootedNode> {
     });
   }
   try {
+    // Status service and metrics endpoint (SPEC §10) before the applications start; readiness after.
+    operations = await startNodeOperations({ controller, config, release: options.release, serving: options.startApplications ?? true });
     if (options.startApplications ?? true) await controller.startAll();
     await distributionUp;
     markBooted();
+    void operations.ready();
   } catch (error) {
     await shutdown();
     throw error;

@@ -42,3 +42,12 @@ export { parseNodeName, splitNodeName, formatNodeName, shortHostName } from './d
 export type { DistributionMode, NodeName, ResolvedNodeName } from './distribution/node-name.js';
 export { RemoteCallError, formatDistributionError, isDistributionError, DISTRIBUTION_ERROR_CODES } from './distribution/errors.js';
 export type { DistributionErrorData, DistributionErrorCode } from './distribution/errors.js';
+// Operations (SPEC §10): measures for status/top/metrics, and what the status service returns.
+export { registerMeasure } from './metrics/measures.js';
+export type { Measure, MeasureSample, MeasureType } from './metrics/measures.js';
+export { STATUS_SERVICE } from './status/status-service.js';
+export { permanentApplicationsDown } from './status/node-status.js';
+export type { NodeStatus } from './status/node-status.js';
+export type { EventLoopFigures } from './status/event-loop-monitor.js';
+export type { ApplicationSnapshot, ApplicationState } from './application/controller.js';
+export type { SupervisorSnapshot } from './supervision/supervisor.js';

@@ -23,6 +23,10 @@ export const Application = {
   ensureAllStarted(app: string): Promise<string[]> {
     return currentController().ensureAllStarted(app);
   },
+  /** Stops `app` (its dependencies keep running); its start mode does not apply to a stop asked for. */
+  stop(app: string): Promise<void> {
+    return currentController().stop(app);
+  },
   startedApplications(): StartedApplication[] {
     return controller ? controller.startedApplications() : [];
   },
