@@ -4,6 +4,7 @@
  */
 import { execa } from 'execa';
 import { readdirSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { freePort } from './helpers/free-port.js';
@@ -216,6 +217,22 @@ describe('metrics', () => {
     expect(sampleValue(after, 'kv_bytes')).toBe(5 * ('k0'.length + 'value0'.length));
     client.close();
     expect((await fetch(`http://127.0.0.1:${metricsPort}/other`)).status).toBe(404);
+  });
+
+  it('a metrics port that cannot be bound stops the boot, naming it', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const port = (taken.address() as { port: number }).port;
+    try {
+      const node = start(bin(), ['start'], { env: { ...env, KVREL_METRICS_PORT: String(port) } });
+      expect((await node.exit).code).toBe(1);
+      expect(node.output()).toContain(`ERROR: the metrics endpoint could not listen on 127.0.0.1:${port} (EADDRINUSE); change KVREL_METRICS_PORT or kernel.metricsPort`);
+      const bad = start(bin(), ['start'], { env: { ...env, KVREL_METRICS_PORT: 'nine' } });
+      expect((await bad.exit).code).toBe(1);
+      expect(bad.output()).toContain('ERROR: KVREL_METRICS_PORT must be a port number from 0 to 65535, got "nine"');
+    } finally {
+      taken.close();
+    }
   });
 
   it('is off by default', async () => {
