@@ -45,8 +45,6 @@ export type { DistributionErrorData, DistributionErrorCode } from './distributio
 // Operations (SPEC §10): measures for status/top/metrics, and what the status service returns.
 export { registerMeasure } from './metrics/measures.js';
 export type { Measure, MeasureSample, MeasureType } from './metrics/measures.js';
-export { STATUS_SERVICE } from './status/status-service.js';
-export { permanentApplicationsDown } from './status/node-status.js';
 export type { NodeStatus } from './status/node-status.js';
 export type { EventLoopFigures } from './status/event-loop-monitor.js';
 export type { ApplicationSnapshot, ApplicationState } from './application/controller.js';

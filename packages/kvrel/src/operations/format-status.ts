@@ -1,6 +1,11 @@
 /** The text of `bin/<name> status` (pure: a NodeStatus in, lines out). */
-import { permanentApplicationsDown, type NodeStatus, type SupervisorSnapshot } from '@kvrel/runtime';
+import type { NodeStatus, SupervisorSnapshot } from '@kvrel/runtime';
 import { formatBytes, formatMs, formatPercent, formatUptime } from './format-figures.js';
+
+/** The permanent applications that are not started: a node is healthy when there is none. */
+export function permanentApplicationsDown(status: Pick<NodeStatus, 'applications'>): string[] {
+  return status.applications.filter((app) => app.mode === 'permanent' && app.state !== 'started').map((app) => app.name);
+}
 
 export function formatHealth(status: NodeStatus): string {
   const down = permanentApplicationsDown(status);

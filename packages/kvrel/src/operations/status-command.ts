@@ -2,9 +2,12 @@
  * `bin/<name> status [--json]`: what the running node says of itself (node-status.ts in the runtime);
  * exit 0 only when every permanent application is started, so it serves as a health check.
  */
-import { permanentApplicationsDown, STATUS_SERVICE, type NodeStatus } from '@kvrel/runtime';
+import type { NodeStatus } from '@kvrel/runtime';
 import { callRunningNode } from '../release-node/node-link.js';
-import { formatStatus } from './format-status.js';
+import { formatStatus, permanentApplicationsDown } from './format-status.js';
+
+/** The runtime's STATUS_SERVICE (status/status-service.ts), as the launcher's other calls name "system". */
+const STATUS_SERVICE = 'status';
 
 export function fetchStatus(): Promise<NodeStatus> {
   return callRunningNode(STATUS_SERVICE, 'status', []) as Promise<NodeStatus>;

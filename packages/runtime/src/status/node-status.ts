@@ -54,8 +54,3 @@ export function collectNodeStatus(sources: NodeStatusSources): NodeStatus {
     measures,
   };
 }
-
-/** Healthy: every permanent application is started (what `status` turns into its exit status). */
-export function permanentApplicationsDown(status: Pick<NodeStatus, 'applications'>): string[] {
-  return status.applications.filter((app) => app.mode === 'permanent' && app.state !== 'started').map((app) => app.name);
-}
