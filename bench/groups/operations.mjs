@@ -2,6 +2,7 @@
 // `bin/foo rpc "1+1"` (release foo, distribution on), and the metrics endpoint's cost on kv throughput:
 // kvload (50 clients, depth 1 and 16) against foo with metrics off, then on with a scraper every second,
 // alternated in pairs so the shared machine's drift falls on both alike; medians compared.
+import { readFileSync } from 'node:fs';
 import { benchRelease } from '../lib/bench-release.mjs';
 import { durations } from '../lib/durations.mjs';
 import { freePort } from '../lib/free-port.mjs';
@@ -73,6 +74,7 @@ async function metricsCost({ dir, kvload, d, pairs, log, commands }) {
   const rows = [];
   for (const depth of [1, 16]) {
     const ops = { off: [], on: [] };
+    const cpu = { off: [], on: [] }; // the node's CPU µs per operation: less swayed by a busy machine than ops/s
     const scrapes = [];
     for (let pair = 0; pair < pairs; pair++) {
       for (const mode of ['off', 'on']) {
@@ -81,9 +83,11 @@ async function metricsCost({ dir, kvload, d, pairs, log, commands }) {
         const scraper = mode === 'on' ? startScraper(metricsPort, scrapes) : undefined;
         try {
           log(`operations: kvload 50 clients × depth ${depth}, metrics ${mode} (pair ${pair + 1}/${pairs})`);
+          const cpuBefore = cpuSeconds(node.pid);
           const r = await runKvload(kvload, node.port, { clients: 50, pipeline: depth, warmupS: d.kvloadWarmupS, durationS: d.kvloadS });
           if (r.errors > 0) throw new Error(`kvload reported ${r.errors} errors`);
           ops[mode].push(r.opsPerSec);
+          cpu[mode].push(((cpuSeconds(node.pid) - cpuBefore) * 1e6) / (r.opsPerSec * (d.kvloadS + d.kvloadWarmupS)));
           if (!commands.includes(r.command.replace(/--port \d+/, '--port P'))) commands.push(r.command.replace(/--port \d+/, '--port P'));
         } finally {
           scraper?.stop();
@@ -96,14 +100,42 @@ async function metricsCost({ dir, kvload, d, pairs, log, commands }) {
     const cost = ((off.median - on.median) / off.median) * 100;
     rows.push({ figure: `kvload 50 clients depth ${depth}, metrics off: ops/s`, ...off, target: '—' });
     rows.push({ figure: `kvload 50 clients depth ${depth}, metrics on + scrape every 1 s: ops/s`, ...on, target: '—' });
-    rows.push({ figure: `metrics cost at depth ${depth} (median vs median)`, median: `${cost.toFixed(1)}%`, min: '—', max: '—', runs: pairs, target: '< 2%' });
+    rows.push({ figure: `metrics cost at depth ${depth}: ops/s (median vs median)`, median: `${cost.toFixed(1)}%`, min: '—', max: '—', runs: pairs, target: '< 2%' });
+    const cpuOff = summary(cpu.off, 3);
+    const cpuOn = summary(cpu.on, 3);
+    rows.push({ figure: `node CPU per operation at depth ${depth}, metrics off / on (µs)`, median: `${cpuOff.median} / ${cpuOn.median}`, min: `${cpuOff.min} / ${cpuOn.min}`, max: `${cpuOff.max} / ${cpuOn.max}`, runs: pairs, target: '—' });
+    rows.push({ figure: `metrics cost at depth ${depth}: node CPU per operation`, median: `${(((cpuOn.median - cpuOff.median) / cpuOff.median) * 100).toFixed(1)}%`, min: '—', max: '—', runs: pairs, target: '< 2%' });
     if (scrapes.length) {
       const s = summary(scrapes.map((x) => x.ms), 2);
       rows.push({ figure: `GET /metrics under load (depth ${depth}), ${Math.round(scrapes.at(-1).bytes / 1024)} KiB`, median: `${s.median} ms`, min: `${s.min} ms`, max: `${s.max} ms`, runs: s.runs, target: '—' });
     }
   }
+  rows.push(await scrapeCpu({ dir, scrapes: pairs * 50 }));
   commands.push('KVREL_METRICS_PORT=<free> PORT=<free> RELEASE_DISTRIBUTION=none <tmp>/foo/bin/foo start; GET http://127.0.0.1:<metrics>/metrics every 1 s');
   return rows;
+}
+
+/** The node's CPU time per scrape, idle node with 10,000 keys: what one scrape a second costs a core. */
+async function scrapeCpu({ dir, scrapes }) {
+  const metricsPort = await freePort();
+  const node = await startReleaseNode({ releaseDir: dir, env: { KVREL_METRICS_PORT: String(metricsPort) } });
+  try {
+    const scrape = async () => (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+    for (let i = 0; i < 5; i++) await scrape(); // warm: first collections compile their code
+    const before = cpuSeconds(node.pid);
+    for (let i = 0; i < scrapes; i++) await scrape();
+    const ms = ((cpuSeconds(node.pid) - before) * 1000) / scrapes;
+    return { figure: 'node CPU per scrape of /metrics (idle node)', median: `${ms.toFixed(2)} ms`, min: '—', max: '—', runs: scrapes, target: `one a second: ${(ms / 10).toFixed(2)}% of a core` };
+  } finally {
+    await stopProcess(node.child);
+  }
+}
+
+/** utime + stime of a process, in seconds (/proc/<pid>/stat, clock ticks of 1/100 s). */
+function cpuSeconds(pid) {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 /** GET /metrics every second until stopped; records each scrape's time and size. */
