@@ -116,10 +116,11 @@ export class ApplicationController {
 
   /** Every loaded application, dependencies first, with its mode, state and supervision tree. */
   describe(): ApplicationSnapshot[] {
-    return this.ordered([...this.loaded.keys()]).map(({ spec }) => {
-      const entry = this.loaded.get(spec.name)!;
+    return this.ordered([...this.loaded.keys()]).flatMap(({ spec }) => {
+      const entry = this.loaded.get(spec.name);
+      if (!entry) return []; // a dependency that was never loaded (mode none)
       const snapshot = { name: spec.name, version: entry.descriptor.version, mode: entry.mode, state: entry.state };
-      return entry.running instanceof Supervisor ? { ...snapshot, supervisor: entry.running.describe() } : snapshot;
+      return [entry.running instanceof Supervisor ? { ...snapshot, supervisor: entry.running.describe() } : snapshot];
     });
   }
 
