@@ -32,7 +32,7 @@ export async function runOperations({ quick, log }) {
   rows.push(...(await roundTrips({ bin, dir, repeats: d.repeats, log, commands })));
   const kvload = await ensureKvload();
   if (kvload.skip) skipped.push(`metrics cost: ${kvload.skip}`);
-  else rows.push(...(await metricsCost({ dir, kvload: kvload.path, d, pairs: quick ? 1 : 3, log, commands })));
+  else rows.push(...(await metricsCost({ dir, kvload: kvload.path, d, pairs: quick ? 1 : 4, log, commands })));
   return { title: 'operations (issue 11): ping/status round trips, metrics endpoint cost', columns: COLUMNS, rows, skipped, commands, durations: d };
 }
 
