@@ -110,12 +110,43 @@ async function metricsCost({ dir, kvload, d, pairs, log, commands }) {
       rows.push({ figure: `GET /metrics under load (depth ${depth}), ${Math.round(scrapes.at(-1).bytes / 1024)} KiB`, median: `${s.median} ms`, min: `${s.min} ms`, max: `${s.max} ms`, runs: s.runs, target: '—' });
     }
   }
+  rows.push(...(await scrapeRate({ dir, kvload, d, pairs, log })));
   rows.push(await scrapeCpu({ dir, scrapes: pairs * 50 }));
   commands.push('KVREL_METRICS_PORT=<free> PORT=<free> RELEASE_DISTRIBUTION=none <tmp>/foo/bin/foo start; GET http://127.0.0.1:<metrics>/metrics every 1 s');
   return rows;
 }
 
-/** The node's CPU time per scrape, idle node with 10,000 keys: what one scrape a second costs a core. */
+/**
+ * One node with metrics on under kvload (50 clients, depth 1), alternately scraped 0 and 10 times a
+ * second: no node restart between runs, and ten times the scrapes of the usual Prometheus setup.
+ */
+async function scrapeRate({ dir, kvload, d, pairs, log }) {
+  const metricsPort = await freePort();
+  const node = await startReleaseNode({ releaseDir: dir, env: { KVREL_METRICS_PORT: String(metricsPort) } });
+  const cpu = { 0: [], 10: [] };
+  try {
+    for (let pair = 0; pair < pairs; pair++) {
+      for (const perSecond of [0, 10]) {
+        log(`operations: one node, kvload 50 clients × depth 1, ${perSecond} scrapes a second (pair ${pair + 1}/${pairs})`);
+        const scraper = perSecond ? startScraper(metricsPort, [], 1000 / perSecond) : undefined;
+        const before = cpuSeconds(node.pid);
+        const r = await runKvload(kvload, node.port, { clients: 50, pipeline: 1, warmupS: d.kvloadWarmupS, durationS: d.kvloadS });
+        scraper?.stop();
+        cpu[perSecond].push(((cpuSeconds(node.pid) - before) * 1e6) / (r.opsPerSec * (d.kvloadS + d.kvloadWarmupS)));
+      }
+    }
+  } finally {
+    await stopProcess(node.child);
+  }
+  const none = summary(cpu[0], 2);
+  const ten = summary(cpu[10], 2);
+  return [
+    { figure: 'one node, depth 1: CPU per operation with 0 / 10 scrapes a second (µs)', median: `${none.median} / ${ten.median}`, min: `${none.min} / ${ten.min}`, max: `${none.max} / ${ten.max}`, runs: pairs, target: '—' },
+    { figure: 'one node, depth 1: cost of 10 scrapes a second, CPU per operation', median: `${(((ten.median - none.median) / none.median) * 100).toFixed(1)}%`, min: '—', max: '—', runs: pairs, target: '< 20% (2% at one a second)' },
+  ];
+}
+
+/** The node's CPU time per scrape of an idle node: what one scrape a second costs a core. */
 async function scrapeCpu({ dir, scrapes }) {
   const metricsPort = await freePort();
   const node = await startReleaseNode({ releaseDir: dir, env: { KVREL_METRICS_PORT: String(metricsPort) } });
@@ -138,8 +169,8 @@ function cpuSeconds(pid) {
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
-/** GET /metrics every second until stopped; records each scrape's time and size. */
-function startScraper(port, scrapes) {
+/** GET /metrics every `everyMs` until stopped; records each scrape's time and size. */
+function startScraper(port, scrapes, everyMs = 1000) {
   let stopped = false;
   const timer = setInterval(async () => {
     if (stopped) return;
@@ -150,7 +181,7 @@ function startScraper(port, scrapes) {
     } catch {
       // the node is stopping
     }
-  }, 1000);
+  }, everyMs);
   return {
     stop() {
       stopped = true;
