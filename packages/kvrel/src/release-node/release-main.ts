@@ -5,13 +5,14 @@
  */
 import { writeFileSync, rmSync, mkdirSync } from 'node:fs';
 import { start as startRepl } from 'node:repl';
-import { buildEvalScope, createLogger, evaluateOnce, System, type ApplicationDescriptor } from '@kvrel/runtime';
+import { buildEvalScope, createLogger, System, type ApplicationDescriptor } from '@kvrel/runtime';
 import { releaseContext, type ReleaseContext, type ReleaseManifest } from './release-context.js';
 import { bootRelease } from './release-boot.js';
 import { DAEMON_ENV, logDir, pidFile, runDaemon } from './daemon.js';
 import { redirectOutputToLog } from './daemon-output.js';
 import { closeRunningNodeConnection, distributionForStart, runPortMapperIfAsked } from './node-link.js';
-import { pid, printOutcome, remote, restart, rpc, stop } from './remote-commands.js';
+import { pid, remote, restart, stop } from './remote-commands.js';
+import { runOperationCommand } from '../operations/operation-commands.js';
 
 export { PROBE_COMMAND } from './probe.js';
 import { PROBE_COMMAND } from './probe.js';
@@ -35,6 +36,9 @@ export async function releaseMain(applications: readonly ApplicationDescriptor[]
 
 /** Returns an exit status, or undefined when the node keeps running. */
 async function dispatch(command: string, args: string[], context: ReleaseContext, applications: readonly ApplicationDescriptor[]): Promise<number | undefined> {
+  // ping, status, top, logs, install, uninstall, rpc and eval (with arguments): SPEC §10.
+  const operation = runOperationCommand(command, args, context, applications);
+  if (operation) return operation;
   switch (command) {
     case 'start':
     case 'start_iex':
@@ -43,10 +47,6 @@ async function dispatch(command: string, args: string[], context: ReleaseContext
     case 'daemon':
     case 'daemon_iex':
       return runDaemon(context, 'start');
-    case 'eval':
-      return evalCommand(context, applications, args[0] ?? '');
-    case 'rpc':
-      return rpc(args[0] ?? '');
     case 'remote':
       return remote();
     case 'pid':
@@ -87,15 +87,6 @@ async function startNode(context: ReleaseContext, applications: readonly Applica
     shell.on('exit', () => System.stop(0));
   }
   System.keepRunning();
-}
-
-async function evalCommand(context: ReleaseContext, applications: readonly ApplicationDescriptor[], expression: string): Promise<number> {
-  if (expression === '') {
-    process.stderr.write('ERROR: EVAL expects an expression as argument\n');
-    return 1;
-  }
-  await bootRelease(context, applications, { startApplications: false });
-  return printOutcome(await evaluateOnce(expression, buildEvalScope(applications)));
 }
 
 /** Exits once stdout and stderr are flushed (a pipe may still hold what rpc printed). */
