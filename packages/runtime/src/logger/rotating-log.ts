@@ -191,6 +191,7 @@ export class RotatingLog {
       this.fail(error, false);
     }
     if (!this.reopen()) return;
+    if (this.outage) this.outage.torn = false; // a new file: no half line to end
     if (this.firstWrites.length === 0) return;
     const header = formatLogLine('info', 'log', `the first lines of this node's life (pid ${process.pid}), repeated after rotation:`);
     const footer = formatLogLine('info', 'log', 'end of the repeated first lines');
