@@ -43,6 +43,7 @@ let threshold = ORDER[parseLevel(process.env['KVREL_LOG_LEVEL'])];
 let sink: Sink = (line) => process.stdout.write(line);
 let limiter = new RateLimiter<LineOrigin>(LOG_RATE_WINDOW_MS);
 let reportTimer: NodeJS.Timeout | undefined;
+let reportOnExit = false;
 
 function parseLevel(value: string | undefined): LogLevel | 'none' {
   if (value === 'debug' || value === 'info' || value === 'warning' || value === 'error' || value === 'none') return value;
@@ -109,6 +110,11 @@ function admit(key: string, date: Date, origin: LineOrigin): boolean {
 }
 
 function scheduleReport(): void {
+  if (!reportOnExit) {
+    // A node that stops inside a window still says what it suppressed.
+    reportOnExit = true;
+    process.once('exit', () => reportSuppressed(Number.POSITIVE_INFINITY));
+  }
   if (reportTimer) return;
   const at = limiter.nextReportAt();
   if (at === undefined) return;
@@ -116,10 +122,11 @@ function scheduleReport(): void {
   reportTimer.unref();
 }
 
-function reportSuppressed(): void {
+function reportSuppressed(now = Date.now()): void {
+  if (reportTimer) clearTimeout(reportTimer);
   reportTimer = undefined;
   const seconds = limiter.windowMs / 1000;
-  for (const { count, detail } of limiter.expired(Date.now())) {
+  for (const { count, detail } of limiter.expired(now)) {
     const firstLine = detail.label.split('\n', 1)[0]!;
     const label = firstLine.length > LABEL_CHARS || firstLine.length < detail.label.length ? `${firstLine.slice(0, LABEL_CHARS)}…` : firstLine;
     emit(formatLogLine(detail.level, detail.scope, `suppressed ${count} more "${label}" lines in the last ${seconds} s`));
