@@ -24,22 +24,10 @@ import type { BudgetedClient, BufferBudget } from './buffer-budget.js';
 import { ClientDeadlines, type Deadline, type DeadlineLimits } from './client-deadlines.js';
 import { parseCommandBytes } from './command.js';
 import { LINE, LineReader, NEED_MORE, TOO_LONG, type ReadStatus } from './line-reader.js';
+import { DEFAULT_CONNECTION_LIMITS, definedOnly, type ConnectionLimits } from './connection-limits.js';
 import { formatErrorReply, LINE_TOO_LONG_REPLY, runCommand, type Execute } from './run-command.js';
 
-export interface ConnectionLimits {
-  /** The longest request line served, without its "\r\n" (kv-server.maxLineBytes). */
-  readonly maxLineBytes: number;
-  /** Unread reply bytes past which the connection stops reading (kv-server.maxPendingReplyBytes). */
-  readonly maxPendingReplyBytes: number;
-  /** Unread reply bytes past which the client is dropped (kv-server.dropPendingReplyBytes). */
-  readonly dropPendingReplyBytes: number;
-}
-
-export const DEFAULT_CONNECTION_LIMITS: ConnectionLimits = {
-  maxLineBytes: 1_048_576,
-  maxPendingReplyBytes: 1_048_576,
-  dropPendingReplyBytes: 16_777_216,
-};
+export { DEFAULT_CONNECTION_LIMITS, type ConnectionLimits };
 
 /** What a client closed by the node's buffer budget is sent, if its output is empty. */
 export const BUFFER_LIMIT_REPLY = 'ERROR buffer limit reached\r\n';
@@ -327,12 +315,4 @@ export class Connection implements BudgetedClient {
       else this.socket.once('finish', () => this.socket.destroy());
     }
   }
-}
-
-function definedOnly(options: Partial<ConnectionLimits>): Partial<ConnectionLimits> {
-  const limits: { -readonly [K in keyof ConnectionLimits]?: number } = {};
-  if (options.maxLineBytes !== undefined) limits.maxLineBytes = options.maxLineBytes;
-  if (options.maxPendingReplyBytes !== undefined) limits.maxPendingReplyBytes = options.maxPendingReplyBytes;
-  if (options.dropPendingReplyBytes !== undefined) limits.dropPendingReplyBytes = options.dropPendingReplyBytes;
-  return limits;
 }
