@@ -1,4 +1,5 @@
-/** Entry of the built CLI (dist/cli.cjs). */
+#!/usr/bin/env node
+/** The kvrel command (package.json "bin": dist/cli-main.js, compiled by tsc). */
 import { runPortMapperFromEnv } from '@kvrel/runtime';
 import { main } from './cli.js';
 

@@ -2,7 +2,7 @@
  * Bundles the release's executable code: the release entry (dispatching bin/<name>'s commands) and
  * only this release's applications and their dependencies, minified, CommonJS, built-ins only.
  */
-import { kvrelPackageFile } from '../package-dir.js';
+import { kvrelEntryFile } from '../package-dir.js';
 import { bundleNode } from '../node/bundle-node.js';
 import { renderApplicationsModule } from '../node/applications-module.js';
 import type { Release } from '../release/release.js';
@@ -24,7 +24,7 @@ export function releaseManifest(release: Release, vmArgsVia: VmArgsVia): Release
 export async function bundleRelease(release: Release, vmArgsVia: VmArgsVia, outfile: string): Promise<void> {
   const entrySource =
     renderApplicationsModule(release.applications.filter((a) => a.mode !== 'none')) +
-    `import { releaseMain } from ${JSON.stringify(kvrelPackageFile('src', 'release-node', 'release-main.ts'))};\n` +
+    `import { releaseMain } from ${JSON.stringify(kvrelEntryFile('release-node', 'release-main'))};\n` +
     `void releaseMain(applications, ${JSON.stringify(releaseManifest(release, vmArgsVia))});\n`;
   await bundleNode({ root: release.root, entrySource, outfile, target: NODE_TARGET, minify: true });
 }
