@@ -52,7 +52,7 @@ export async function runNode(options: RunOptions, cwd = process.cwd()): Promise
   if (options.sname && options.name) throw new UserError('KVREL_BAD_OPTION', 'kvrel run takes --sname or --name, not both');
   const root = findProjectRoot(cwd);
   const env = resolveConfigEnv('dev');
-  const workspace = loadWorkspace(root);
+  const workspace = await loadWorkspace(root);
   const applications = [...workspace.applications.values()];
 
   const config = await loadBuildConfig(root, env);
