@@ -52,6 +52,14 @@ function writeJson(file: string, value: unknown): void {
   write(file, `${JSON.stringify(value, null, 2)}\n`);
 }
 
+/** The error a promise rejects with (the test fails if it resolves). */
+async function failure(promise: Promise<unknown>): Promise<Error & { code?: string }> {
+  return promise.then(
+    () => expect.fail('expected a rejection'),
+    (error: unknown) => error as Error & { code?: string },
+  );
+}
+
 async function names(root: string): Promise<string[]> {
   return [...(await loadWorkspace(root)).applications.keys()].sort();
 }
@@ -85,8 +93,8 @@ describe('loadWorkspace: workspaces as npm finds them', () => {
   });
 
   it('refuses two workspaces with one name, in one line naming both folders', async () => {
-    const root = project(['apps/*'], { 'apps/a': application('same', { }), 'apps/b': { ...application('same'), linked: false } });
-    const error = await loadWorkspace(root).catch((e: unknown) => e as Error);
+    const root = project(['apps/*'], { 'apps/a': application('same'), 'apps/b': { ...application('same'), linked: false } });
+    const error = await failure(loadWorkspace(root));
     expect(error).toMatchObject({ code: 'KVREL_NOT_A_WORKSPACE' });
     expect(error.message).toBe('package.json "workspaces": two workspaces share a name ("same" is the name of apps/a and apps/b); give each package its own "name"');
   });
@@ -100,7 +108,7 @@ describe('loadWorkspace: workspaces as npm finds them', () => {
 describe('loadWorkspace: an application that cannot be released is named at build time', () => {
   it('a kvrel.application module that does not exist', async () => {
     const root = project(['apps/*'], { 'apps/api': { ...application('api'), files: { 'src/index.ts': '' } } });
-    const error = await loadWorkspace(root).catch((e: unknown) => e as Error);
+    const error = await failure(loadWorkspace(root));
     expect(error).toMatchObject({ code: 'KVREL_INVALID_APPLICATION' });
     expect(error.message).toBe('apps/api/package.json: "kvrel.application" points to ./src/application.ts, which does not exist; point it at the module that default-exports the application spec');
   });
@@ -108,7 +116,7 @@ describe('loadWorkspace: an application that cannot be released is named at buil
   it('a package without main or exports (and no index file)', async () => {
     const member = application('api');
     const root = project(['apps/*'], { 'apps/api': { ...member, pkg: { name: 'api', kvrel: { application: './src/application.ts' } } } });
-    const error = await loadWorkspace(root).catch((e: unknown) => e as Error);
+    const error = await failure(loadWorkspace(root));
     expect(error).toMatchObject({ code: 'KVREL_INVALID_APPLICATION' });
     expect(error.message).toBe(
       'apps/api/package.json: application "api" has no entry point, and a node imports it by name; add "exports": "./src/index.ts" (or "main") naming the module whose exports rpc sees',
