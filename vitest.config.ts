@@ -22,7 +22,7 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['test/**/*.test.ts'],
-          globalSetup: ['test/setup/build-packages.ts', 'test/setup/build-releases.ts'],
+          globalSetup: ['test/setup/build-packages.ts', 'test/setup/build-releases.ts', 'test/setup/any-project.ts'],
           testTimeout: 60_000,
           hookTimeout: 180_000,
           // Releases are built once per file and postject peaks near 0.75 GB: one file at a time.
