@@ -185,7 +185,10 @@ describe('kvrel run in the fixture', () => {
     const port = await freePort();
     const logFile = join(tempDir('run'), 'api.log');
     const node = start(join(project.dir, 'node_modules', '.bin', 'kvrel'), ['run'], { cwd: project.dir, env: userEnv({ PORT: String(port), API_LOG_FILE: logFile }) });
-    await waitFor(() => node.output().includes(' started on '), { what: 'kvrel run to start', timeoutMs: 60_000, details: () => node.output() });
+    let exited = false;
+    void node.exit.then(() => (exited = true));
+    const outcome = await waitFor(() => (node.output().includes(' started on ') ? 'started' : exited && 'exited'), { what: 'kvrel run to start', timeoutMs: 60_000, details: () => node.output() });
+    expect(outcome, node.output()).toBe('started');
     await checkRoutes(port, /apps\/api\/src\/server\.ts:\d+/);
     await checkTransportLog(logFile);
   }, 120_000);

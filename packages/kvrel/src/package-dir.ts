@@ -45,13 +45,11 @@ export function kvrelPackageFile(...segments: string[]): string {
 
 /**
  * A module of kvrel's own code by its path under src/ without extension, e.g.
- * kvrelEntryFile('release-node', 'release-main'): src/release-node/release-main.ts when running from
+ * kvrelEntryFile('release-node/release-main'): src/release-node/release-main.ts when running from
  * source, dist/release-node/release-main.js when compiled (an installed kvrel ships no src/).
  */
-export function kvrelEntryFile(...segments: string[]): string {
-  const last = segments.length - 1;
-  const file = segments.map((s, i) => (i === last ? `${s}${runsFromSource ? '.ts' : '.js'}` : s));
-  return kvrelPackageFile(runsFromSource ? 'src' : 'dist', ...file);
+export function kvrelEntryFile(path: string, fromSource: boolean = runsFromSource): string {
+  return fromSource ? kvrelPackageFile('src', `${path}.ts`) : kvrelPackageFile('dist', `${path}.js`);
 }
 
 /** Export conditions for bundling kvrel's own packages as this process runs them: sources or dist. */

@@ -24,7 +24,7 @@ export function releaseManifest(release: Release, vmArgsVia: VmArgsVia): Release
 export async function bundleRelease(release: Release, vmArgsVia: VmArgsVia, outfile: string): Promise<void> {
   const entrySource =
     renderApplicationsModule(release.applications.filter((a) => a.mode !== 'none')) +
-    `import { releaseMain } from ${JSON.stringify(kvrelEntryFile('release-node', 'release-main'))};\n` +
+    `import { releaseMain } from ${JSON.stringify(kvrelEntryFile('release-node/release-main'))};\n` +
     `void releaseMain(applications, ${JSON.stringify(releaseManifest(release, vmArgsVia))});\n`;
   await bundleNode({ root: release.root, entrySource, outfile, target: NODE_TARGET, minify: true });
 }
