@@ -12,15 +12,17 @@ import { startPortMapper } from './helpers/port-mapper.js';
 import { KvClient } from './helpers/kv-client.js';
 import { alive, start, stopAll, trackPid, type Started } from './helpers/processes.js';
 import { copyRelease, removeReleaseCopies } from './helpers/releases.js';
+import { servingPort } from './helpers/serving-port.js';
 import { waitFor } from './helpers/wait-for.js';
 
 let foo: string;
 let env: Record<string, string>;
 
 beforeEach(async () => {
-  // Each test gets its own port mapper (a tracked process, stopped in afterEach) and ports.
+  // Each test gets its own port mapper (a tracked process, stopped in afterEach); kv-server listens
+  // on a port the OS picks (PORT=0), read from the node's log.
   env = {
-    PORT: String(await freePort()),
+    PORT: '0',
     KVREL_PORT_MAPPER_PORT: String(await startPortMapper()),
     RELEASE_DISTRIBUTION: 'name',
     RELEASE_NODE: 'foo@127.0.0.1',
@@ -43,11 +45,13 @@ const run = (args: string[], extra: Record<string, string> = {}, input?: string)
 
 async function startFoo(extra: Record<string, string> = {}): Promise<Started> {
   const node = start(bin(), ['start'], { env: { ...env, ...extra } });
-  const port = extra['PORT'] ?? env['PORT'];
-  // Fully booted: serving on its port and registered for distribution (rpc finds it).
-  await waitFor(() => node.output().includes(`accepting connections on port ${port}`) && node.output().includes(' started on '), { what: 'foo to start', details: () => node.output() });
+  // Fully booted: serving and registered for distribution (rpc finds it).
+  await waitFor(() => servingPort(node.output()) !== undefined && node.output().includes(' started on '), { what: 'foo to start', details: () => node.output() });
   return node;
 }
+
+/** The port a started node's kv-server listens on. */
+const portOf = (node: Started) => servingPort(node.output())!;
 
 describe('commands against a running node', () => {
   it('rpc prints the value, forwards console output, and exits 1 with a thrown error', async () => {
@@ -96,17 +100,17 @@ describe('commands against a running node', () => {
 
   it('restart restarts the applications in the same process and returns once they are up', async () => {
     const node = await startFoo();
-    const client = await KvClient.connect(Number(env['PORT']));
+    const client = await KvClient.connect(portOf(node));
     expect(await client.command('CREATE shopping')).toEqual(['OK']);
     client.close();
     const restarted = await run(['restart']);
     expect(restarted.exitCode).toBe(0);
     // Same OS process, applications started again: the listener accepts and the registry is new.
     expect((await run(['pid'])).stdout).toBe(String(node.pid));
-    const again = await KvClient.connect(Number(env['PORT']));
+    await waitFor(() => node.output().match(/accepting connections on port/g)?.length === 2, { what: 'the listener to accept again', details: () => node.output() });
+    const again = await KvClient.connect(portOf(node));
     expect(await again.command('GET shopping milk')).toEqual(['NOT FOUND']);
     again.close();
-    expect(node.output().match(/accepting connections on port/g)).toHaveLength(2);
   });
 
   it('stop stops the node gracefully and returns once its process has exited', async () => {
@@ -160,12 +164,13 @@ describe('daemon', () => {
     expect(daemon.exitCode).toBe(0);
     const pid = Number(readFileSync(join(release, 'tmp', 'foo.pid'), 'utf8'));
     trackPid(pid);
-    // It accepts right away: daemon returned after the node booted.
-    const client = await KvClient.connect(Number(env['PORT']));
+    // It accepts right away: daemon returned after the node booted, having logged its port.
+    expect(readdirSync(join(release, 'tmp', 'log'))).toEqual(['foo.log.1']);
+    const port = servingPort(readFileSync(join(release, 'tmp', 'log', 'foo.log.1'), 'utf8'));
+    expect(port).toBeDefined();
+    const client = await KvClient.connect(port!);
     expect(await client.command('CREATE shopping')).toEqual(['OK']);
     client.close();
-    expect(readdirSync(join(release, 'tmp', 'log'))).toEqual(['foo.log.1']);
-    expect(readFileSync(join(release, 'tmp', 'log', 'foo.log.1'), 'utf8')).toContain('accepting connections');
     expect((await execa(bin(release), ['pid'], { env })).stdout).toBe(String(pid));
     // A second daemon is refused and leaves the first one's pid file alone.
     const again = await execa(bin(release), ['daemon'], { env, reject: false });
@@ -180,8 +185,8 @@ describe('daemon', () => {
 
 describe("the reference text's scenario", () => {
   it('a second foo on the same port restarts its listener, then exits non-zero saying why', async () => {
-    await startFoo();
-    const second = start(bin(), ['start'], { env: { ...env, RELEASE_NODE: 'foo2@127.0.0.1' } });
+    const first = await startFoo();
+    const second = start(bin(), ['start'], { env: { ...env, PORT: String(portOf(first)), RELEASE_NODE: 'foo2@127.0.0.1' } });
     const { code } = await second.exit;
     expect(code).not.toBe(0);
     expect(second.output()).toMatch(/reached max restart intensity/);
@@ -189,8 +194,10 @@ describe("the reference text's scenario", () => {
   });
 
   it('PORT=... bin/foo start listens there through config/runtime.ts', async () => {
+    // The one port chosen before the node starts: what this test checks is that PORT is honoured.
     const port = await freePort();
-    await startFoo({ PORT: String(port), RELEASE_NODE: 'fooport@127.0.0.1' });
+    const node = await startFoo({ PORT: String(port), RELEASE_NODE: 'fooport@127.0.0.1' });
+    expect(portOf(node)).toBe(port);
     const client = await KvClient.connect(port);
     expect(await client.command('CREATE apple')).toEqual(['OK']);
     client.close();
@@ -207,7 +214,7 @@ describe("the reference text's scenario", () => {
     await waitFor(() => barNode.output().includes('started on bar@127.0.0.1'), { what: 'bar to start', details: () => barNode.output() });
     const fooNode = start(bin(), ['start'], { env: { ...routing, PORT: env['PORT']! } });
     await waitFor(() => fooNode.output().includes('started on foo@127.0.0.1'), { what: 'foo to start', details: () => fooNode.output() });
-    const client = await KvClient.connect(Number(env['PORT']));
+    const client = await KvClient.connect(portOf(fooNode));
     expect(await client.command('CREATE shopping')).toEqual(['OK']);
     expect(await client.command('PUT shopping milk 1')).toEqual(['OK']);
     expect(await client.command('CREATE apple')).toEqual(['OK']);

@@ -1,7 +1,8 @@
 /**
  * The guide's distributed store (SPEC §5, §6), as the reference text's KV.RouterTest: node foo owns
  * buckets a–m, bar owns n–z, and a client of foo reaches every bucket. Real processes on 127.0.0.1,
- * a free port mapper port per test file and free kv-server ports.
+ * a free port mapper port per test file, kv-server ports the OS picks. Each test writes the data it
+ * reads.
  */
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -22,7 +23,8 @@ let fooDistPort: number;
 
 beforeAll(async () => {
   cluster = await Cluster.create();
-  // foo's distribution port is pinned (KVREL_DIST_PORT), as on a firewalled host.
+  // foo's distribution port is pinned (KVREL_DIST_PORT), as on a firewalled host: a pinned port is
+  // chosen before the node starts, so this one port comes from freePort().
   fooDistPort = await freePort();
   foo = await cluster.node(FOO, SPLIT, { distPort: fooDistPort });
   bar = await cluster.node(BAR, SPLIT);
@@ -61,13 +63,14 @@ describe('routing across two nodes', () => {
 
   it('when bar goes away, foo answers ERROR for n–z at once and keeps serving a–m; bar coming back heals it', async () => {
     const client = await KvClient.connect(foo.port);
-    expect(await client.command('CREATE apple')).toEqual(['OK']);
+    expect(await client.command('CREATE banana')).toEqual(['OK']);
+    expect(await client.command('PUT banana peel 2')).toEqual(['OK']);
     bar.process.process.kill('SIGKILL');
     await bar.process.exit;
     // Within a second: the command's own deadline is one second.
     const [reply] = await client.command('GET shopping milk', 1000);
     expect(reply).toMatch(/^ERROR .*node "bar@127\.0\.0\.1"/);
-    expect(await client.command('GET apple seeds', 1000)).toEqual(['5', 'OK']);
+    expect(await client.command('GET banana peel', 1000)).toEqual(['2', 'OK']);
 
     await cluster.restart(bar, SPLIT);
     await waitFor(async () => (await client.command('CREATE shopping'))[0] === 'OK', { what: 'n–z to work again through foo' });
@@ -77,6 +80,10 @@ describe('routing across two nodes', () => {
   });
 
   it('a process with the wrong cookie cannot connect or run anything, and foo logs the refusal', async () => {
+    const writer = await KvClient.connect(foo.port);
+    expect(await writer.command('CREATE cherry')).toEqual(['OK']);
+    expect(await writer.command('PUT cherry pits 9')).toEqual(['OK']);
+    writer.close();
     const before = foo.process.output().length;
     const result = await cluster.rpc(FOO, 'System.stop()', 'wrong-cookie');
     expect(result.exitCode).toBe(1);
@@ -86,8 +93,9 @@ describe('routing across two nodes', () => {
       details: () => foo.process.output().slice(before),
     });
     expect(foo.process.output()).not.toContain('wrong-cookie');
+    // Still running, its data intact: System.stop() never ran.
     const client = await KvClient.connect(foo.port);
-    expect(await client.command('GET apple seeds')).toEqual(['5', 'OK']);
+    expect(await client.command('GET cherry pits')).toEqual(['9', 'OK']);
     client.close();
   });
 

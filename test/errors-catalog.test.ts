@@ -1,8 +1,9 @@
 /**
- * Keeps the README's errors table honest (fastify's errors.test.js): every code the packages define
- * is documented, and every documented code exists.
+ * Keeps the errors catalogs, the README's errors table and the code in step (fastify's errors test):
+ * every code a package defines is documented with a meaning, every documented code is defined, and
+ * every code is raised somewhere in its package's source, outside its catalog, so none is dead.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { KV_ERROR_CODES } from '../packages/kv/src/errors.js';
@@ -12,11 +13,61 @@ import { DISTRIBUTION_ERROR_CODES } from '../packages/runtime/src/distribution/e
 import { RUNTIME_ERROR_CODES } from '../packages/runtime/src/errors.js';
 import { repoRoot } from './helpers/repo.js';
 
+const catalogs: readonly { source: string; catalog: string; codes: readonly string[] }[] = [
+  { source: 'packages/runtime/src', catalog: 'packages/runtime/src/errors.ts', codes: RUNTIME_ERROR_CODES },
+  { source: 'packages/runtime/src', catalog: 'packages/runtime/src/distribution/errors.ts', codes: DISTRIBUTION_ERROR_CODES },
+  { source: 'packages/kv/src', catalog: 'packages/kv/src/errors.ts', codes: KV_ERROR_CODES },
+  { source: 'packages/kvrel/src', catalog: 'packages/kvrel/src/user-error.ts', codes: KVREL_ERROR_CODES },
+  { source: 'packages/kvrel/src', catalog: 'packages/kvrel/src/sea/sea-error.ts', codes: SEA_ERROR_CODES },
+];
+
+/** code → meaning, from the rows `| \`CODE\` | meaning |` of the README. */
+function documentedCodes(): Map<string, string> {
+  const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
+  const rows = [...readme.matchAll(/^\| `([A-Z][A-Z_]+)` \|(.*)\|$/gm)];
+  const meanings = new Map<string, string>();
+  for (const [, code, meaning] of rows) {
+    expect(meanings.has(code!), `${code} is documented twice`).toBe(false);
+    meanings.set(code!, meaning!.trim());
+  }
+  return meanings;
+}
+
+/** Source files of a package (tests left out), path → text. */
+function sources(dir: string): Map<string, string> {
+  const files = new Map<string, string>();
+  for (const entry of readdirSync(join(repoRoot, dir), { recursive: true, encoding: 'utf8' })) {
+    if (entry.endsWith('.ts') && !entry.endsWith('.test.ts') && !entry.endsWith('.d.ts')) {
+      files.set(join(dir, entry), readFileSync(join(repoRoot, dir, entry), 'utf8'));
+    }
+  }
+  return files;
+}
+
+/** A place that raises the code: an error built with it (`new XError('CODE'`, `{ code: 'CODE'`). */
+function raises(text: string, code: string): boolean {
+  return new RegExp(`(\\(\\s*|code:\\s*)'${code}'`).test(text);
+}
+
 describe('errors catalog', () => {
-  it('the README lists exactly the codes the packages define', () => {
-    const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
-    const documented = [...readme.matchAll(/^\| `([A-Z][A-Z_]+)` \|/gm)].map((m) => m[1]).sort();
-    const defined = [...RUNTIME_ERROR_CODES, ...KV_ERROR_CODES, ...DISTRIBUTION_ERROR_CODES, ...KVREL_ERROR_CODES, ...SEA_ERROR_CODES].sort();
+  it('the README lists exactly the codes the packages define, each once', () => {
+    const documented = [...documentedCodes().keys()].sort();
+    const defined = catalogs.flatMap((c) => c.codes).sort();
+    expect(new Set(defined).size).toBe(defined.length);
     expect(documented).toEqual(defined);
+  });
+
+  it('gives every code a meaning in the README', () => {
+    const empty = [...documentedCodes()].filter(([, meaning]) => meaning.length < 10).map(([code]) => code);
+    expect(empty).toEqual([]);
+  });
+
+  it('raises every code somewhere in its package, outside its catalog', () => {
+    const unused: string[] = [];
+    for (const { source, catalog, codes } of catalogs) {
+      const files = [...sources(source)].filter(([path]) => path !== catalog);
+      for (const code of codes) if (!files.some(([, text]) => raises(text, code))) unused.push(`${code} (${catalog})`);
+    }
+    expect(unused).toEqual([]);
   });
 });

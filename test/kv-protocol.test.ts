@@ -5,10 +5,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from './helpers/free-port.js';
 import { KvClient } from './helpers/kv-client.js';
 import { start, stopAll, type Started } from './helpers/processes.js';
 import { kvrelBin, repoRoot } from './helpers/repo.js';
+import { servingPort } from './helpers/serving-port.js';
 import { waitFor } from './helpers/wait-for.js';
 
 let node: Started;
@@ -25,12 +25,8 @@ async function expectIntact(): Promise<void> {
 }
 
 beforeAll(async () => {
-  port = await freePort();
-  node = start(process.execPath, [kvrelBin, 'run'], { cwd: repoRoot, env: { PORT: String(port) } });
-  await waitFor(() => node.output().includes(`accepting connections on port ${port}`), {
-    what: `kvrel run to listen on ${port}`,
-    details: () => node.output(),
-  });
+  node = start(process.execPath, [kvrelBin, 'run'], { cwd: repoRoot, env: { PORT: '0' } });
+  port = await waitFor(() => servingPort(node.output()), { what: 'kvrel run to listen', details: () => node.output() });
   const c = await client();
   expect(await c.command('CREATE shopping')).toEqual(['OK']);
   expect(await c.command('PUT shopping milk 1')).toEqual(['OK']);

@@ -29,11 +29,13 @@ describe('release layout', () => {
     expect(manifest.modes).toEqual({ kv: 'permanent', 'kv-server': 'permanent' });
   });
 
-  it("each executable holds only its own slice: bar has no kv-server code", () => {
+  it("each release's code holds only its own slice: bar has no kv-server code, and the executable none", () => {
     // "UNKNOWN COMMAND" is a reply only kv-server's code sends (Node's binary itself never contains it).
     const marker = Buffer.from('UNKNOWN COMMAND');
-    expect(readFileSync(join(builtRelease('foo'), 'releases', '0.0.1', 'foo')).includes(marker)).toBe(true);
-    expect(readFileSync(join(builtRelease('bar'), 'releases', '0.0.1', 'bar')).includes(marker)).toBe(false);
+    expect(readFileSync(join(builtRelease('foo'), 'releases', '0.0.1', 'lib', 'node.mjs')).includes(marker)).toBe(true);
+    expect(readFileSync(join(builtRelease('bar'), 'releases', '0.0.1', 'lib', 'node.mjs')).includes(marker)).toBe(false);
+    // The executable is the launcher only: client commands and the port mapper load no application.
+    expect(readFileSync(join(builtRelease('foo'), 'releases', '0.0.1', 'foo')).includes(marker)).toBe(false);
   });
 
   it('keeps the cookie across rebuilds', async () => {

@@ -7,10 +7,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from './helpers/free-port.js';
 import { KvClient } from './helpers/kv-client.js';
 import { start, stopAll } from './helpers/processes.js';
 import { kvrelBin, repoRoot } from './helpers/repo.js';
+import { servingPort } from './helpers/serving-port.js';
 import { waitFor } from './helpers/wait-for.js';
 
 let dir: string;
@@ -30,13 +30,15 @@ function configFile(name: string, source: string): string {
 
 describe('kvrel run --config', () => {
   it('applies each --config after config/runtime.ts, later wins, objects merged deeply', async () => {
-    const [first, second] = [await freePort(), await freePort()];
-    const a = configFile('a.ts', `export default { 'kv-server': { port: ${first}, maxLineBytes: 24 } };`);
-    const b = configFile('b.ts', `export default async ({ env }: { env: string }) => ({ 'kv-server': { port: ${second} }, kv: { routingTable: [{ from: 'a', to: 'z', node: 'nonode@nohost' }], seenEnv: env } });`);
+    // Ports 1 and 2 (PORT, then a.ts) would each win as themselves (or fail to bind); b.ts's 0 wins
+    // as a port the OS picks, never 1 or 2.
+    const a = configFile('a.ts', `export default { 'kv-server': { port: 2, maxLineBytes: 24 } };`);
+    const b = configFile('b.ts', `export default async ({ env }: { env: string }) => ({ 'kv-server': { port: 0 }, kv: { routingTable: [{ from: 'a', to: 'z', node: 'nonode@nohost' }], seenEnv: env } });`);
     // PORT would win over the repo's defaults through config/runtime.ts; --config files win over it.
-    const node = start(process.execPath, [kvrelBin, 'run', '--config', a, '--config', b], { cwd: repoRoot, env: { PORT: String(await freePort()) } });
-    await waitFor(() => node.output().includes(`accepting connections on port ${second}`), { what: 'the port of the last --config', details: () => node.output() });
-    const client = await KvClient.connect(second);
+    const node = start(process.execPath, [kvrelBin, 'run', '--config', a, '--config', b], { cwd: repoRoot, env: { PORT: '1' } });
+    const port = await waitFor(() => servingPort(node.output()), { what: 'the port of the last --config', details: () => node.output() });
+    expect(port).toBeGreaterThan(2);
+    const client = await KvClient.connect(port);
     expect(await client.command('CREATE shopping')).toEqual(['OK']);
     // maxLineBytes from a.ts survived b.ts's merge: a line over 24 bytes is refused.
     expect(await client.command('PUT shopping milk 12345678901')).toEqual(['ERROR line too long']);

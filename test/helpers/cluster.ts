@@ -1,14 +1,15 @@
 /**
  * Nodes of the guide's distributed store started with `kvrel run`, each test with its own free port
- * mapper port and kv-server ports, and an rpc client (a built release's bin/foo pointed at a node).
+ * mapper port and kv-server ports (PORT=0, the real one read from the log), and an rpc client (a
+ * built release's bin/foo pointed at a node).
  */
 import { execa } from 'execa';
 import { join } from 'node:path';
-import { freePort } from './free-port.js';
 import { startPortMapper } from './port-mapper.js';
 import { start, type Started } from './processes.js';
 import { builtRelease } from './releases.js';
 import { kvrelBin, repoRoot } from './repo.js';
+import { servingPort } from './serving-port.js';
 import { waitFor } from './wait-for.js';
 
 export interface ClusterNode {
@@ -28,19 +29,18 @@ export class Cluster {
     return new Cluster(await startPortMapper(), cookie);
   }
 
-  /** Starts `kvrel run --name <name>` serving kv-server on a free port; resolves once it accepts. */
-  async node(name: string, routing: string, options: { cookie?: string; port?: number; distPort?: number } = {}): Promise<ClusterNode> {
-    const port = options.port ?? (await freePort());
-    const node: ClusterNode = { name, port, process: this.spawn(name, routing, port, options) };
+  /** Starts `kvrel run --name <name>` serving kv-server on a port the OS picks; resolves once it accepts. */
+  async node(name: string, routing: string, options: { cookie?: string; distPort?: number } = {}): Promise<ClusterNode> {
+    const process = this.spawn(name, routing, 0, options);
     // Fully booted: serving on its port and registered for distribution.
-    await waitFor(() => node.process.output().includes(`accepting connections on port ${port}`) && node.process.output().includes(`started on ${name}`), {
-      what: `${name} to accept on ${port}`,
-      details: () => node.process.output(),
+    const port = await waitFor(() => process.output().includes(`started on ${name}`) && servingPort(process.output()), {
+      what: `${name} to accept`,
+      details: () => process.output(),
     });
-    return node;
+    return { name, port, process };
   }
 
-  /** Starts the same node again (after it was killed) and waits until it accepts. */
+  /** Starts the same node again (after it was killed), on the port it had, and waits until it accepts. */
   async restart(node: ClusterNode, routing: string): Promise<void> {
     node.process = this.spawn(node.name, routing, node.port, {});
     await waitFor(() => node.process.output().includes(`accepting connections on port ${node.port}`) && node.process.output().includes(`started on ${node.name}`), {

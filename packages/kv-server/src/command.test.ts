@@ -3,16 +3,16 @@ import { parseCommand, parseCommandBytes, UNKNOWN_COMMAND } from './command.js';
 
 describe('parseCommand', () => {
   it('parses each verb of the protocol (SPEC §7)', () => {
-    expect(parseCommand('CREATE shopping')).toEqual({ type: 'create', bucket: 'shopping' });
-    expect(parseCommand('PUT shopping milk 1')).toEqual({ type: 'put', bucket: 'shopping', key: 'milk', value: '1' });
-    expect(parseCommand('GET shopping milk')).toEqual({ type: 'get', bucket: 'shopping', key: 'milk' });
-    expect(parseCommand('DELETE shopping eggs')).toEqual({ type: 'delete', bucket: 'shopping', key: 'eggs' });
+    expect(parseCommand('CREATE shopping')).toEqual({ op: 'create', bucket: 'shopping' });
+    expect(parseCommand('PUT shopping milk 1')).toEqual({ op: 'put', bucket: 'shopping', key: 'milk', value: '1' });
+    expect(parseCommand('GET shopping milk')).toEqual({ op: 'get', bucket: 'shopping', key: 'milk' });
+    expect(parseCommand('DELETE shopping eggs')).toEqual({ op: 'delete', bucket: 'shopping', key: 'eggs' });
   });
 
   it('splits on runs of whitespace and ignores it at both ends, as String.split/1', () => {
-    expect(parseCommand('  PUT \t shopping   milk\t\t3  ')).toEqual({ type: 'put', bucket: 'shopping', key: 'milk', value: '3' });
-    expect(parseCommand('GET shopping milk\r')).toEqual({ type: 'get', bucket: 'shopping', key: 'milk' });
-    expect(parseCommand('CREATE\u000bshopping\f')).toEqual({ type: 'create', bucket: 'shopping' });
+    expect(parseCommand('  PUT \t shopping   milk\t\t3  ')).toEqual({ op: 'put', bucket: 'shopping', key: 'milk', value: '3' });
+    expect(parseCommand('GET shopping milk\r')).toEqual({ op: 'get', bucket: 'shopping', key: 'milk' });
+    expect(parseCommand('CREATE\u000bshopping\f')).toEqual({ op: 'create', bucket: 'shopping' });
   });
 
   it('keeps every byte of a token: UTF-8 text and invalid bytes alike, one character per byte', () => {
@@ -50,19 +50,19 @@ describe('parseCommand', () => {
 
   it('answers unknown for binary junk', () => {
     const junk = Buffer.from([0x00, 0xff, 0xfe, 0x47, 0x45, 0x54, 0x80, 0x20, 0xc3, 0x28, 0x20, 0x01]);
-    expect(parseCommandBytes(junk, 0, junk.length)).toEqual({ type: 'unknown' });
+    expect(parseCommandBytes(junk, 0, junk.length)).toEqual({ op: 'unknown' });
   });
 
   it('parses a range of a larger buffer', () => {
     const chunk = Buffer.from('xxGET a b\r\nPUT a b c\n');
-    expect(parseCommandBytes(chunk, 2, 9)).toEqual({ type: 'get', bucket: 'a', key: 'b' });
-    expect(parseCommandBytes(chunk, 11, 20)).toEqual({ type: 'put', bucket: 'a', key: 'b', value: 'c' });
+    expect(parseCommandBytes(chunk, 2, 9)).toEqual({ op: 'get', bucket: 'a', key: 'b' });
+    expect(parseCommandBytes(chunk, 11, 20)).toEqual({ op: 'put', bucket: 'a', key: 'b', value: 'c' });
   });
 
   it('decodes tokens into strings independent of the buffer', () => {
     const chunk = Buffer.from('PUT bucket key-of-some-length value-of-some-length');
     const command = parseCommandBytes(chunk, 0, chunk.length);
     chunk.fill(0x7a);
-    expect(command).toEqual({ type: 'put', bucket: 'bucket', key: 'key-of-some-length', value: 'value-of-some-length' });
+    expect(command).toEqual({ op: 'put', bucket: 'bucket', key: 'key-of-some-length', value: 'value-of-some-length' });
   });
 });

@@ -1,24 +1,22 @@
 /**
  * parseCommand: one request line → a Command (pure; the guide's KVServer.Command.parse/1; SPEC §7).
- * Tokens are split on runs of ASCII whitespace (space, tab, \v, \f, \r), leading and trailing
- * whitespace ignored, as the guide's String.split/1 does. Verbs are upper case; anything else —
- * wrong arity, an empty line, binary junk — is `{ type: 'unknown' }`.
+ * A command is kv's own KvOperation, ready for kv to run, or unknown. Tokens are split on runs of
+ * ASCII whitespace (space, tab, \v, \f, \r), leading and trailing whitespace ignored, as the
+ * guide's String.split/1 does. Verbs are upper case; anything else — wrong arity, an empty line,
+ * binary junk — is `{ op: 'unknown' }`.
  *
  * The byte form works on a range of a Buffer and decodes each token (UTF-8) from its own range, so
  * the keys and values that get stored are flat strings that never pin the chunk they came from.
  */
-export type Command =
-  | { readonly type: 'create'; readonly bucket: string }
-  | { readonly type: 'get'; readonly bucket: string; readonly key: string }
-  | { readonly type: 'put'; readonly bucket: string; readonly key: string; readonly value: string }
-  | { readonly type: 'delete'; readonly bucket: string; readonly key: string }
-  | UnknownCommand;
+import type { KvOperation } from 'kv';
+
+export type Command = KvOperation | UnknownCommand;
 
 export interface UnknownCommand {
-  readonly type: 'unknown';
+  readonly op: 'unknown';
 }
 
-export const UNKNOWN_COMMAND: UnknownCommand = Object.freeze({ type: 'unknown' });
+export const UNKNOWN_COMMAND: UnknownCommand = Object.freeze({ op: 'unknown' });
 
 /** Token bounds of the line being parsed: [start0, end0, start1, end1, …]; at most 4 tokens. */
 const bounds = new Int32Array(8);
@@ -53,16 +51,16 @@ export function parseCommandBytes(buffer: Buffer, start: number, end: number): C
     const first = buffer[verbStart];
     const second = buffer[verbStart + 1];
     if (count === 3 && first === 0x47 /* G */ && second === 0x45 /* E */) {
-      return { type: 'get', bucket: token(buffer, 1), key: token(buffer, 2) };
+      return { op: 'get', bucket: token(buffer, 1), key: token(buffer, 2) };
     }
     if (count === 4 && first === 0x50 /* P */ && second === 0x55 /* U */) {
-      return { type: 'put', bucket: token(buffer, 1), key: token(buffer, 2), value: token(buffer, 3) };
+      return { op: 'put', bucket: token(buffer, 1), key: token(buffer, 2), value: token(buffer, 3) };
     }
     return UNKNOWN_COMMAND;
   }
   if (verbLength === 6) {
-    if (count === 2 && matches(buffer, verbStart, 'CREATE')) return { type: 'create', bucket: token(buffer, 1) };
-    if (count === 3 && matches(buffer, verbStart, 'DELETE')) return { type: 'delete', bucket: token(buffer, 1), key: token(buffer, 2) };
+    if (count === 2 && matches(buffer, verbStart, 'CREATE')) return { op: 'create', bucket: token(buffer, 1) };
+    if (count === 3 && matches(buffer, verbStart, 'DELETE')) return { op: 'delete', bucket: token(buffer, 1), key: token(buffer, 2) };
   }
   return UNKNOWN_COMMAND;
 }

@@ -1,7 +1,8 @@
 /**
- * runCommand: Command → reply text through kv (the guide's KVServer.Command.run/1). Every reply line
- * ends with "\r\n". When kv answers synchronously (this node owns the bucket) the reply is a string,
- * not a promise; a forwarded operation gives a promise that never rejects.
+ * runCommand: Command → reply text through kv (the guide's KVServer.Command.run/1). A parsed command
+ * is kv's own operation and goes to kv as it is. Every reply line ends with "\r\n". When kv answers
+ * synchronously (this node owns the bucket) the reply is a string, not a promise; a forwarded
+ * operation gives a promise that never rejects.
  */
 import type { KvOperation, KvResult } from 'kv';
 import type { Command } from './command.js';
@@ -15,23 +16,8 @@ export const UNKNOWN_COMMAND_REPLY = 'UNKNOWN COMMAND\r\n';
 export const LINE_TOO_LONG_REPLY = 'ERROR line too long\r\n';
 
 export function runCommand(command: Command, execute: Execute): string | Promise<string> {
-  let operation: KvOperation;
-  switch (command.type) {
-    case 'create':
-      operation = { op: 'create', bucket: command.bucket };
-      break;
-    case 'get':
-      operation = { op: 'get', bucket: command.bucket, key: command.key };
-      break;
-    case 'put':
-      operation = { op: 'put', bucket: command.bucket, key: command.key, value: command.value };
-      break;
-    case 'delete':
-      operation = { op: 'delete', bucket: command.bucket, key: command.key };
-      break;
-    default:
-      return UNKNOWN_COMMAND_REPLY;
-  }
+  if (command.op === 'unknown') return UNKNOWN_COMMAND_REPLY;
+  const operation: KvOperation = command;
   let result: KvResult | Promise<KvResult>;
   try {
     result = execute(operation);

@@ -26,5 +26,6 @@ describe('routing table', () => {
     expect(() => validateRoutingTable([{ from: 'ab', to: 'z', node: 'n' }])).toThrow('kv.routingTable[0].from must be a single character, got "ab"');
     expect(() => validateRoutingTable([{ from: 'z', to: 'a', node: 'n' }])).toThrow('kv.routingTable[0]: from "z" comes after to "a"');
     expect(() => validateRoutingTable([{ from: 'a', to: 'z' }])).toThrow('kv.routingTable[0].node must be a node name such as "foo@127.0.0.1", got undefined');
+    expect(() => validateRoutingTable([{ from: 'a', to: 'z' }])).toThrow(expect.objectContaining({ code: 'KV_BAD_ROUTING_TABLE' }));
   });
 });

@@ -2,6 +2,9 @@
  * kv.routingTable: `[{ from: 'a', to: 'm', node: 'foo@127.0.0.1' }]`, inclusive ranges over the
  * first character of the bucket name. Validated when read, compiled to a per-character lookup.
  */
+import { CodedError } from '@kvrel/runtime';
+import type { KvErrorCode } from './errors.js';
+
 export interface RoutingEntry {
   readonly from: string;
   readonly to: string;
@@ -13,19 +16,19 @@ export type RoutingTable = readonly RoutingEntry[];
 /** Returns the table, or throws an error that names the bad entry and says what a good one looks like. */
 export function validateRoutingTable(value: unknown): RoutingTable {
   if (!Array.isArray(value)) {
-    throw new Error(`kv.routingTable must be an array of { from, to, node } entries, got ${describeValue(value)}`);
+    throw badTable(`kv.routingTable must be an array of { from, to, node } entries, got ${describeValue(value)}`);
   }
   value.forEach((entry: unknown, index) => {
     const where = `kv.routingTable[${index}]`;
-    if (entry === null || typeof entry !== 'object') throw new Error(`${where} must be an object { from, to, node }, got ${describeValue(entry)}`);
+    if (entry === null || typeof entry !== 'object') throw badTable(`${where} must be an object { from, to, node }, got ${describeValue(entry)}`);
     const { from, to, node } = entry as Record<string, unknown>;
     for (const [field, char] of [['from', from], ['to', to]] as const) {
       if (typeof char !== 'string' || [...char].length !== 1) {
-        throw new Error(`${where}.${field} must be a single character, got ${describeValue(char)}`);
+        throw badTable(`${where}.${field} must be a single character, got ${describeValue(char)}`);
       }
     }
-    if ((from as string) > (to as string)) throw new Error(`${where}: from ${JSON.stringify(from)} comes after to ${JSON.stringify(to)}`);
-    if (typeof node !== 'string' || node.length === 0) throw new Error(`${where}.node must be a node name such as "foo@127.0.0.1", got ${describeValue(node)}`);
+    if ((from as string) > (to as string)) throw badTable(`${where}: from ${JSON.stringify(from)} comes after to ${JSON.stringify(to)}`);
+    if (typeof node !== 'string' || node.length === 0) throw badTable(`${where}.node must be a node name such as "foo@127.0.0.1", got ${describeValue(node)}`);
   });
   return value as RoutingTable;
 }
@@ -61,4 +64,8 @@ export function compileRoutingTable(value: unknown): (bucket: string) => string 
 
 function describeValue(value: unknown): string {
   return value === undefined ? 'undefined' : JSON.stringify(value) ?? String(value);
+}
+
+function badTable(message: string): CodedError<KvErrorCode> {
+  return new CodedError('KV_BAD_ROUTING_TABLE', message);
 }

@@ -27,6 +27,6 @@ describe('wire format', () => {
   it('refuses malformed operations and reports malformed results as errors', () => {
     expect(() => decodeOperation([2, 'b', 'k'])).toThrow('malformed kv operation from another node: [2,"b","k"]');
     expect(() => decodeOperation('x')).toThrow('malformed kv operation');
-    expect(decodeResult({ nope: 1 })).toEqual({ status: 'error', code: 'KV_NODE_DOWN', reason: 'malformed kv result from another node: {"nope":1}' });
+    expect(decodeResult({ nope: 1 })).toEqual({ status: 'error', code: 'KV_BAD_REPLY', reason: 'malformed kv result from another node: {"nope":1}' });
   });
 });

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-/** The kvrel command (package.json "bin": dist/cli-main.js, compiled by tsc). */
-import { runPortMapperFromEnv } from '@kvrel/runtime';
+/** The kvrel command: bundled into dist/bin/kvrel.cjs (package.json "bin") by scripts/bundle-cli.mjs. */
+import { runPortMapperFromEnv } from '@kvrel/runtime/internal';
 import { main } from './cli.js';
 
 // A node started from source spawns the host's port mapper by rerunning this script with

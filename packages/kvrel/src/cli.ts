@@ -7,6 +7,7 @@ import { initCommand } from './commands/init.js';
 import { releaseCommand } from './commands/release.js';
 import { runCommand } from './commands/run.js';
 import { isUserError } from './user-error.js';
+import { formatFailure } from './format-failure.js';
 import { kvrelVersion } from './package-dir.js';
 
 export function createProgram(): Command {
@@ -32,7 +33,7 @@ export async function main(argv: readonly string[] = process.argv): Promise<void
 function reportError(error: unknown): number {
   if (error instanceof CommanderError) return error.exitCode;
   if (isUserError(error)) {
-    process.stderr.write(`error: ${error.message}\n`);
+    process.stderr.write(`error: ${formatFailure(error)}\n`);
     if (process.env['KVREL_DEBUG'] === '1' && error.stack) process.stderr.write(`${error.stack}\n`);
     return 1;
   }

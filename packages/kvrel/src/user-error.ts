@@ -3,6 +3,8 @@
  * on one line with no stack and exits 1; anything else is a bug and gets its stack
  * (Mix's Mix.Error versus an exception; KVREL_DEBUG=1 shows stacks for user errors too).
  */
+import { CodedError } from '@kvrel/runtime/internal';
+
 export const KVREL_ERROR_CODES = [
   'KVREL_CONFIG_LOAD_FAILED',
   'KVREL_CONFIG_INVALID',
@@ -17,16 +19,17 @@ export const KVREL_ERROR_CODES = [
   'KVREL_FILE_EXISTS',
   'KVREL_BUNDLE_FAILED',
   'KVREL_NODE_UNAVAILABLE',
+  'KVREL_NO_RELEASES_CONFIG',
+  'KVREL_TAR_FAILED',
+  'KVREL_NATIVE_ADDON',
 ] as const;
 
 export type KvrelErrorCode = (typeof KVREL_ERROR_CODES)[number];
 
-export class UserError extends Error {
-  readonly code: KvrelErrorCode;
+export class UserError extends CodedError<KvrelErrorCode> {
   constructor(code: KvrelErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
+    super(code, message, options);
     this.name = 'UserError';
-    this.code = code;
   }
 }
 

@@ -12,10 +12,11 @@ import type { AppConfig, ConfigEnv } from './config/define-config.js';
 import { evaluateConfig } from './config/evaluate-config.js';
 import { mergeConfig } from './config/merge-config.js';
 import { NO_NODE, setTransport, type Transport } from './distribution/node.js';
-import { deferredTransport } from './distribution/deferred-transport.js';
+import { deferredTransport } from './distribution/transport/deferred-transport.js';
 import { createLogger, setLogLevel, type LogLevel } from './logger/logger.js';
-import { attachNode, installSignalHandlers, markBooted, stopAndExit } from './system.js';
+import { attachNode, installSignalHandlers, markBooted, stopAndExit } from './node-lifecycle.js';
 import { installCrashLog } from './crash-log.js';
+import { watchBootCrashes } from './boot-crash-watch.js';
 import { buildEvalScope } from './eval/eval-scope.js';
 import { registerSystemService } from './eval/system-service.js';
 
@@ -112,13 +113,18 @@ export async function boot(options: BootOptions): Promise<BootedNode> {
       setTransport(started);
     });
   }
+  const watch = watchBootCrashes();
   try {
-    if (options.startApplications ?? true) await controller.startAll();
-    await distributionUp;
+    if (options.startApplications ?? true) await Promise.race([controller.startAll(), watch.crashed]);
+    await Promise.race([distributionUp, watch.crashed]);
+    // What an application's start set going fails in the next turns (an emitted 'error', a rejection).
+    await Promise.race([new Promise((resolve) => setImmediate(resolve)), watch.crashed]);
     markBooted();
   } catch (error) {
     await shutdown();
     throw error;
+  } finally {
+    watch.stop();
   }
   return { controller, config, shutdown };
 }

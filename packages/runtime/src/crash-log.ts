@@ -4,6 +4,7 @@
  * on. Installed once, at boot.
  */
 import { createLogger } from './logger/logger.js';
+import { bootCrashWatchActive } from './boot-crash-watch.js';
 
 const log = createLogger('');
 let installed = false;
@@ -12,9 +13,11 @@ export function installCrashLog(): void {
   if (installed) return;
   installed = true;
   process.on('uncaughtException', (error) => {
+    if (bootCrashWatchActive()) return; // the boot fails with it
     log.error(`uncaught exception (the node keeps running): ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
   });
   process.on('unhandledRejection', (reason) => {
+    if (bootCrashWatchActive()) return;
     log.error(`unhandled promise rejection (the node keeps running): ${reason instanceof Error ? (reason.stack ?? reason.message) : String(reason)}`);
   });
 }

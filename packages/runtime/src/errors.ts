@@ -2,6 +2,8 @@
  * Runtime errors are data ({ code, ... }) turned into text by one function, as OTP's
  * Application.format_error does. Every code here is listed in the README's errors table.
  */
+import { CodedError } from './coded-error.js';
+
 export type RuntimeErrorData =
   | { code: 'RUNTIME_ENV_NOT_SET'; app: string; key: string; loaded: boolean }
   | { code: 'RUNTIME_UNKNOWN_APPLICATION'; app: string }
@@ -9,7 +11,9 @@ export type RuntimeErrorData =
   | { code: 'RUNTIME_MISSING_DEPENDENCY'; app: string; dependency: string }
   | { code: 'RUNTIME_BAD_START_MODE'; app: string; mode: unknown }
   | { code: 'RUNTIME_START_FAILED'; app: string; reason: string }
-  | { code: 'RUNTIME_CONFIG_INVALID'; file: string; reason: string };
+  | { code: 'RUNTIME_CONFIG_INVALID'; file: string; reason: string }
+  | { code: 'RUNTIME_NO_PRIV_DIR'; app: string }
+  | { code: 'RUNTIME_BOOT_CRASHED'; reason: string };
 
 export type RuntimeErrorCode = RuntimeErrorData['code'];
 
@@ -21,6 +25,8 @@ export const RUNTIME_ERROR_CODES: readonly RuntimeErrorCode[] = [
   'RUNTIME_BAD_START_MODE',
   'RUNTIME_START_FAILED',
   'RUNTIME_CONFIG_INVALID',
+  'RUNTIME_NO_PRIV_DIR',
+  'RUNTIME_BOOT_CRASHED',
 ];
 
 export function formatRuntimeError(error: RuntimeErrorData): string {
@@ -38,22 +44,29 @@ export function formatRuntimeError(error: RuntimeErrorData): string {
     case 'RUNTIME_BAD_START_MODE':
       return `start mode ${JSON.stringify(error.mode)} for ${q(error.app)} must be one of permanent, transient, temporary, load, none`;
     case 'RUNTIME_START_FAILED':
-      return `application ${q(error.app)} failed to start: ${error.reason}`;
+      return startFailedMessage(error.app, error.reason);
     case 'RUNTIME_CONFIG_INVALID':
       return `${error.file}: ${error.reason}`;
+    case 'RUNTIME_BOOT_CRASHED':
+      return `an error nothing handled was raised while the node booted (a worker, transport or promise an application's start set going): ${error.reason}`;
+    case 'RUNTIME_NO_PRIV_DIR':
+      return `application ${q(error.app)} has no priv folder in this node (it was loaded without kvrel's bundler)`;
   }
 }
 
 /** An Error carrying runtime error data; its message is formatRuntimeError(data). */
-export class RuntimeError extends Error {
+export class RuntimeError extends CodedError<RuntimeErrorCode> {
   readonly data: RuntimeErrorData;
-  readonly code: RuntimeErrorCode;
-  constructor(data: RuntimeErrorData) {
-    super(formatRuntimeError(data));
+  constructor(data: RuntimeErrorData, options?: ErrorOptions) {
+    super(data.code, formatRuntimeError(data), options);
     this.name = 'RuntimeError';
     this.data = data;
-    this.code = data.code;
   }
+}
+
+/** The line of an application whose start failed, whatever the error's code. */
+export function startFailedMessage(app: string, reason: string): string {
+  return `application ${q(app)} failed to start: ${reason}`;
 }
 
 function q(s: string): string {

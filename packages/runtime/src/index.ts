@@ -1,9 +1,13 @@
-/** @kvrel/runtime: the OTP-like layer every kvrel node embeds. Public API only. */
+/**
+ * @kvrel/runtime: what application authors use. Applications and their supervision trees, the
+ * configuration files' helpers, Node and the services it calls, System, the logger, and CodedError
+ * for the mistakes an application reports to its user (its code survives a failed start). kvrel itself
+ * reaches the rest through `@kvrel/runtime/internal`.
+ */
 export { Application } from './application/application.js';
 export { defineApplication } from './application/define-application.js';
-export type { ApplicationSpec, ApplicationDescriptor, RunningApplication, AppEnv } from './application/define-application.js';
+export type { ApplicationSpec, RunningApplication, AppEnv } from './application/define-application.js';
 export type { StartMode, ExitReason } from './application/start-mode.js';
-export { START_MODES, isStartMode } from './application/start-mode.js';
 export { Supervisor } from './supervision/supervisor.js';
 export type { SupervisorOptions } from './supervision/supervisor.js';
 export { exitSignal } from './supervision/child-spec.js';
@@ -13,32 +17,8 @@ export type { AppConfig, ConfigContext, ConfigEnv, ConfigExport } from './config
 export { mergeConfig } from './config/merge-config.js';
 export { Node } from './distribution/node.js';
 export { registerService, unregisterService } from './distribution/services.js';
+export type { Service, ServiceHandler } from './distribution/services.js';
 export * as System from './system.js';
+export { CodedError } from './coded-error.js';
 export { createLogger } from './logger/logger.js';
 export type { Logger, LogLevel } from './logger/logger.js';
-export { RuntimeError, formatRuntimeError } from './errors.js';
-export type { RuntimeErrorData, RuntimeErrorCode } from './errors.js';
-export { evaluateConfig, validateConfigShape } from './config/evaluate-config.js';
-export { resolveConfigEnv } from './config/config-env.js';
-export { setLogSink, setLogLevel } from './logger/logger.js';
-export { RotatingLog } from './logger/rotating-log.js';
-export { evaluateOnce, Evaluator } from './eval/evaluator.js';
-export type { EvalOutcome } from './eval/evaluator.js';
-export { buildEvalScope } from './eval/eval-scope.js';
-export type { Transport } from './distribution/node.js';
-export { startDistribution, distributionOptionsFromEnv } from './distribution/start-distribution.js';
-export type { StartDistributionOptions } from './distribution/start-distribution.js';
-export { connectHidden, callRemote } from './distribution/remote-call.js';
-export type { HiddenConnection, RemoteCallOptions } from './distribution/remote-call.js';
-export { runPortMapperFromEnv } from './distribution/port-mapper.js';
-export { DistributionError } from './distribution/errors.js';
-export { resolveNodeName, parseDistributionMode } from './distribution/node-name.js';
-export type { DistributionTransport } from './distribution/distribution.js';
-export { startPortMapper, RUN_PORT_MAPPER_ENV } from './distribution/port-mapper.js';
-export type { PortMapper, PortMapperOptions } from './distribution/port-mapper.js';
-export { setPortMapperSpawner, portMapperSpawnCommand } from './distribution/port-mapper-spawner.js';
-export type { PortMapperSpawner, PortMapperSpawnRequest } from './distribution/port-mapper-spawner.js';
-export { parseNodeName, splitNodeName, formatNodeName, shortHostName } from './distribution/node-name.js';
-export type { DistributionMode, NodeName, ResolvedNodeName } from './distribution/node-name.js';
-export { RemoteCallError, formatDistributionError, isDistributionError, DISTRIBUTION_ERROR_CODES } from './distribution/errors.js';
-export type { DistributionErrorData, DistributionErrorCode } from './distribution/errors.js';

@@ -1,50 +1,9 @@
 /**
- * System: this OS process as a node. stop() is graceful (applications in reverse order, then the
- * distribution, then exit); SIGINT and SIGTERM do the same with exit status 0.
+ * System: this OS process as a node, as application code and rpc/eval/remote see it. stop() is
+ * graceful (applications in reverse order, then distribution, then exit). How boot and the
+ * launchers drive the node is internal (node-lifecycle.ts).
  */
-import { createLogger } from './logger/logger.js';
-
-const log = createLogger('');
-
-export interface NodeLifecycle {
-  /** Stops applications and distribution; resolves when everything is down. */
-  shutdown(): Promise<void>;
-  /** Stops and starts the applications again, in the same OS process. */
-  restartApplications(): Promise<void>;
-  exit(status: number): void;
-}
-
-let current: NodeLifecycle | undefined;
-let booted = false;
-let markBootedNow!: () => void;
-const bootedPromise = new Promise<void>((resolve) => (markBootedNow = resolve));
-
-/** Whether the node has finished booting: applications started and distribution up. */
-export function isBooted(): boolean {
-  return booted;
-}
-
-/** Resolves once the node has finished booting (a listener may accept before then, then serve). */
-export function whenBooted(): Promise<void> {
-  return bootedPromise;
-}
-
-/** While a node is booting, resolves once it is up; undefined when there is nothing to wait for. */
-export function bootPending(): Promise<void> | undefined {
-  return current !== undefined && !booted ? bootedPromise : undefined;
-}
-
-/** Called by boot when everything is up. */
-export function markBooted(): void {
-  booted = true;
-  markBootedNow();
-}
-let stopping: Promise<void> | undefined;
-
-export function attachNode(node: NodeLifecycle | undefined): void {
-  current = node;
-  stopping = undefined;
-}
+import * as lifecycle from './node-lifecycle.js';
 
 export function pid(): number {
   return process.pid;
@@ -52,53 +11,25 @@ export function pid(): number {
 
 /** Stops the node gracefully and exits with `status`. Returns at once; the stop happens on the next turn. */
 export function stop(status = 0): void {
-  void stopAndExit(status);
-}
-
-export function stopAndExit(status: number): Promise<void> {
-  if (stopping) return stopping;
-  const node = current;
-  stopping = (async () => {
-    await new Promise((resolve) => setImmediate(resolve));
-    if (!node) {
-      process.exit(status);
-    }
-    try {
-      await node.shutdown();
-    } catch (error) {
-      log.error(`shutdown failed: ${error instanceof Error ? error.message : String(error)}`);
-      status = status || 1;
-    }
-    node.exit(status);
-  })();
-  return stopping;
-}
-
-/** A node runs until it is stopped (SIGINT/SIGTERM, `stop`, System.stop()), like `mix run --no-halt`. */
-export function keepRunning(): void {
-  setInterval(() => {}, 1 << 30);
+  void lifecycle.stopAndExit(status);
 }
 
 /** Restarts every application in this node (the OS process stays); resolves once they are up again. */
-export async function restart(): Promise<void> {
-  if (!current) throw new Error('no node is running in this process');
-  await current.restartApplications();
+export function restart(): Promise<void> {
+  return lifecycle.restartApplications();
 }
 
-let signalsInstalled = false;
+/** Whether the node has finished booting: applications started and distribution up. */
+export function isBooted(): boolean {
+  return lifecycle.isBooted();
+}
 
-/** SIGINT / SIGTERM → graceful stop, exit 0. A second signal while stopping exits at once. */
-export function installSignalHandlers(): void {
-  if (signalsInstalled) return;
-  signalsInstalled = true;
-  const onSignal = (signal: NodeJS.Signals) => {
-    if (stopping) {
-      log.warning(`${signal} received again while stopping; exiting now`);
-      process.exit(1);
-    }
-    log.info(`${signal} received, stopping`);
-    void stopAndExit(0);
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+/** Resolves once the node has finished booting (a listener may accept before then, then serve). */
+export function whenBooted(): Promise<void> {
+  return lifecycle.whenBooted();
+}
+
+/** While a node is booting, resolves once it is up; undefined when there is nothing to wait for. */
+export function bootPending(): Promise<void> | undefined {
+  return lifecycle.bootPending();
 }

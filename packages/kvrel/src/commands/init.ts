@@ -8,7 +8,7 @@ import { copyFile, mkdir } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { findProjectRoot } from '../config/workspace.js';
 import { UserError } from '../user-error.js';
-import { TEMPLATE_FILES, templatePath } from '../steps/templates.js';
+import { TEMPLATE_FILES, templatePath } from '../template/template-files.js';
 
 export function initCommand(): Command {
   return new Command('init')

@@ -6,18 +6,19 @@
 import { Command } from 'commander';
 import { join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { createRequire } from 'node:module';
-import { rm } from 'node:fs/promises';
-import { resolveConfigEnv, type ApplicationDescriptor, type StartMode } from '@kvrel/runtime';
-import type { createLogger, distributionOptionsFromEnv, resolveNodeName, startDistribution, System } from '@kvrel/runtime';
-import type { boot } from '@kvrel/runtime/boot';
+import { readdirSync, rmSync } from 'node:fs';
+import { distributionOptionsFromEnv, resolveConfigEnv, resolveNodeName, type ApplicationDescriptor, type StartMode } from '@kvrel/runtime/internal';
+import type { keepRunning } from '@kvrel/runtime/internal';
+import type { bootNode, NodeDistribution } from '../node/boot-node.js';
+import { kvrelEntryFile } from '../package-dir.js';
 import { findProjectRoot, loadWorkspace } from '../config/workspace.js';
 import { loadBuildConfig, runtimeConfigPath } from '../config/project-config.js';
 import { loadConfigFile } from '../config/load-config-file.js';
-import { renderApplicationsModule } from '../node/applications-module.js';
-import { bundleNode } from '../node/bundle-node.js';
+import { renderApplicationsModule } from '../bundle/applications-module.js';
+import { bundleNodeCode } from '../bundle/bundle-node-code.js';
 import { UserError } from '../user-error.js';
-import { userCookie } from '../node/user-cookie.js';
+import { processAlive } from '../launcher/process-alive.js';
+import { userCookie } from './user-cookie.js';
 
 export interface RunOptions {
   sname?: string;
@@ -64,60 +65,77 @@ export async function runNode(options: RunOptions, cwd = process.cwd()): Promise
     runtimeConfig.push({ file: shown.startsWith('..') ? file : shown, exported: await loadConfigFile(file, root) });
   }
 
-  // One file per process: several nodes may start from one checkout at once (tests, a cluster).
-  const outfile = join(root, '_build', env, 'run', `node-${process.pid}.cjs`);
+  // One folder per process: several nodes may start from one checkout at once (tests, a cluster).
+  const runDir = join(root, '_build', env, 'run');
+  await removeLeftovers(runDir);
+  const outDir = join(runDir, `node-${process.pid}`);
   const entrySource =
-    `${renderApplicationsModule(applications)}export { boot } from '@kvrel/runtime/boot';\n` +
-    `export { startDistribution, resolveNodeName, distributionOptionsFromEnv, System, createLogger } from '@kvrel/runtime';\n`;
-  await bundleNode({ root, entrySource, outfile, target: `node${process.versions.node.split('.')[0]}` });
-
-  const node = createRequire(pathToFileURL(outfile))(outfile) as DevNodeModule;
-  await rm(outfile, { force: true });
+    `${renderApplicationsModule(applications, 'source')}export { bootNode } from ${JSON.stringify(kvrelEntryFile('node/boot-node'))};\n` +
+    `export { keepRunning } from '@kvrel/runtime/internal';\n`;
+  const bundle = await bundleNodeCode({
+    root,
+    entrySource,
+    outDir,
+    outName: 'node.mjs',
+    target: `node${process.versions.node.split('.')[0]}`,
+    mode: 'in-place',
+    scanCacheFile: join(runDir, 'package-scan.json'),
+  });
+  for (const warning of bundle.warnings) process.stderr.write(`warning: ${warning}\n`);
+  // Worker scripts and assets beside the bundle are read while the node runs: removed at exit.
+  process.on('exit', () => rmSync(outDir, { recursive: true, force: true }));
+  process.setSourceMapsEnabled(true);
+  const node = (await import(pathToFileURL(bundle.file).href)) as DevNodeModule;
   const modes: Record<string, StartMode> = Object.fromEntries(applications.map((a) => [a.name, 'permanent' as const]));
-  const distribution = distributionOptions(options, node);
   try {
-    await node.boot({
+    await node.bootNode({
       applications: node.applications,
       modes,
       env,
       config,
       runtimeConfig,
-      nodeName: distribution?.nodeName,
-      startDistribution: distribution?.start,
+      distribution: distributionOptions(options),
       startApplications: options.start,
     });
   } catch (error) {
-    throw new UserError('KVREL_BOOT_FAILED', error instanceof Error ? error.message : String(error));
+    throw new UserError('KVREL_BOOT_FAILED', error instanceof Error ? error.message : String(error), { cause: error });
   }
-  // Logged once the node is fully up (applications started, registered for distribution), as a release does.
-  node.createLogger('').info(`started on ${distribution?.nodeName ?? 'nonode@nohost'} (pid ${process.pid}, Node ${process.version})`);
-  node.System.keepRunning();
+  node.keepRunning();
+}
+
+/** Scratch folders of nodes that are gone (killed before their exit handler ran). */
+async function removeLeftovers(runDir: string): Promise<void> {
+  let entries: string[];
+  try {
+    entries = readdirSync(runDir);
+  } catch {
+    return;
+  }
+  for (const entry of entries) {
+    const pid = Number(/^node-(\d+)$/.exec(entry)?.[1]);
+    if (pid && !processAlive(pid)) rmSync(join(runDir, entry), { recursive: true, force: true });
+  }
 }
 
 /** --sname / --name / --cookie, with KVREL_PORT_MAPPER_PORT and KVREL_DIST_PORT from the environment. */
-function distributionOptions(options: RunOptions, node: DevNodeModule): { nodeName: string; start: () => ReturnType<typeof startDistribution> } | undefined {
+function distributionOptions(options: RunOptions): NodeDistribution | undefined {
   const mode = options.name ? 'name' : options.sname ? 'sname' : undefined;
   if (!mode) return undefined;
   const name = (options.name ?? options.sname)!;
-  let nodeName: string;
   try {
-    nodeName = node.resolveNodeName({ distribution: mode, node: name, releaseName: name })!.full;
+    resolveNodeName({ distribution: mode, node: name, releaseName: name });
   } catch (error) {
     throw new UserError('KVREL_BAD_OPTION', `--${mode} ${name}: ${error instanceof Error ? error.message : String(error)}`);
   }
   if (options.cookie === '') throw new UserError('KVREL_BAD_OPTION', '--cookie must not be empty; pass a secret shared by the nodes that should talk');
   const cookie = options.cookie ?? userCookie();
-  const fromEnv = node.distributionOptionsFromEnv(process.env, name);
-  return { nodeName, start: () => node.startDistribution({ ...fromEnv, mode, name, cookie }) };
+  const { portMapperPort, distPort } = distributionOptionsFromEnv(process.env, name);
+  return { mode, name, cookie, portMapperPort, distPort };
 }
 
 /** The dev node's bundle: its own copy of the runtime (this CLI's copy only evaluates configuration). */
 interface DevNodeModule {
   applications: ApplicationDescriptor[];
-  boot: typeof boot;
-  startDistribution: typeof startDistribution;
-  resolveNodeName: typeof resolveNodeName;
-  distributionOptionsFromEnv: typeof distributionOptionsFromEnv;
-  System: typeof System;
-  createLogger: typeof createLogger;
+  bootNode: typeof bootNode;
+  keepRunning: typeof keepRunning;
 }

@@ -5,8 +5,8 @@
  */
 import { existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import type { AppConfig, ConfigEnv } from '@kvrel/runtime';
-import { evaluateConfig } from '@kvrel/runtime';
+import type { AppConfig, ConfigEnv } from '@kvrel/runtime/internal';
+import { evaluateConfig } from '@kvrel/runtime/internal';
 import { UserError } from '../user-error.js';
 import { loadConfigFile } from './load-config-file.js';
 

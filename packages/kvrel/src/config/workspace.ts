@@ -20,6 +20,8 @@ export interface WorkspaceApplication {
   readonly moduleName: string | undefined;
   /** Names of the workspace applications this one depends on. */
   readonly dependencies: readonly string[];
+  /** Every package named in its package.json `dependencies` (npm packages and workspace packages alike). */
+  readonly npmDependencies?: readonly string[];
 }
 
 export interface Workspace {
@@ -69,7 +71,7 @@ function toApplication(root: string, { dir, pkg }: WorkspacePackage, appNames: R
   }
   const name = applicationName(root, dir, pkg);
   const dependencies = Object.keys({ ...pkg.dependencies, ...pkg.peerDependencies }).filter((d) => appNames.has(d));
-  return { name, version: pkg.version ?? '0.0.0', dir, applicationFile, moduleName, dependencies };
+  return { name, version: pkg.version ?? '0.0.0', dir, applicationFile, moduleName, dependencies, npmDependencies: Object.keys(pkg.dependencies ?? {}) };
 }
 
 function applicationName(root: string, dir: string, pkg: PackageJson): string {

@@ -1,8 +1,9 @@
 /**
  * releases.config.ts + command-line overrides → one Release (Mix.Release.from_config!).
  */
-import { join, resolve } from 'node:path';
-import type { ReleasesConfig } from '../config/define-releases.js';
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import type { ReleasesConfig } from '../release/define-releases.js';
 import type { Workspace } from '../config/workspace.js';
 import { UserError } from '../user-error.js';
 import type { Release } from './release.js';
@@ -14,6 +15,7 @@ export interface ReleaseOverrides {
   readonly path?: string;
   readonly node?: string;
   readonly tar?: boolean;
+  readonly keepOldVersions?: boolean;
 }
 
 export function fromConfig(releases: ReleasesConfig, workspace: Workspace, overrides: ReleaseOverrides): Release {
@@ -33,7 +35,10 @@ export function fromConfig(releases: ReleasesConfig, workspace: Workspace, overr
   if (!definition) throw new UserError('KVREL_UNKNOWN_RELEASE', `Unknown release ${JSON.stringify(name)}. The available releases are: ${quoted}`);
 
   const root = workspace.root;
-  const path = resolve(root, overrides.path ?? definition.path ?? join('_build', overrides.env, 'rel', name));
+  const defaultPath = resolve(root, '_build', overrides.env, 'rel', name);
+  const path = resolve(root, overrides.path ?? definition.path ?? defaultPath);
+  // The tarball goes to _build/<env>/, or beside the release folder when it was put elsewhere.
+  const tarDir = path === defaultPath ? resolve(root, '_build', overrides.env) : dirname(path);
   return {
     name,
     version: definition.version,
@@ -45,5 +50,10 @@ export function fromConfig(releases: ReleasesConfig, workspace: Workspace, overr
     node: overrides.node ?? definition.node,
     cookie: definition.cookie,
     tar: overrides.tar ?? false,
+    overlays: [...(existsSync(join(root, 'rel', 'overlays')) ? [join('rel', 'overlays')] : []), ...(definition.overlays ?? [])],
+    external: definition.external ?? [],
+    keepOldVersions: overrides.keepOldVersions ?? definition.keepOldVersions ?? false,
+    workDir: resolve(root, '_build', overrides.env, 'kvrel-cache', name),
+    tarPath: join(tarDir, `${name}-${definition.version}.tar.gz`),
   };
 }

@@ -1,6 +1,11 @@
-/** A release as the build steps get it: validated, resolved, readonly (Mix's %Mix.Release{}). */
-import type { StartMode } from '@kvrel/runtime';
+/**
+ * A release as the build steps get it and hand it on (Mix's %Mix.Release{}): the validated definition,
+ * the paths it is built at, and the facts each step resolves (base binary, bundle, executable, ...).
+ * Steps never mutate it: each returns a copy with its facts added.
+ */
+import type { StartMode } from '@kvrel/runtime/internal';
 import type { WorkspaceApplication } from '../config/workspace.js';
+import type { BaseBinary } from '../steps/resolve-base-binary.js';
 
 export interface ReleaseApplication extends WorkspaceApplication {
   readonly mode: StartMode;
@@ -18,8 +23,42 @@ export interface Release {
   readonly versionPath: string;
   /** Dependencies first. */
   readonly applications: readonly ReleaseApplication[];
-  /** Base Node binary to embed; undefined: the pinned Node 24 LTS. */
+  /** Base binary requested by the definition or --node; undefined: the pinned Node 24 LTS. */
   readonly node: string | undefined;
   readonly cookie: string | undefined;
   readonly tar: boolean;
+  /** Folders copied into the release root: rel/overlays/ (when present) and the definition's overlays. */
+  readonly overlays: readonly string[];
+  /** npm packages kept on disk whatever the bundler finds. */
+  readonly external: readonly string[];
+  readonly keepOldVersions: boolean;
+  /** kvrel's scratch folder for this release (bundle, cached executables): _build/<env>/kvrel-cache/<name>. */
+  readonly workDir: string;
+  /** Where --tar writes <name>-<version>.tar.gz. */
+  readonly tarPath: string;
+
+  // Facts resolved by the steps, in step order.
+  /** Whether config/runtime.ts was compiled into the release (write-config). */
+  readonly runtimeConfig?: boolean;
+  /** The Node binary the executable is built on, and how vm.args reach it (resolve-base-binary). */
+  readonly baseBinary?: BaseBinary;
+  /** The node's code: releases/<vsn>/lib/node.mjs and the packages kept on disk beside it (bundle). */
+  readonly nodeBundle?: { readonly file: string; readonly diskPackages: readonly string[] };
+  /** Native addons in lib/ (paths relative to it), each loadable by the embedded Node (native-addons). */
+  readonly addons?: readonly string[];
+  /** The launcher bundled for the executable (write-executable). */
+  readonly launcherFile?: string;
+  /** The built executable (write-executable). */
+  readonly executable?: { readonly path: string; readonly reused: boolean; readonly nodeVersion: string };
+  /** The options of vm.args, as checked against the executable (check-vm-args). */
+  readonly vmArgs?: readonly string[];
+  /** Whether releases/COOKIE was kept or (re)written (write-cookie). */
+  readonly cookieFile?: 'kept' | 'written';
+}
+
+/** A fact a step needs from an earlier one; a missing one is a bug in the step list, not a user error. */
+export function requireFact<K extends keyof Release>(release: Release, key: K, step: string): NonNullable<Release[K]> {
+  const value = release[key];
+  if (value === undefined || value === null) throw new Error(`release step "${step}" needs release.${String(key)}, which no earlier step set`);
+  return value as NonNullable<Release[K]>;
 }

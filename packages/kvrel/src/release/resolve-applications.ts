@@ -1,9 +1,10 @@
 /**
  * Adds each listed application's dependencies (permanent unless listed), orders them dependencies
- * first, and refuses unsafe combinations as Mix's validate_mode! does: a started application cannot
- * depend on one that is only loaded or not included.
+ * first with the runtime's own start order (the order a node starts them in), and refuses unsafe
+ * combinations as Mix's validate_mode! does: a started application cannot depend on one that is
+ * only loaded or not included.
  */
-import { isStartMode, type StartMode } from '@kvrel/runtime';
+import { RuntimeError, isStartMode, startOrder, type StartMode } from '@kvrel/runtime/internal';
 import type { WorkspaceApplication } from '../config/workspace.js';
 import { UserError } from '../user-error.js';
 import type { ReleaseApplication } from './release.js';
@@ -13,21 +14,16 @@ export function resolveApplications(
   listed: Readonly<Record<string, StartMode>>,
   workspace: ReadonlyMap<string, WorkspaceApplication>,
 ): ReleaseApplication[] {
-  const ordered: ReleaseApplication[] = [];
-  const seen = new Set<string>();
-  const visit = (name: string, path: string[]) => {
-    if (seen.has(name)) return;
-    if (path.includes(name)) {
-      throw new UserError('KVREL_INVALID_RELEASE', `release ${JSON.stringify(releaseName)}: applications depend on each other in a cycle: ${[...path, name].join(' → ')}`);
-    }
-    const app = workspace.get(name);
-    if (!app) throw new UserError('KVREL_UNKNOWN_APPLICATION', `release ${JSON.stringify(releaseName)}: application ${JSON.stringify(path.at(-1))} depends on ${JSON.stringify(name)}, which is not in this workspace`);
-    for (const dependency of app.dependencies) visit(dependency, [...path, name]);
-    seen.add(name);
-    const mode = listed[name] ?? 'permanent';
-    ordered.push({ ...app, mode: isStartMode(mode) ? mode : 'permanent' });
-  };
-  for (const name of Object.keys(listed)) visit(name, []);
+  let included: WorkspaceApplication[];
+  try {
+    included = startOrder([...workspace.values()], Object.keys(listed));
+  } catch (error) {
+    throw releaseError(releaseName, error);
+  }
+  const ordered = included.map((app): ReleaseApplication => {
+    const mode = listed[app.name] ?? 'permanent';
+    return { ...app, mode: isStartMode(mode) ? mode : 'permanent' };
+  });
 
   const modes = new Map(ordered.map((a) => [a.name, a.mode]));
   for (const app of ordered) {
@@ -43,4 +39,24 @@ export function resolveApplications(
     }
   }
   return ordered;
+}
+
+/** The runtime's ordering errors, worded for the release being built. */
+function releaseError(releaseName: string, error: unknown): unknown {
+  if (!(error instanceof RuntimeError)) return error;
+  const release = `release ${JSON.stringify(releaseName)}`;
+  const data = error.data;
+  switch (data.code) {
+    case 'RUNTIME_DEPENDENCY_CYCLE':
+      return new UserError('KVREL_INVALID_RELEASE', `${release}: applications depend on each other in a cycle: ${data.cycle.join(' → ')}`);
+    case 'RUNTIME_MISSING_DEPENDENCY':
+      return new UserError(
+        'KVREL_UNKNOWN_APPLICATION',
+        `${release}: application ${JSON.stringify(data.app)} depends on ${JSON.stringify(data.dependency)}, which is not in this workspace`,
+      );
+    case 'RUNTIME_UNKNOWN_APPLICATION':
+      return new UserError('KVREL_UNKNOWN_APPLICATION', `${release}: application ${JSON.stringify(data.app)} is not in this workspace`);
+    default:
+      return error;
+  }
 }

@@ -6,8 +6,8 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { buildSea, formatBlobFailure, injectFix } from './build-sea.js';
 import { ensureEmbeddedNode } from './embedded-node.js';
 import type { NpmRunner } from './npm-pack.js';
-import { parseNodeVersion, supportsExecArgv } from './node-binary.js';
-import { runProcess } from './run-process.js';
+import { parseNodeVersion, supportsExecArgv } from './base-binary.js';
+import { runProcess } from '../process/run-process.js';
 import { SeaError } from './sea-error.js';
 import { verifySea } from './smoke-test.js';
 

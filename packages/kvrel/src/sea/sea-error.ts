@@ -2,6 +2,8 @@
  * Errors a user can cause while kvrel makes a single executable application. Each carries a code and a
  * one-line message that names the thing, what is wrong and the fix; the CLI prints the message only.
  */
+import { CodedError } from '@kvrel/runtime/internal';
+
 export const SEA_ERROR_CODES = [
   'KVREL_NODE_UNSUPPORTED_PLATFORM',
   'KVREL_NODE_FETCH_FAILED',
@@ -16,13 +18,10 @@ export const SEA_ERROR_CODES = [
 
 export type SeaErrorCode = (typeof SEA_ERROR_CODES)[number];
 
-export class SeaError extends Error {
-  override readonly name = 'SeaError';
-  readonly code: SeaErrorCode;
-
+export class SeaError extends CodedError<SeaErrorCode> {
   constructor(code: SeaErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.code = code;
+    super(code, message, options);
+    this.name = 'SeaError';
   }
 }
 

@@ -4,7 +4,7 @@ import { dirname, join, resolve } from 'node:path';
 import { resolveCacheDir } from './cache-dir.js';
 import { readVerifiedSha256 } from './embedded-node.js';
 import { hashFile } from './file-hash.js';
-import { envWithoutNodeOptions, formatExit, isMissingProgram, runProcess } from './run-process.js';
+import { envWithoutNodeOptions, formatExit, isMissingProgram, runProcess } from '../process/run-process.js';
 import { firstLine } from './sea-error.js';
 import { silentReporter, type SeaReporter } from './sea-reporter.js';
 

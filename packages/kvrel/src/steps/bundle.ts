@@ -1,30 +1,73 @@
 /**
- * Bundles the release's executable code: the release entry (dispatching bin/<name>'s commands) and
- * only this release's applications and their dependencies, minified, CommonJS, built-ins only.
+ * Step "bundling": the node's code as releases/<vsn>/lib/node.mjs: kvrel's node side, the runtime and
+ * only this release's applications with what they import, as one ES module with its source map. npm
+ * packages that need their own files stay on disk and are copied into lib/ with their dependencies,
+ * as are dependencies an application declares but loads only by name at run time (pino transports).
  */
+import { realpathSync } from 'node:fs';
+import { rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { kvrelEntryFile } from '../package-dir.js';
-import { bundleNode } from '../node/bundle-node.js';
-import { renderApplicationsModule } from '../node/applications-module.js';
+import { bundleNodeCode } from '../bundle/bundle-node-code.js';
+import { renderApplicationsModule } from '../bundle/applications-module.js';
+import { copyDiskPackages, findInstalled } from '../bundle/copy-disk-packages.js';
+import { packageOf, type PackageLocation } from '../bundle/package-of.js';
+import { ASSETS_DIR } from '../bundle/url-assets-plugin.js';
+import { ADDONS_DIR } from '../bundle/native-addon-plugin.js';
+import { COMPILE_CACHE_DIR, IMPORT_SHIM_FILE, LIB_DIR, NODE_BUNDLE_FILE } from '../release/layout.js';
 import type { Release } from '../release/release.js';
-import type { ReleaseManifest } from '../release-node/release-context.js';
-import type { VmArgsVia } from './base-node.js';
+import type { ReleaseStep } from '../release/run-steps.js';
 
 export const NODE_TARGET = 'node24';
 
-export function releaseManifest(release: Release, vmArgsVia: VmArgsVia): ReleaseManifest {
-  return {
-    vmArgsVia,
-    name: release.name,
-    version: release.version,
-    env: release.env,
-    modes: Object.fromEntries(release.applications.map((a) => [a.name, a.mode])),
-  };
-}
+export const bundleStep: ReleaseStep = {
+  title: 'bundling',
+  run: async (release, reporter) => {
+    const lib = join(release.versionPath, LIB_DIR);
+    for (const stale of [ASSETS_DIR, ADDONS_DIR, COMPILE_CACHE_DIR, NODE_BUNDLE_FILE, `${NODE_BUNDLE_FILE}.map`]) await rm(join(lib, stale), { recursive: true, force: true });
+    const entrySource =
+      renderApplicationsModule(release.applications.filter((a) => a.mode !== 'none'), 'release') +
+      `import { releaseNode } from ${JSON.stringify(kvrelEntryFile('node/release-node-main'))};\n` +
+      `export const { runReleaseNode } = releaseNode(applications);\n`;
+    const bundle = await bundleNodeCode({
+      root: release.root,
+      entrySource,
+      outDir: lib,
+      outName: NODE_BUNDLE_FILE,
+      target: NODE_TARGET,
+      mode: 'copy',
+      minify: true,
+      external: release.external,
+      scanCacheFile: join(release.workDir, 'package-scan.json'),
+    });
+    for (const warning of bundle.warnings) reporter.warn(warning);
+    await writeFile(join(lib, IMPORT_SHIM_FILE), 'module.exports = (url) => import(url);\n');
+    const onDisk: PackageLocation[] = [...bundle.diskPackages, ...declaredButUnreached(release, bundle.reachedPackages)];
+    await copyDiskPackages(release.root, lib, onDisk);
+    return { ...release, nodeBundle: { file: bundle.file, diskPackages: [...new Set(onDisk.map((p) => p.name))].sort() } };
+  },
+  summary: (release) => {
+    const apps = release.applications.map((a) => `${a.name} ${a.mode}`).join(', ');
+    const disk = release.nodeBundle?.diskPackages ?? [];
+    return disk.length > 0 ? `${apps}; on disk: ${disk.join(', ')}` : apps;
+  },
+};
 
-export async function bundleRelease(release: Release, vmArgsVia: VmArgsVia, outfile: string): Promise<void> {
-  const entrySource =
-    renderApplicationsModule(release.applications.filter((a) => a.mode !== 'none')) +
-    `import { releaseMain } from ${JSON.stringify(kvrelEntryFile('release-node/release-main'))};\n` +
-    `void releaseMain(applications, ${JSON.stringify(releaseManifest(release, vmArgsVia))});\n`;
-  await bundleNode({ root: release.root, entrySource, outfile, target: NODE_TARGET, minify: true });
+/**
+ * npm dependencies an application declares that the bundle never imports: loaded by name at run
+ * time (a pino transport target, a plugin named in configuration), so they ship as files.
+ */
+function declaredButUnreached(release: Release, reached: ReadonlySet<string>): PackageLocation[] {
+  const found: PackageLocation[] = [];
+  for (const app of release.applications) {
+    for (const name of app.npmDependencies ?? []) {
+      if (reached.has(name)) continue;
+      const dir = findInstalled(name, app.dir);
+      if (!dir) continue;
+      // A workspace package linked into node_modules is source, not a package to copy.
+      if (!packageOf(realpathSync(dir))) continue;
+      found.push({ name, dir: realpathSync(dir) });
+    }
+  }
+  return found;
 }

@@ -1,18 +1,45 @@
 /**
- * Writes the release's configuration: the build-time configuration, evaluated now, as
- * releases/<vsn>/sys.config.json, and config/runtime.ts compiled to releases/<vsn>/runtime.cjs (one
- * CommonJS file, evaluated at every boot).
+ * Step "writing configuration": starts releases/<vsn> afresh (as Mix does; lib/ is kept for the
+ * bundle step to update in place, and older versions go unless the release keeps them), writes the build-time configuration, evaluated now, as releases/<vsn>/sys.config.json,
+ * and config/runtime.ts compiled to releases/<vsn>/runtime.cjs (one CommonJS file, evaluated at every boot).
  */
-import { writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { loadBuildConfig, runtimeConfigPath } from '../config/project-config.js';
 import { firstEsbuildError } from '../config/load-config-file.js';
 import { UserError } from '../user-error.js';
 import type { Release } from '../release/release.js';
+import type { ReleaseStep } from '../release/run-steps.js';
 import { NODE_TARGET } from './bundle.js';
+import { LIB_DIR, RUNTIME_CONFIG_FILE, SYS_CONFIG_FILE } from '../release/layout.js';
 
-export async function writeBuildConfig(release: Release): Promise<void> {
+
+export const writeConfigStep: ReleaseStep = {
+  title: 'writing configuration',
+  run: async (release) => {
+    await clearVersionFolder(release);
+    await mkdir(release.workDir, { recursive: true });
+    await writeBuildConfig(release);
+    return { ...release, runtimeConfig: await writeRuntimeConfig(release) };
+  },
+  summary: (release) =>
+    release.runtimeConfig ? 'using config/runtime.ts to configure the release at runtime' : 'skipping runtime configuration (config/runtime.ts not found)',
+};
+
+async function clearVersionFolder(release: Release): Promise<void> {
+  await mkdir(release.versionPath, { recursive: true });
+  for (const entry of await readdir(release.versionPath)) {
+    if (entry !== LIB_DIR) await rm(join(release.versionPath, entry), { recursive: true, force: true });
+  }
+  if (release.keepOldVersions) return;
+  const releases = join(release.path, 'releases');
+  for (const entry of await readdir(releases, { withFileTypes: true })) {
+    if (entry.isDirectory() && entry.name !== release.version) await rm(join(releases, entry.name), { recursive: true, force: true });
+  }
+}
+
+async function writeBuildConfig(release: Release): Promise<void> {
   const config = await loadBuildConfig(release.root, release.env);
   let text: string;
   try {
@@ -20,11 +47,11 @@ export async function writeBuildConfig(release: Release): Promise<void> {
   } catch (error) {
     throw new UserError('KVREL_CONFIG_INVALID', `config/config.ts: build-time configuration must be plain data (JSON), ${error instanceof Error ? error.message : String(error)}`);
   }
-  await writeFile(join(release.versionPath, 'sys.config.json'), `${text}\n`);
+  await writeFile(join(release.versionPath, SYS_CONFIG_FILE), `${text}\n`);
 }
 
 /** Returns whether the project has config/runtime.ts. */
-export async function writeRuntimeConfig(release: Release): Promise<boolean> {
+async function writeRuntimeConfig(release: Release): Promise<boolean> {
   const file = runtimeConfigPath(release.root);
   if (!file) return false;
   try {
@@ -34,7 +61,7 @@ export async function writeRuntimeConfig(release: Release): Promise<boolean> {
       platform: 'node',
       format: 'cjs',
       target: NODE_TARGET,
-      outfile: join(release.versionPath, 'runtime.cjs'),
+      outfile: join(release.versionPath, RUNTIME_CONFIG_FILE),
       logLevel: 'silent',
       packages: 'bundle',
     });

@@ -1,5 +1,5 @@
 /**
- * releases/COOKIE: the distribution cookie, written once (kept across rebuilds, as Mix does) and
+ * Step "writing the cookie": releases/COOKIE, the distribution cookie, written once (kept across rebuilds, as Mix does) and
  * readable by its owner only. A cookie set in the release definition replaces it.
  */
 import { randomBytes } from 'node:crypto';
@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { chmod, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Release } from '../release/release.js';
+import type { ReleaseStep } from '../release/run-steps.js';
 
 const BASE32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
 
@@ -27,7 +28,13 @@ export function randomCookie(): string {
   return out;
 }
 
-export async function writeCookie(release: Release): Promise<'kept' | 'written'> {
+export const writeCookieStep: ReleaseStep = {
+  title: 'writing the cookie',
+  run: async (release) => ({ ...release, cookieFile: await writeCookie(release) }),
+  summary: ({ cookieFile }) => cookieFile,
+};
+
+async function writeCookie(release: Release): Promise<'kept' | 'written'> {
   const file = join(release.path, 'releases', 'COOKIE');
   if (release.cookie === undefined && existsSync(file)) {
     await chmod(file, 0o600);

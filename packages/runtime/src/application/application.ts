@@ -23,6 +23,10 @@ export const Application = {
   ensureAllStarted(app: string): Promise<string[]> {
     return currentController().ensureAllStarted(app);
   },
+  /** The folder of files `app` ships beside its code (its package's priv/), in a release and from source. */
+  privDir(app: string): string {
+    return currentController().privDir(app);
+  },
   startedApplications(): StartedApplication[] {
     return controller ? controller.startedApplications() : [];
   },

@@ -1,4 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
+import { CodedError } from '../coded-error.js';
 import { exitSignal } from '../supervision/child-spec.js';
 import { setLogSink } from '../logger/logger.js';
 import { ApplicationController } from './controller.js';
@@ -111,5 +112,25 @@ describe('ApplicationController', () => {
   it('refuses unknown applications and bad modes', () => {
     expect(() => setup({ ghost: 'permanent' })).toThrow('unknown application "ghost"');
     expect(() => setup({ kv: 'forever' as StartMode })).toThrow('start mode "forever" for "kv" must be one of');
+  });
+
+  it('keeps a bug in start as the cause of RUNTIME_START_FAILED, with its stack', async () => {
+    const bug = new TypeError("Cannot read properties of undefined (reading 'port')");
+    const broken: ApplicationDescriptor = { version: '1.0.0', dependencies: [], spec: { name: 'broken', start: () => { throw bug; } } };
+    const controller = new ApplicationController([broken], { onStopNode: () => {} });
+    controller.load({ broken: 'permanent' }, {});
+    const error = await controller.startAll().catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'RUNTIME_START_FAILED', message: `application "broken" failed to start: ${bug.message}`, cause: bug });
+    expect((error as Error & { cause: Error }).cause.stack).toContain('controller.test.ts');
+  });
+
+  it("keeps the code of an application's own coded error (a mistake the user can fix)", async () => {
+    const mistake = new CodedError('KV_BAD_ROUTING_TABLE', 'kv.routingTable[0].node must be a node name');
+    const picky: ApplicationDescriptor = { version: '1.0.0', dependencies: [], spec: { name: 'kv', start: () => { throw mistake; } } };
+    const controller = new ApplicationController([picky], { onStopNode: () => {} });
+    controller.load({ kv: 'permanent' }, {});
+    const error = await controller.startAll().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CodedError);
+    expect(error).toMatchObject({ code: 'KV_BAD_ROUTING_TABLE', message: `application "kv" failed to start: ${mistake.message}`, cause: mistake });
   });
 });

@@ -4,7 +4,8 @@
  * (OTP's application_controller).
  */
 import { createLogger } from '../logger/logger.js';
-import { RuntimeError } from '../errors.js';
+import { CodedError } from '../coded-error.js';
+import { RuntimeError, startFailedMessage } from '../errors.js';
 import type { ApplicationDescriptor, RunningApplication } from './define-application.js';
 import { loadEnv } from './environment.js';
 import { decideOnExit, isStarted, validateStartMode, type ExitReason, type StartMode } from './start-mode.js';
@@ -38,6 +39,14 @@ export class ApplicationController {
 
   constructor(applications: readonly ApplicationDescriptor[], private readonly options: ControllerOptions) {
     for (const app of applications) this.known.set(app.spec.name, app);
+  }
+
+  /** The application's priv/ folder (OTP's code:priv_dir/1): files it ships beside its code. */
+  privDir(app: string): string {
+    const descriptor = this.known.get(app);
+    if (!descriptor) throw new RuntimeError({ code: 'RUNTIME_UNKNOWN_APPLICATION', app });
+    if (descriptor.privDir === undefined) throw new RuntimeError({ code: 'RUNTIME_NO_PRIV_DIR', app });
+    return descriptor.privDir;
   }
 
   /** Application descriptors dependencies first, for the given roots (all known by default). */
@@ -106,8 +115,7 @@ export class ApplicationController {
     try {
       running = await spec.start?.();
     } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
-      throw new RuntimeError({ code: 'RUNTIME_START_FAILED', app: spec.name, reason });
+      throw startFailure(spec.name, error);
     }
     entry.running = running ?? undefined;
     entry.stopping = false;
@@ -146,4 +154,16 @@ export class ApplicationController {
       this.options.onStopNode(`${entry.mode} application ${JSON.stringify(name)} exited: ${why}`);
     }
   }
+}
+
+/**
+ * What boot throws when an application's start fails; the message names the application. An
+ * application's own coded error (a mistake the user can fix, e.g. KV_BAD_ROUTING_TABLE) keeps its
+ * code; anything else (a bug, a TypeError) is RUNTIME_START_FAILED. The original error, with its
+ * stack, is the cause either way.
+ */
+function startFailure(app: string, error: unknown): CodedError {
+  const reason = error instanceof Error ? error.message : String(error);
+  if (error instanceof CodedError) return new CodedError(error.code, startFailedMessage(app, reason), { cause: error });
+  return new RuntimeError({ code: 'RUNTIME_START_FAILED', app, reason }, { cause: error });
 }

@@ -40,6 +40,8 @@ export interface ApplicationDescriptor {
   readonly moduleName?: string;
   /** The package's exports, in scope for rpc/eval/remote under moduleName. */
   readonly module?: Record<string, unknown>;
+  /** Its priv/ folder: in a release releases/<vsn>/priv/<app>, from source the package's own priv/. */
+  readonly privDir?: string;
 }
 
 export type { ExitReason };

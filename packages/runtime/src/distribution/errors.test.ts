@@ -22,7 +22,7 @@ describe('distribution errors', () => {
     expect(formatDistributionError({ code: 'DIST_BAD_COOKIE', reason: 'is empty' })).toBe(
       'the cookie is empty; set RELEASE_COOKIE or write releases/COOKIE',
     );
-    expect(formatDistributionError({ code: 'DIST_NOT_STARTED', node: 'bar@h' })).toBe(
+    expect(formatDistributionError({ code: 'DIST_NOT_STARTED', node: 'bar@h', state: 'stopped' })).toBe(
       'node "bar@h" is not reachable (distribution is stopped on this node)',
     );
     expect(formatDistributionError({ code: 'DIST_PORT_MAPPER_UNAVAILABLE', address: '127.0.0.1:4370', reason: 'nothing listens there' })).toBe(

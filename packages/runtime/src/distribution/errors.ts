@@ -3,6 +3,8 @@
  * formatDistributionError, as OTP's format_error does. Every message names the node (or the name)
  * it is about and never carries the cookie. Every code here is listed in the README's errors table.
  */
+import { CodedError } from '../coded-error.js';
+
 export type DistributionErrorData =
   | { code: 'DIST_BAD_NAME'; name: string; reason: string }
   | { code: 'DIST_BAD_MODE'; mode: unknown }
@@ -15,7 +17,7 @@ export type DistributionErrorData =
   | { code: 'DIST_HANDSHAKE_FAILED'; node: string; reason: string }
   | { code: 'DIST_FRAME_TOO_LARGE'; size: number; max: number }
   | { code: 'DIST_PORT_MAPPER_UNAVAILABLE'; address: string; reason: string }
-  | { code: 'DIST_NOT_STARTED'; node: string }
+  | { code: 'DIST_NOT_STARTED'; node: string; state: 'not started' | 'stopped' }
   | { code: 'DIST_LISTEN_FAILED'; node: string; address: string; reason: string };
 
 export type DistributionErrorCode = DistributionErrorData['code'];
@@ -61,21 +63,19 @@ export function formatDistributionError(error: DistributionErrorData): string {
     case 'DIST_PORT_MAPPER_UNAVAILABLE':
       return `the port mapper at ${error.address} is not available (${error.reason})`;
     case 'DIST_NOT_STARTED':
-      return `node ${q(error.node)} is not reachable (distribution is stopped on this node)`;
+      return `node ${q(error.node)} is not reachable (distribution is ${error.state} on this node)`;
     case 'DIST_LISTEN_FAILED':
       return `node ${q(error.node)} could not listen for other nodes on ${error.address}: ${error.reason}; set KVREL_DIST_PORT to a free port or leave it unset`;
   }
 }
 
 /** An Error carrying distribution error data; its message is formatDistributionError(data). */
-export class DistributionError extends Error {
+export class DistributionError extends CodedError<DistributionErrorCode> {
   readonly data: DistributionErrorData;
-  readonly code: DistributionErrorCode;
   constructor(data: DistributionErrorData) {
-    super(formatDistributionError(data));
+    super(data.code, formatDistributionError(data));
     this.name = 'DistributionError';
     this.data = data;
-    this.code = data.code;
   }
 }
 

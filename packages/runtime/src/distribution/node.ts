@@ -2,6 +2,7 @@
  * Node: this node's name and its links to other nodes (Elixir's Node module).
  * Without distribution the name is "nonode@nohost" and every call to another node fails at once.
  */
+import { DistributionError } from './errors.js';
 import { invokeLocal } from './services.js';
 
 export const NO_NODE = 'nonode@nohost';
@@ -21,7 +22,7 @@ const localOnly: Transport = {
   ping: async () => 'pang',
   connect: async () => false,
   call: async (node) => {
-    throw new Error(`node ${JSON.stringify(node)} is not reachable (distribution is not started on this node)`);
+    throw new DistributionError({ code: 'DIST_NOT_STARTED', node, state: 'not started' });
   },
   stop: async () => {},
 };

@@ -1,9 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { DistributionTransport } from './distribution.js';
-import { startPortMapper, type PortMapper } from './port-mapper.js';
+import type { DistributionTransport } from './transport/distribution-transport.js';
+import { startPortMapper, type PortMapper } from './port-mapper/server.js';
 import { callRemote, connectHidden } from './remote-call.js';
-import { startDistribution } from './start-distribution.js';
+import { startDistribution } from './transport/start-distribution.js';
 import type { Logger } from '../logger/logger.js';
+import { waitFor } from '../test-support/wait-for.js';
 
 let mapper: PortMapper;
 let bar: DistributionTransport;
@@ -62,9 +63,7 @@ describe('hidden rpc clients', () => {
     const call = callRemote('bar@127.0.0.1', 'cookie', 'system', 'hang', [], { portMapperPort: mapper.port, timeoutMs: 5000 }).catch(message);
     const client = await connectHidden('bar@127.0.0.1', 'cookie', { portMapperPort: mapper.port });
     const pending = client.call('system', 'hang').catch(message);
-    const deadline = Date.now() + 2000;
-    while (hanging < 2 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
-    expect(hanging).toBe(2);
+    await waitFor(() => hanging === 2, { what: 'both calls to reach bar', timeoutMs: 2000, intervalMs: 5 });
     await bar.stop();
     expect(await pending).toBe('node "bar@127.0.0.1" went away while handling "system.hang"');
     expect(await call).toBe('node "bar@127.0.0.1" went away while handling "system.hang"');

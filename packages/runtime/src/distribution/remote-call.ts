@@ -5,8 +5,8 @@
  * in the target's Node.list().
  */
 import { randomBytes } from 'node:crypto';
-import type { Connection } from './connection.js';
-import { dialNode } from './dial-node.js';
+import type { Connection } from './transport/connection.js';
+import { dialNode } from './transport/dial-node.js';
 import { DEFAULT_CALL_TIMEOUT_MS } from './node.js';
 import { splitNodeName } from './node-name.js';
 import { portMapperPortFromEnv } from './ports.js';

@@ -1,0 +1,174 @@
+/**
+ * Bundles a node's code with esbuild into one ES module: the entry source (rendered by the caller),
+ * the applications it imports, the project's own packages and every npm package that bundles safely.
+ * ES modules keep top-level await and import.meta.url; packages that need their own files (addons,
+ * fonts, worker scripts, transports) stay on disk (disk-packages-plugin.ts), `new URL(..., import.meta.url)`
+ * files are emitted beside the bundle (url-assets-plugin.ts), and a source map names the sources.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { build, type BuildOptions, type Message, type Plugin } from 'esbuild';
+import { UserError } from '../user-error.js';
+import { firstEsbuildError } from '../config/load-config-file.js';
+import { diskPackagesPlugin, type DiskPackage } from './disk-packages-plugin.js';
+import { nativeAddonPlugin } from './native-addon-plugin.js';
+import { DiskPackageScanner } from './stays-on-disk.js';
+import { packageOf } from './package-of.js';
+import { urlAssetsPlugin } from './url-assets-plugin.js';
+
+export interface BundleNodeCodeOptions {
+  readonly root: string;
+  readonly entrySource: string;
+  /** The folder the bundle is written to (a release's lib/, or kvrel run's scratch folder). */
+  readonly outDir: string;
+  /** e.g. node.mjs. */
+  readonly outName: string;
+  readonly target: string;
+  /** 'copy': a release (packages on disk are copied into outDir by the caller); 'in-place': kvrel run. */
+  readonly mode: 'copy' | 'in-place';
+  readonly minify?: boolean;
+  /** Package names to keep on disk whatever the scan says (a release's `external`). */
+  readonly external?: readonly string[];
+  /** Where package scans are cached between builds. */
+  readonly scanCacheFile?: string;
+}
+
+export interface NodeBundle {
+  readonly file: string;
+  /** Packages kept on disk, which a release copies into its lib/ with their dependencies. */
+  readonly diskPackages: readonly DiskPackage[];
+  /** esbuild warnings about the project's own code that predict a failure at run time, formatted. */
+  readonly warnings: readonly string[];
+  /** Packages the bundle reached (bundled or on disk), by name. */
+  readonly reachedPackages: ReadonlySet<string>;
+}
+
+/**
+ * Optional native add-ons a dependency tries to load and falls back from (msgpackr's
+ * msgpackr-extract, whose install script kvrel does not run): they become empty modules.
+ */
+const OPTIONAL_NATIVE_MODULES = /^msgpackr-extract$/;
+
+const stubOptionalNativeModules: Plugin = {
+  name: 'kvrel-stub-optional-native-modules',
+  setup(build) {
+    build.onResolve({ filter: OPTIONAL_NATIVE_MODULES }, (args) => ({ path: args.path, namespace: 'kvrel-stub' }));
+    build.onLoad({ filter: /.*/, namespace: 'kvrel-stub' }, () => ({ contents: 'module.exports = undefined;', loader: 'js' }));
+  },
+};
+
+/**
+ * ES module output has no require, __filename or __dirname; CommonJS code inside the bundle gets a
+ * require for the bundle's location (so packages on disk and built-ins load) and its own names.
+ */
+const BANNER = [
+  "import { createRequire as __kvrelCreateRequire } from 'node:module';",
+  "import { fileURLToPath as __kvrelFileURLToPath } from 'node:url';",
+  "import { dirname as __kvrelDirnameOf } from 'node:path';",
+  'const require = __kvrelCreateRequire(import.meta.url);',
+  'const __kvrel_filename = __kvrelFileURLToPath(import.meta.url);',
+  'const __kvrel_dirname = __kvrelDirnameOf(__kvrel_filename);',
+].join('\n');
+
+/** Warnings whose code would fail at run time: shown for the project's own files. */
+const DYNAMIC_LOAD_WARNINGS = new Set(['unsupported-require-call', 'unsupported-dynamic-import']);
+
+export async function bundleNodeCode(options: BundleNodeCodeOptions): Promise<NodeBundle> {
+  const scanner = new DiskPackageScanner(options.scanCacheFile);
+  const forced = new Map<string, string>(scanner.lastOnDisk.map((name) => [name, 'kept on disk by the last build']));
+  for (const name of options.external ?? []) forced.set(name, 'listed in external');
+  // Whether a package finds files relative to itself shows in the files the bundle loads: each pass
+  // reads them, and a package found doing so is kept on disk in the next pass (a warm build starts
+  // from the last build's answer and needs one pass). So are packages that load modules by computed
+  // names, which esbuild reports.
+  for (let pass = 0; ; pass++) {
+    const found = new Map<string, DiskPackage>();
+    const before = forced.size;
+    const result = await runEsbuild(options, scanner, found, forced);
+    for (const input of Object.keys(result.metafile?.inputs ?? {})) {
+      const file = resolve(options.root, input);
+      const pkg = packageOf(file);
+      if (!pkg || forced.has(pkg.name) || scanner.isAlwaysBundled(pkg.name)) continue;
+      const what = scanner.locatesOwnFiles(file);
+      if (what !== undefined) forced.set(pkg.name, `${relative(pkg.dir, file)} uses ${what}`);
+    }
+    for (const warning of result.warnings) {
+      if (!DYNAMIC_LOAD_WARNINGS.has(warning.id ?? '') || !warning.location) continue;
+      const pkg = packageOf(resolve(options.root, warning.location.file));
+      if (pkg && !forced.has(pkg.name) && !scanner.isAlwaysBundled(pkg.name)) forced.set(pkg.name, `${warning.location.file} loads modules by computed names`);
+    }
+    if (forced.size > before && pass < 4) continue;
+    scanner.save([...found.values()].map((p) => p.name).sort());
+    const file = join(options.outDir, options.outName);
+    if (options.mode === 'copy') rewriteSourceMap(`${file}.map`, options);
+    const reachedPackages = new Set<string>();
+    for (const input of Object.keys(result.metafile?.inputs ?? {})) {
+      const pkg = packageOf(resolve(options.root, input));
+      if (pkg) reachedPackages.add(pkg.name);
+    }
+    for (const pkg of found.values()) reachedPackages.add(pkg.name);
+    return { file, diskPackages: [...found.values()], warnings: projectWarnings(result.warnings), reachedPackages };
+  }
+}
+
+function esbuildOptions(options: BundleNodeCodeOptions): BuildOptions {
+  return {
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: options.target,
+    minify: options.minify ?? false,
+    keepNames: true,
+    sourcemap: 'linked',
+    sourcesContent: false,
+    metafile: true,
+    logLevel: 'silent',
+    legalComments: 'none',
+    banner: { js: BANNER },
+    define: { __dirname: '__kvrel_dirname', __filename: '__kvrel_filename' },
+    absWorkingDir: options.root,
+  };
+}
+
+async function runEsbuild(options: BundleNodeCodeOptions, scanner: DiskPackageScanner, found: Map<string, DiskPackage>, forced: Map<string, string>) {
+  const libDir = options.outDir;
+  const plugins = (bundleDir: string): Plugin[] => [
+    stubOptionalNativeModules,
+    nativeAddonPlugin({ mode: options.mode, libDir, bundleDir, onDisk: forced }),
+    diskPackagesPlugin({ root: options.root, scanner, mode: options.mode, libDir, bundleDir, found, forced }),
+    urlAssetsPlugin({ libDir, bundleDir, bundleScript }),
+  ];
+  const bundleScript = async (entry: string, outfile: string): Promise<void> => {
+    await build({ ...esbuildOptions(options), entryPoints: [entry], outfile, plugins: plugins(dirname(outfile)) });
+  };
+  try {
+    return await build({
+      ...esbuildOptions(options),
+      stdin: { contents: options.entrySource, resolveDir: options.root, sourcefile: 'kvrel-node-entry.ts', loader: 'ts' },
+      outfile: join(options.outDir, options.outName),
+      plugins: plugins(libDir),
+    });
+  } catch (error) {
+    throw new UserError('KVREL_BUNDLE_FAILED', `could not bundle the node: ${firstEsbuildError(error)}`);
+  }
+}
+
+/**
+ * Source paths in a release's map are written relative to the project root, so stack traces read
+ * `releases/<vsn>/lib/apps/api/src/server.ts:12:5`: the project's own path of the file, not a path of
+ * the build machine.
+ */
+function rewriteSourceMap(mapFile: string, options: BundleNodeCodeOptions): void {
+  const map = JSON.parse(readFileSync(mapFile, 'utf8')) as { sources: string[] };
+  map.sources = map.sources.map((source) => {
+    const fromRoot = relative(options.root, resolve(options.outDir, source));
+    return fromRoot.startsWith('..') ? source : fromRoot;
+  });
+  writeFileSync(mapFile, JSON.stringify(map));
+}
+
+function projectWarnings(warnings: readonly Message[]): string[] {
+  return warnings
+    .filter((w) => w.location && !w.location.file.includes('node_modules/') && w.location.file !== 'kvrel-node-entry.ts')
+    .map((w) => `${w.location!.file}:${w.location!.line}:${w.location!.column}: ${w.text}`);
+}

@@ -1,0 +1,88 @@
+/**
+ * The entry of a release's executable (the SEA's main). bin/<name> runs it with a command (argv[2]).
+ * Commands that talk to a running node (rpc, remote, stop, pid, restart), the daemon's spawner and
+ * the port mapper run here and load none of the applications' code; start, eval and the build probe
+ * load the node's code from releases/<vsn>/lib/node.mjs (ES modules from disk, so top-level await,
+ * import.meta.url, workers and files beside packages work as under plain node).
+ */
+import * as nodeModule from 'node:module';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { libDir, loadReleaseContext, type ReleaseContext } from './release-context.js';
+import { runDaemon } from './daemon.js';
+import { closeRunningNodeConnection, runPortMapperIfAsked } from './node-link.js';
+import { pid, remote, restart, rpc, stop } from './remote-commands.js';
+import { PROBE_COMMAND } from './probe.js';
+import { formatFailure } from '../format-failure.js';
+import { COMPILE_CACHE_DIR, IMPORT_SHIM_FILE, NODE_BUNDLE_FILE } from '../release/layout.js';
+import type { ReleaseNodeModule } from '../node/release-node-main.js';
+
+export async function launcherMain(): Promise<void> {
+  if (await runPortMapperIfAsked()) return;
+  const given = process.argv.slice(2);
+  // A Node without SEA execArgvExtension leaves --node-options= in argv: it is not a command.
+  if (given[0]?.startsWith('--node-options=')) given.shift();
+  const [command = '', ...args] = given;
+  try {
+    const context = loadReleaseContext();
+    const status = await dispatch(command, args, context);
+    if (status !== undefined) await exit(status);
+  } catch (error) {
+    // NodeNotRunningError and boot errors alike: one line, no stack (the user's input or setup); a bug
+    // underneath (a TypeError in an application's start) keeps its stack.
+    process.stderr.write(`ERROR: ${formatFailure(error)}\n`);
+    await exit(1);
+  }
+}
+
+/** Returns an exit status, or undefined when the node keeps running. */
+async function dispatch(command: string, args: string[], context: ReleaseContext): Promise<number | undefined> {
+  switch (command) {
+    case 'start':
+    case 'start_iex':
+    case 'eval':
+    case PROBE_COMMAND:
+      return (await loadNode(context)).runReleaseNode(command, args, context);
+    case 'daemon':
+    case 'daemon_iex':
+      return runDaemon(context, 'start');
+    case 'rpc':
+      return rpc(args[0] ?? '');
+    case 'remote':
+      return remote();
+    case 'pid':
+      return pid();
+    case 'stop':
+      return stop();
+    case 'restart':
+      return restart();
+    default:
+      process.stderr.write(`ERROR: Unknown command ${command}; run bin/${context.manifest.name} for the list of commands\n`);
+      return 1;
+  }
+}
+
+/**
+ * Imports the node's code. Its V8 code cache (filled when the release was built, portable so the
+ * release can move) spares compiling it at every boot; source maps make stacks name the sources.
+ */
+async function loadNode(context: ReleaseContext): Promise<ReleaseNodeModule> {
+  const lib = libDir(context);
+  // module.enableCompileCache (Node 22.1+; `portable` since 24): absent on older --node binaries.
+  const enable = (nodeModule as { enableCompileCache?: (options: { directory: string; portable: boolean }) => unknown }).enableCompileCache;
+  enable?.({ directory: join(lib, COMPILE_CACHE_DIR), portable: true });
+  if (process.env['NODE_ENV'] === undefined && context.manifest.env === 'prod') process.env['NODE_ENV'] = 'production';
+  process.setSourceMapsEnabled(true);
+  // A SEA's main has no import() on Node 20 (no dynamic import callback): a file on disk has one.
+  const shim = join(lib, IMPORT_SHIM_FILE);
+  const importFromDisk = nodeModule.createRequire(shim)(shim) as (url: string) => Promise<unknown>;
+  return (await importFromDisk(pathToFileURL(join(lib, NODE_BUNDLE_FILE)).href)) as ReleaseNodeModule;
+}
+
+/** Exits once stdout and stderr are flushed (a pipe may still hold what rpc printed). */
+async function exit(status: number): Promise<never> {
+  await closeRunningNodeConnection();
+  await new Promise<void>((resolve) => process.stdout.write('', () => resolve()));
+  await new Promise<void>((resolve) => process.stderr.write('', () => resolve()));
+  process.exit(status);
+}

@@ -1,0 +1,75 @@
+/**
+ * The launcher's commands that talk to the running node over the cookie-authenticated channel:
+ * rpc, remote, pid, stop, restart. Each fails with one line and exit 1 when no node runs.
+ */
+import { createInterface } from 'node:readline';
+import { pollUntil, type EvalOutcome } from '@kvrel/runtime/internal';
+import { processAlive } from './process-alive.js';
+import { callRunningNode, closeRunningNodeConnection, NO_DEADLINE_MS, NodeNotRunningError, runningNodeName } from './node-link.js';
+
+export function printOutcome(outcome: EvalOutcome): number {
+  if (outcome.output) process.stdout.write(outcome.output);
+  if (outcome.errorOutput) process.stderr.write(outcome.errorOutput);
+  if (outcome.error !== undefined) {
+    process.stderr.write(`${outcome.error}\n`);
+    return 1;
+  }
+  if (outcome.value !== undefined) process.stdout.write(`${outcome.value}\n`);
+  return 0;
+}
+
+function call(fn: string, args: unknown[] = [], timeoutMs?: number): Promise<unknown> {
+  return callRunningNode('system', fn, args, timeoutMs);
+}
+
+export async function rpc(expression: string): Promise<number> {
+  return printOutcome((await call('eval', [expression], NO_DEADLINE_MS)) as EvalOutcome);
+}
+
+export async function pid(): Promise<number> {
+  process.stdout.write(`${String(await call('pid'))}\n`);
+  return 0;
+}
+
+export async function restart(): Promise<number> {
+  await call('restart', [], NO_DEADLINE_MS);
+  return 0;
+}
+
+/** Asks the node to stop, then waits until its OS process has exited. */
+export async function stop(): Promise<number> {
+  const nodePid = (await call('stop')) as number;
+  // Let go of the connection at once, so the node's shutdown does not wait for this client.
+  await closeRunningNodeConnection();
+  const exited = await pollUntil(() => (processAlive(nodePid) ? undefined : true), { timeoutMs: 60_000, intervalMs: 10 });
+  if (exited) return 0;
+  process.stderr.write(`ERROR: node ${JSON.stringify(runningNodeName())} (pid ${nodePid}) is still running 60 s after stop\n`);
+  return 1;
+}
+
+/** A REPL whose input is evaluated in the running node; works with piped stdin too. */
+export async function remote(): Promise<number> {
+  const session = (await call('openSession')) as string;
+  const interactive = process.stdin.isTTY === true;
+  const prompt = `${runningNodeName()}> `;
+  const lines = createInterface({ input: process.stdin, output: interactive ? process.stdout : undefined, terminal: interactive });
+  lines.setPrompt(prompt);
+  if (interactive) lines.prompt();
+  let status = 0;
+  for await (const line of lines) {
+    if (line.trim() !== '') {
+      try {
+        status = printOutcome((await call('evalInSession', [session, line], NO_DEADLINE_MS)) as EvalOutcome);
+      } catch (error) {
+        // The node went away (or was never there): the session is over.
+        const code = (error as { code?: string }).code;
+        if (error instanceof NodeNotRunningError || code === 'DIST_NODE_WENT_AWAY' || code === 'DIST_NODE_DOWN') throw error;
+        process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+        status = 1;
+      }
+    }
+    if (interactive) lines.prompt();
+  }
+  await call('closeSession', [session]).catch(() => {});
+  return interactive ? 0 : status;
+}

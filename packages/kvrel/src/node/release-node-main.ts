@@ -1,0 +1,105 @@
+/**
+ * The node side of a release: the entry of releases/<vsn>/lib/node.mjs, loaded by the launcher for
+ * `start`, `start_iex`, `eval` and the build's probe. It boots the applications this bundle carries.
+ */
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { start as startRepl } from 'node:repl';
+import { buildEvalScope, evaluateOnce, keepRunning, System, type ApplicationDescriptor } from '@kvrel/runtime/internal';
+import type { ReleaseContext } from '../launcher/release-context.js';
+import { libDir } from '../launcher/release-context.js';
+import { bootRelease } from '../launcher/release-boot.js';
+import { DAEMON_ENV, logDir, pidFile } from '../launcher/daemon.js';
+import { redirectOutputToLog } from '../launcher/daemon-output.js';
+import { distributionFromEnv } from '../launcher/node-link.js';
+import { printOutcome } from '../launcher/remote-commands.js';
+import { PROBE_COMMAND } from '../launcher/probe.js';
+
+export interface ReleaseNodeModule {
+  runReleaseNode(command: string, args: readonly string[], context: ReleaseContext): Promise<number | undefined>;
+}
+
+/** What the build's probe reports: the executable runs, the node's code loads, its addons load. */
+export interface ProbeReport {
+  readonly name: string;
+  readonly version: string;
+  readonly node: string;
+  readonly execArgv: readonly string[];
+  /** Applications whose spec name differs from their package name. */
+  readonly misnamed: ReadonlyArray<{ readonly packageName: string; readonly specName: string }>;
+  /** Native addons (relative to lib/) that failed to load, with the reason. */
+  readonly addonFailures: ReadonlyArray<{ readonly file: string; readonly reason: string }>;
+}
+
+/** Each application with the package it came from (the bundle's applications module adds packageName). */
+type BundledApplication = ApplicationDescriptor & { readonly packageName?: string };
+
+export function releaseNode(applications: readonly BundledApplication[]): ReleaseNodeModule {
+  return {
+    async runReleaseNode(command, args, context) {
+      switch (command) {
+        case 'start':
+        case 'start_iex':
+          await startNode(context, applications, command === 'start_iex');
+          return undefined;
+        case 'eval':
+          return evalCommand(context, applications, args[0] ?? '');
+        case PROBE_COMMAND:
+          process.stdout.write(`${JSON.stringify(probe(context, applications, context.manifest.addons ?? []))}\n`);
+          return 0;
+        default:
+          throw new Error(`the node side of the release has no command ${JSON.stringify(command)}`);
+      }
+    },
+  };
+}
+
+async function startNode(context: ReleaseContext, applications: readonly ApplicationDescriptor[], withShell: boolean): Promise<void> {
+  const daemon = process.env[DAEMON_ENV] === '1';
+  if (daemon) redirectOutputToLog(logDir(context), `${context.manifest.name}.log`);
+  const { nodeName } = await bootRelease(context, applications, { startApplications: true, distribution: distributionFromEnv(context.manifest.name) });
+  if (daemon) {
+    mkdirSync(context.tmp, { recursive: true });
+    const file = pidFile(context);
+    writeFileSync(file, String(process.pid));
+    process.on('exit', () => rmSync(file, { force: true }));
+  }
+  if (withShell && !daemon) {
+    const shell = startRepl({ prompt: `${nodeName}> `, useGlobal: false });
+    Object.assign(shell.context, buildEvalScope(applications));
+    // Leaving the shell (Ctrl+D, .exit, the end of piped input) stops the node, as quitting IEx does.
+    shell.on('exit', () => System.stop(0));
+  }
+  keepRunning();
+}
+
+async function evalCommand(context: ReleaseContext, applications: readonly ApplicationDescriptor[], expression: string): Promise<number> {
+  if (expression === '') {
+    process.stderr.write('ERROR: EVAL expects an expression as argument\n');
+    return 1;
+  }
+  await bootRelease(context, applications, { startApplications: false });
+  return printOutcome(await evaluateOnce(expression, buildEvalScope(applications)));
+}
+
+function probe(context: ReleaseContext, applications: readonly BundledApplication[], addons: readonly string[]): ProbeReport {
+  const lib = libDir(context);
+  const load = createRequire(join(lib, 'probe.cjs'));
+  const addonFailures: Array<{ file: string; reason: string }> = [];
+  for (const file of addons) {
+    try {
+      load(join(lib, file));
+    } catch (error) {
+      addonFailures.push({ file, reason: error instanceof Error ? error.message.split('\n')[0]! : String(error) });
+    }
+  }
+  return {
+    name: context.manifest.name,
+    version: context.manifest.version,
+    node: process.version,
+    execArgv: process.execArgv,
+    misnamed: applications.filter((a) => a.packageName !== undefined && a.packageName !== a.spec.name).map((a) => ({ packageName: a.packageName!, specName: a.spec.name })),
+    addonFailures,
+  };
+}

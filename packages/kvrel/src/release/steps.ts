@@ -1,0 +1,32 @@
+/**
+ * The steps that assemble a release, in order (Mix's default `steps: [:assemble]`, spelled out). Adding
+ * a step is adding its file under steps/ and one line here.
+ */
+import type { ReleaseStep } from './run-steps.js';
+import { writeConfigStep } from '../steps/write-config.js';
+import { resolveBaseBinaryStep } from '../steps/resolve-base-binary.js';
+import { bundleStep } from '../steps/bundle.js';
+import { writeExecutableStep } from '../steps/write-executable.js';
+import { renderReleaseFilesStep } from '../steps/render-release-files.js';
+import { checkVmArgsStep } from '../steps/check-vm-args.js';
+import { writeCookieStep } from '../steps/write-cookie.js';
+import { writeManifestStep } from '../steps/write-manifest.js';
+import { writeTarStep } from '../steps/write-tar.js';
+import { nativeAddonsStep } from '../steps/native-addons.js';
+import { copyPrivStep } from '../steps/copy-priv.js';
+import { copyOverlaysStep } from '../steps/copy-overlays.js';
+
+export const RELEASE_STEPS: readonly ReleaseStep[] = [
+  writeConfigStep,
+  resolveBaseBinaryStep,
+  bundleStep,
+  nativeAddonsStep,
+  copyPrivStep,
+  copyOverlaysStep,
+  writeManifestStep,
+  writeExecutableStep,
+  renderReleaseFilesStep,
+  checkVmArgsStep,
+  writeCookieStep,
+  writeTarStep,
+];

@@ -1,0 +1,31 @@
+/**
+ * Runs a release's built executable once with the hidden probe command: a blob from another Node
+ * version can make an executable exit 0 silently, a vm.args flag Node refuses is better found at
+ * build time than at the first start, and loading the node's code finds a misnamed application or an
+ * addon that will not load. The one place kvrel runs a release's executable. Loading the code also
+ * fills the release's compile cache, so its first boot is as fast as the next.
+ */
+import { verifySea, type SmokeTestResult } from '../sea/index.js';
+import { PROBE_COMMAND } from '../launcher/probe.js';
+import { requireFact, type Release } from '../release/release.js';
+import type { ProbeReport } from '../node/release-node-main.js';
+
+export async function probeExecutable(release: Release, vmArgs: readonly string[]): Promise<ProbeReport & { result: SmokeTestResult }> {
+  const executable = requireFact(release, 'executable', 'probe');
+  const viaCli = requireFact(release, 'baseBinary', 'probe').vmArgsVia === 'cli';
+  const { NODE_OPTIONS: _ignored, ...env } = process.env;
+  const result = await verifySea(executable.path, viaCli ? [`--node-options=${vmArgs.join(' ')}`, PROBE_COMMAND] : [PROBE_COMMAND], {
+    stdout: new RegExp(`"name":${JSON.stringify(JSON.stringify(release.name)).slice(1, -1)}`),
+    env: {
+      ...env,
+      ...(viaCli || vmArgs.length === 0 ? {} : { NODE_OPTIONS: vmArgs.join(' ') }),
+      RELEASE_ROOT: release.path,
+      RELEASE_VSN: release.version,
+      RELEASE_NAME: release.name,
+      RELEASE_TMP: `${release.workDir}/probe-tmp`,
+      RELEASE_DISTRIBUTION: 'none',
+    },
+  });
+  const line = [...result.stdout.trim().split('\n')].reverse().find((l) => l.startsWith('{')) ?? '{}';
+  return { ...(JSON.parse(line) as ProbeReport), result };
+}

@@ -1,0 +1,37 @@
+/**
+ * Step "writing bin, env.sh and vm.args": renders env.sh, vm.args and remote.vm.args into
+ * releases/<vsn>/ from rel/*.eex (or kvrel's own templates), and bin/<name> from kvrel's launcher
+ * template (not customisable, as in Mix).
+ */
+import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import type { ReleaseStep } from '../release/run-steps.js';
+import { requireFact } from '../release/release.js';
+import { renderTemplate } from '../template/render-template.js';
+import { resolveTemplate, templatePath, TEMPLATE_FILES } from '../template/template-files.js';
+import { UserError } from '../user-error.js';
+
+export const renderReleaseFilesStep: ReleaseStep = {
+  title: 'writing bin, env.sh and vm.args',
+  run: async (release) => {
+    const { vmArgsVia } = requireFact(release, 'baseBinary', 'writing bin, env.sh and vm.args');
+    const bindings = { release: { name: release.name, version: release.version, env: release.env, vmArgsVia } };
+    for (const name of TEMPLATE_FILES) {
+      const source = resolveTemplate(release.root, name);
+      const shown = relative(release.root, source) || source;
+      let text: string;
+      try {
+        text = renderTemplate(await readFile(source, 'utf8'), bindings, shown);
+      } catch (error) {
+        throw new UserError('KVREL_INVALID_RELEASE', error instanceof Error ? error.message : String(error));
+      }
+      const target = join(release.versionPath, name.replace(/\.eex$/, ''));
+      await writeFile(target, text, { mode: name === 'env.sh.eex' ? 0o755 : 0o644 });
+    }
+    await mkdir(join(release.path, 'bin'), { recursive: true });
+    const bin = join(release.path, 'bin', release.name);
+    await writeFile(bin, renderTemplate(await readFile(templatePath('bin.sh.eex'), 'utf8'), bindings, 'bin.sh.eex'));
+    await chmod(bin, 0o755);
+    return release;
+  },
+};

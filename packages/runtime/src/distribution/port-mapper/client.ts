@@ -1,0 +1,191 @@
+/**
+ * Talking to a port mapper (protocol in server.ts): register this node on its own host,
+ * starting the mapper on demand, and look up another node's port on the peer's host.
+ *
+ * Registering keeps its TCP connection open; the registration ends with it. If the mapper goes
+ * away while the node runs, the node registers again (starting a new mapper) until it succeeds.
+ * Two nodes that find no mapper at the same moment both spawn one; the second mapper fails with
+ * EADDRINUSE and exits, and both nodes connect to the first.
+ */
+import type net from 'node:net';
+import { connectSocket } from '../connect-socket.js';
+import { DistributionError } from '../errors.js';
+import { CLOSED_BY_MAPPER, LineClient } from './line-client.js';
+import { spawnPortMapper } from './spawner.js';
+import { pollUntil, withDeadline } from '../../deadline.js';
+import { createLogger, type Logger } from '../../logger/logger.js';
+
+const DEFAULT_TIMEOUT_MS = 5000;
+const REREGISTER_DELAY_MS = { first: 100, max: 2000 };
+
+/** Connects to a port mapper; a connection that takes longer fails with "timed out". */
+function connect(host: string, port: number, timeoutMs: number): Promise<net.Socket> {
+  const timedOut = () => Object.assign(new Error('timed out'), { code: 'ETIMEDOUT' });
+  return withDeadline(timeoutMs, timedOut, (signal) => connectSocket(host, port, signal));
+}
+
+/** Sends one line and reads the reply; past the deadline the socket is destroyed (as a closed connection). */
+function request(client: LineClient, line: string, timeoutMs: number): Promise<string> {
+  return withDeadline(timeoutMs, () => new Error(CLOSED_BY_MAPPER), (signal) => {
+    signal.addEventListener('abort', () => client.socket.destroy(), { once: true });
+    client.send(line);
+    return client.readLine();
+  });
+}
+
+export interface LookupOptions {
+  readonly portMapperPort: number;
+  readonly timeoutMs?: number;
+}
+
+/** The distribution port of `name` registered on `host`, or undefined. Throws DIST_NODE_DOWN naming `node`. */
+export async function lookupNodePort(node: string, name: string, host: string, options: LookupOptions): Promise<number | undefined> {
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  let socket: net.Socket;
+  try {
+    socket = await connect(host, options.portMapperPort, timeoutMs);
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code === 'ECONNREFUSED' ? 'no port mapper' : `cannot reach the port mapper (${(error as Error).message})`;
+    throw new DistributionError({ code: 'DIST_NODE_DOWN', node, reason: `${reason} on ${host}:${options.portMapperPort}` });
+  }
+  const client = new LineClient(socket);
+  try {
+    const reply = await request(client, `LOOKUP ${name}`, timeoutMs).catch(() => '');
+    const match = /^PORT (\d+)$/.exec(reply);
+    if (match) return Number(match[1]);
+    if (reply === 'NOT_FOUND') return undefined;
+    throw new DistributionError({ code: 'DIST_NODE_DOWN', node, reason: `the port mapper on ${host}:${options.portMapperPort} did not answer` });
+  } finally {
+    socket.destroy();
+  }
+}
+
+/** Every name registered with the mapper on `host` (as `epmd -names`). */
+export async function listRegisteredNames(host: string, portMapperPort: number, timeoutMs = DEFAULT_TIMEOUT_MS): Promise<Map<string, number>> {
+  const socket = await connect(host, portMapperPort, timeoutMs);
+  const client = new LineClient(socket);
+  const names = new Map<string, number>();
+  try {
+    let line = await request(client, 'NAMES', timeoutMs);
+    while (line !== 'END') {
+      const [, name, port] = line.split(' ');
+      names.set(name!, Number(port));
+      line = await client.readLine();
+    }
+    return names;
+  } finally {
+    socket.destroy();
+  }
+}
+
+export interface RegisterOptions {
+  /** The name part of the node name (before "@"). */
+  readonly name: string;
+  /** This node's distribution port. */
+  readonly port: number;
+  readonly portMapperPort: number;
+  /** Spawn the mapper when none answers (default true). */
+  readonly startOnDemand?: boolean;
+  /** How long to wait for a mapper (spawned or not) to answer. */
+  readonly timeoutMs?: number;
+  readonly logger?: Logger;
+}
+
+export interface PortMapperRegistration {
+  /** Ends the registration. */
+  close(): void;
+}
+
+/** Registers on 127.0.0.1, starting the mapper on demand. Throws DIST_NAME_IN_USE or DIST_PORT_MAPPER_UNAVAILABLE. */
+export async function registerWithPortMapper(options: RegisterOptions): Promise<PortMapperRegistration> {
+  const log = options.logger ?? createLogger('distribution');
+  let closed = false;
+  let socket = await registerOnce(options);
+  let timer: NodeJS.Timeout | undefined;
+
+  const watch = (current: net.Socket, delayMs: number): void => {
+    current.on('close', () => {
+      if (closed) return;
+      log.warning(`lost the registration of ${JSON.stringify(options.name)} with the port mapper on port ${options.portMapperPort}; registering again`);
+      retry(delayMs);
+    });
+  };
+  const retry = (delayMs: number): void => {
+    timer = setTimeout(() => {
+      registerOnce(options).then(
+        (next) => {
+          if (closed) return void next.destroy();
+          socket = next;
+          watch(next, REREGISTER_DELAY_MS.first);
+        },
+        (error: unknown) => {
+          if (closed) return;
+          if (error instanceof DistributionError && error.code === 'DIST_NAME_IN_USE') return void log.error(error.message);
+          retry(Math.min(delayMs * 2, REREGISTER_DELAY_MS.max));
+        },
+      );
+    }, delayMs);
+    timer.unref();
+  };
+  watch(socket, REREGISTER_DELAY_MS.first);
+
+  return {
+    close() {
+      closed = true;
+      clearTimeout(timer);
+      socket.destroy();
+    },
+  };
+}
+
+async function registerOnce(options: RegisterOptions): Promise<net.Socket> {
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const socket = await connectOrStart(options, timeoutMs);
+  const client = new LineClient(socket);
+  let reply: string;
+  try {
+    reply = await request(client, `REGISTER ${options.name} ${options.port}`, timeoutMs);
+  } catch (error) {
+    socket.destroy();
+    throw unavailable(options.portMapperPort, (error as Error).message);
+  }
+  if (reply === 'OK') {
+    socket.removeAllListeners('data');
+    socket.on('data', () => {});
+    socket.setKeepAlive(true, 10_000);
+    return socket;
+  }
+  socket.destroy();
+  if (reply.includes('is already in use')) throw new DistributionError({ code: 'DIST_NAME_IN_USE', name: options.name });
+  throw unavailable(options.portMapperPort, `it refused the registration: ${reply.replace(/^ERROR /, '')}`);
+}
+
+/** Connects to 127.0.0.1:port; when refused, spawns the mapper once and polls until the deadline. */
+async function connectOrStart(options: RegisterOptions, timeoutMs: number): Promise<net.Socket> {
+  let spawned = false;
+  const attempt = async (remainingMs: number): Promise<net.Socket | undefined> => {
+    try {
+      return await connect('127.0.0.1', options.portMapperPort, remainingMs);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code !== 'ECONNREFUSED' && code !== 'ECONNRESET') throw unavailable(options.portMapperPort, (error as Error).message);
+      if (options.startOnDemand === false) throw unavailable(options.portMapperPort, 'nothing listens there');
+      if (!spawned) {
+        spawned = true;
+        try {
+          spawnPortMapper({ port: options.portMapperPort });
+        } catch (spawnError) {
+          throw unavailable(options.portMapperPort, (spawnError as Error).message);
+        }
+      }
+      return undefined;
+    }
+  };
+  const socket = await pollUntil(attempt, { timeoutMs, intervalMs: 10, maxIntervalMs: 100 });
+  if (!socket) throw unavailable(options.portMapperPort, `it did not start within ${timeoutMs} ms`);
+  return socket;
+}
+
+function unavailable(port: number, reason: string): DistributionError {
+  return new DistributionError({ code: 'DIST_PORT_MAPPER_UNAVAILABLE', address: `127.0.0.1:${port}`, reason });
+}

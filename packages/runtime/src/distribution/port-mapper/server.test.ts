@@ -1,0 +1,119 @@
+import net from 'node:net';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runPortMapperFromEnv, startPortMapper, type PortMapper } from './server.js';
+import { waitFor } from '../../test-support/wait-for.js';
+
+let mapper: PortMapper;
+const sockets: net.Socket[] = [];
+
+beforeEach(async () => {
+  mapper = await startPortMapper({ port: 0, host: '127.0.0.1', idleTimeoutMs: 200 });
+});
+afterEach(async () => {
+  for (const socket of sockets.splice(0)) socket.destroy();
+  await mapper.close();
+});
+
+/** A raw client: what it received so far, and whether the mapper closed it. */
+async function client(): Promise<{ socket: net.Socket; received: () => string; closed: () => boolean }> {
+  const socket = net.connect({ host: '127.0.0.1', port: mapper.port });
+  sockets.push(socket);
+  let text = '';
+  let closed = false;
+  socket.on('data', (chunk) => (text += chunk.toString('latin1')));
+  socket.on('error', () => {});
+  socket.on('close', () => (closed = true));
+  await new Promise((resolve) => socket.once('connect', resolve));
+  return { socket, received: () => text, closed: () => closed };
+}
+
+async function ask(line: string): Promise<string> {
+  const c = await client();
+  c.socket.write(`${line}\n`);
+  await waitFor(() => c.received().endsWith('\n'), { what: `a reply to ${line}`, timeoutMs: 2000 });
+  c.socket.destroy();
+  return c.received();
+}
+
+describe('port mapper', () => {
+  it('registers a name for as long as the connection stays open', async () => {
+    const node = await client();
+    node.socket.write('REGISTER foo 5001\r\n');
+    await waitFor(() => node.received() === 'OK\n', { what: 'OK', timeoutMs: 2000 });
+    expect(await ask('LOOKUP foo')).toBe('PORT 5001\n');
+    expect(await ask('LOOKUP bar')).toBe('NOT_FOUND\n');
+    expect(await ask('NAMES')).toBe('NAME foo 5001\nEND\n');
+    node.socket.destroy();
+    await waitFor(() => mapper.names().size === 0, { what: 'the registration to end', timeoutMs: 2000 });
+    expect(await ask('LOOKUP foo')).toBe('NOT_FOUND\n');
+  });
+
+  it('refuses a name registered by a live connection', async () => {
+    const first = await client();
+    first.socket.write('REGISTER foo 5001\n');
+    await waitFor(() => first.received() === 'OK\n', { what: 'OK', timeoutMs: 2000 });
+    const second = await client();
+    second.socket.write('REGISTER foo 5002\n');
+    await waitFor(() => second.closed(), { what: 'the second connection to close', timeoutMs: 2000 });
+    expect(second.received()).toBe('ERROR node name "foo" is already in use on this host\n');
+    expect(mapper.names()).toEqual(new Map([['foo', 5001]]));
+    expect(first.closed()).toBe(false);
+  });
+
+  it('refuses bad names and ports', async () => {
+    expect(await ask('REGISTER fo/o 5001')).toBe('ERROR node name "fo/o" is not valid; use letters, digits, "_" and "-"\n');
+    expect(await ask('REGISTER foo 0')).toBe('ERROR port "0" is not a port number\n');
+    expect(await ask('REGISTER foo 99999')).toBe('ERROR port "99999" is not a port number\n');
+  });
+
+  it('answers several lookups on one connection, also in one packet', async () => {
+    const node = await client();
+    node.socket.write('REGISTER foo 5001\n');
+    await waitFor(() => node.received() === 'OK\n', { what: 'OK', timeoutMs: 2000 });
+    const c = await client();
+    c.socket.write('LOOKUP foo\nLOOKUP x\nLOO');
+    c.socket.write('KUP foo\n');
+    await waitFor(() => c.received().split('\n').length === 4, { what: 'three replies', timeoutMs: 2000 });
+    expect(c.received()).toBe('PORT 5001\nNOT_FOUND\nPORT 5001\n');
+  });
+
+  it('closes junk, over-long lines and idle connections, and keeps serving', async () => {
+    const junk = await client();
+    junk.socket.write(Buffer.from([0, 1, 2, 0xff, 10]));
+    const long = await client();
+    long.socket.write('LOOKUP ' + 'x'.repeat(10_000));
+    const idle = await client();
+    const halfOpen = await client();
+    halfOpen.socket.write('LOOKUP fo');
+    await waitFor(() => junk.closed() && long.closed() && idle.closed() && halfOpen.closed(), { what: 'the mapper to close bad connections', timeoutMs: 2000 });
+    expect(junk.received()).toBe('ERROR unknown command\n');
+    expect(long.received()).toBe('');
+    expect(await ask('LOOKUP foo')).toBe('NOT_FOUND\n');
+  });
+
+  it('drops a client that dribbles a line slower than the deadline', async () => {
+    const slow = await client();
+    const text = 'LOOKUP foo';
+    for (let i = 0; i < text.length && !slow.closed(); i++) {
+      slow.socket.write(text[i]!);
+      await new Promise((resolve) => setTimeout(resolve, 40));
+    }
+    await waitFor(() => slow.closed(), { what: 'the slow client to be dropped', timeoutMs: 2000 });
+    expect(slow.received()).toBe('');
+  });
+
+  it('keeps a registration past the idle deadline', async () => {
+    const node = await client();
+    node.socket.write('REGISTER foo 5001\n');
+    await waitFor(() => node.received() === 'OK\n', { what: 'OK', timeoutMs: 2000 });
+    const idle = await client();
+    await waitFor(() => idle.closed(), { what: 'the idle client to be dropped', timeoutMs: 2000 });
+    expect(node.closed()).toBe(false);
+    expect(await ask('LOOKUP foo')).toBe('PORT 5001\n');
+  });
+
+  it('runs only when KVREL_RUN_PORT_MAPPER=1', () => {
+    expect(runPortMapperFromEnv({})).toBe(false);
+    expect(runPortMapperFromEnv({ KVREL_RUN_PORT_MAPPER: '0' })).toBe(false);
+  });
+});

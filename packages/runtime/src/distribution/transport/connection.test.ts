@@ -1,0 +1,122 @@
+import { duplexPair } from 'node:stream';
+import { afterEach, describe, expect, it } from 'vitest';
+import { Connection, type Invoke } from './connection.js';
+import { DistributionError, RemoteCallError } from '../errors.js';
+import { FramedSocket } from './framed-socket.js';
+import type { Logger } from '../../logger/logger.js';
+
+const open: Connection[] = [];
+afterEach(() => {
+  for (const connection of open.splice(0)) connection.close();
+});
+
+function recorder(): Logger & { lines: string[] } {
+  const lines: string[] = [];
+  const record = (level: string) => (message: string) => void lines.push(`[${level}] ${message}`);
+  return { lines, debug: record('debug'), info: record('info'), warning: record('warning'), error: record('error') };
+}
+
+/** foo@h (this side) linked to bar@h (the peer, serving `serve`). */
+function link(serve: Invoke = () => undefined, here: Invoke = () => undefined): { foo: Connection; bar: Connection; log: ReturnType<typeof recorder> } {
+  const [x, y] = duplexPair();
+  const log = recorder();
+  const foo = new Connection({ peer: 'bar@h', socket: new FramedSocket(x), invoke: here, logger: log });
+  const bar = new Connection({ peer: 'foo@h', socket: new FramedSocket(y), invoke: serve, logger: log });
+  open.push(foo, bar);
+  return { foo, bar, log };
+}
+
+function deferred<T>(): { promise: Promise<T>; resolve(value: T): void } {
+  let resolve!: (value: T) => void;
+  const promise = new Promise<T>((r) => (resolve = r));
+  return { promise, resolve };
+}
+
+describe('Connection', () => {
+  it('calls a service on the peer and gets its result', async () => {
+    const { foo } = link((service, fn, args) => ({ service, fn, args }));
+    await expect(foo.call('kv.router', 'route', [{ op: 'get', bucket: 'b', key: 'k' }], 1000)).resolves.toEqual({
+      service: 'kv.router',
+      fn: 'route',
+      args: [{ op: 'get', bucket: 'b', key: 'k' }],
+    });
+  });
+
+  it('serves calls in both directions', async () => {
+    const { foo, bar } = link(() => 'from bar', () => 'from foo');
+    await expect(Promise.all([foo.call('s', 'f', [], 1000), bar.call('s', 'f', [], 1000)])).resolves.toEqual(['from bar', 'from foo']);
+  });
+
+  it('does not make calls wait behind a slow one; replies come back out of order', async () => {
+    const slow = deferred<string>();
+    const { foo } = link((_s, fn) => (fn === 'slow' ? slow.promise : `fast ${fn}`));
+    const slowCall = foo.call('s', 'slow', [], 5000);
+    const fast = await Promise.all(Array.from({ length: 100 }, (_, i) => foo.call('s', String(i), [], 5000)));
+    expect(fast[99]).toBe('fast 99');
+    expect(foo.pendingCalls).toBe(1);
+    slow.resolve('slow done');
+    await expect(slowCall).resolves.toBe('slow done');
+  });
+
+  it('sends the remote error message and code back, never crashing the peer', async () => {
+    const { foo } = link((_s, fn) => {
+      if (fn === 'throws') throw Object.assign(new Error('no route for bucket "zebra"'), { code: 'KV_NO_ROUTE' });
+      if (fn === 'rejects') return Promise.reject('plain string');
+      if (fn === 'symbol') return Symbol('cannot travel');
+      const circular: Record<string, unknown> = {};
+      circular['self'] = circular;
+      return circular;
+    });
+    const error = await foo.call('kv', 'throws', [], 1000).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RemoteCallError);
+    expect(error).toMatchObject({ message: 'no route for bucket "zebra"', code: 'KV_NO_ROUTE', node: 'bar@h' });
+    await expect(foo.call('kv', 'rejects', [], 1000)).rejects.toThrow('plain string');
+    await expect(foo.call('kv', 'symbol', [], 1000)).rejects.toThrow('the result of kv.symbol could not be sent: Unknown type: symbol');
+    await expect(foo.call('kv', 'circular', [], 1000)).rejects.toThrow('the result of kv.circular could not be sent');
+    await expect(foo.ping(1000)).resolves.toBeUndefined();
+  });
+
+  it('times out a call with an error naming the node, and ignores its late reply', async () => {
+    const late = deferred<string>();
+    const { foo } = link(() => late.promise);
+    const error = await foo.call('kv.router', 'route', [], 30).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DistributionError);
+    expect((error as Error).message).toBe('node "bar@h" did not reply to "kv.router.route" within 30 ms');
+    late.resolve('too late');
+    expect(foo.pendingCalls).toBe(0);
+    await expect(foo.ping(1000)).resolves.toBeUndefined();
+  });
+
+  it('fails every pending call at once when the peer goes away', async () => {
+    const never = new Promise(() => {});
+    const { foo, bar } = link(() => never);
+    const calls = Array.from({ length: 5 }, (_, i) => foo.call('kv.router', `f${i}`, [], 60_000).catch((e: Error) => e));
+    await new Promise((resolve) => setImmediate(resolve));
+    let closedListener = false;
+    foo.onClose(() => (closedListener = true));
+    bar.close();
+    const errors = await Promise.all(calls);
+    expect(errors.map((e) => (e as Error).message)).toEqual(
+      Array.from({ length: 5 }, (_, i) => `node "bar@h" went away while handling "kv.router.f${i}"`),
+    );
+    expect(errors.every((e) => (e as DistributionError).code === 'DIST_NODE_WENT_AWAY')).toBe(true);
+    expect(closedListener).toBe(true);
+    await expect(foo.call('s', 'f', [], 1000)).rejects.toThrow('node "bar@h" went away while handling "s.f"');
+  });
+
+  it('drops a peer that sends a frame that is not a message', async () => {
+    const [x, y] = duplexPair();
+    const log = recorder();
+    const foo = new Connection({ peer: 'bar@h', socket: new FramedSocket(x), logger: log });
+    open.push(foo);
+    const pending = foo.call('s', 'f', [], 60_000).catch((e: Error) => e.message);
+    y.write(Buffer.from([0, 0, 0, 1, 0xc1]));
+    expect(await pending).toBe('node "bar@h" went away while handling "s.f"');
+    expect(log.lines).toEqual(['[warning] dropped the connection to node "bar@h": it sent a malformed message']);
+  });
+
+  it('answers pings', async () => {
+    const { foo } = link();
+    await expect(foo.ping(1000)).resolves.toBeUndefined();
+  });
+});

@@ -1,0 +1,190 @@
+/**
+ * One authenticated link to another node (built only after the handshake succeeded).
+ *
+ * Calls are matched to replies by id, so many run at once and replies may come back in any
+ * order; none waits behind a slow one. Each call has its own timeout. When the link closes,
+ * every pending call fails at once with an error naming the node. Incoming calls run through
+ * the node's services (services.ts); their errors travel back as messages, never as a crash.
+ */
+import { DistributionError, RemoteCallError } from '../errors.js';
+import type { FramedSocket } from './framed-socket.js';
+import { decodeMessage, encodeMessage, type Message } from '../wire/message.js';
+import { invokeLocal } from '../services.js';
+import { createLogger, type Logger } from '../../logger/logger.js';
+
+export type Invoke = (service: string, fn: string, args: readonly unknown[]) => unknown;
+
+export interface ConnectionOptions {
+  /** The peer's node name, as it proved in the handshake. */
+  readonly peer: string;
+  /** A hidden peer (an rpc/remote client) is not listed by Node.list(). */
+  readonly hidden?: boolean;
+  readonly socket: FramedSocket;
+  readonly invoke?: Invoke;
+  readonly logger?: Logger;
+}
+
+interface PendingCall {
+  readonly request: string;
+  readonly resolve: (value: unknown) => void;
+  readonly reject: (error: Error) => void;
+  readonly timer: NodeJS.Timeout | undefined;
+}
+
+const defaultLogger = createLogger('distribution');
+
+export class Connection {
+  readonly peer: string;
+  readonly hidden: boolean;
+  readonly #socket: FramedSocket;
+  readonly #invoke: Invoke;
+  readonly #log: Logger;
+  readonly #pending = new Map<number, PendingCall>();
+  #nextId = 1;
+  #closed = false;
+  #closeListeners: ((connection: Connection) => void)[] = [];
+
+  constructor(options: ConnectionOptions) {
+    this.peer = options.peer;
+    this.hidden = options.hidden ?? false;
+    this.#socket = options.socket;
+    this.#invoke = options.invoke ?? invokeLocal;
+    this.#log = options.logger ?? defaultLogger;
+    this.#socket.onClose(() => this.#onClosed());
+    this.#socket.startReading((frame) => this.#onFrame(frame));
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** Number of calls waiting for their reply. */
+  get pendingCalls(): number {
+    return this.#pending.size;
+  }
+
+  /**
+   * Runs service.fn(...args) on the peer. Rejects on timeout, on a remote error, or when the link
+   * closes. `reportedTimeoutMs` is the timeout the error names (the caller's, when part of it
+   * went into connecting).
+   */
+  call(service: string, fn: string, args: readonly unknown[], timeoutMs: number, reportedTimeoutMs = timeoutMs): Promise<unknown> {
+    return this.#request(`${service}.${fn}`, timeoutMs, (id) => ({ type: 'call', id, service, fn, args }), reportedTimeoutMs);
+  }
+
+  /** Resolves when the peer answers a ping. */
+  async ping(timeoutMs: number): Promise<void> {
+    await this.#request('ping', timeoutMs, (id) => ({ type: 'ping', id }));
+  }
+
+  onClose(listener: (connection: Connection) => void): void {
+    if (this.#closed) queueMicrotask(() => listener(this));
+    else this.#closeListeners.push(listener);
+  }
+
+  /** Closes the link; pending calls fail as if the peer went away. */
+  close(): void {
+    this.#socket.end();
+    this.#onClosed();
+  }
+
+  #request(request: string, timeoutMs: number, build: (id: number) => Message, reportedTimeoutMs = timeoutMs): Promise<unknown> {
+    if (this.#closed) return Promise.reject(this.#wentAway(request));
+    const id = this.#nextId;
+    this.#nextId = (this.#nextId + 1) >>> 0 || 1;
+    let payload: Buffer;
+    try {
+      payload = encodeMessage(build(id));
+    } catch (error) {
+      return Promise.reject(new Error(`could not send ${request} to node ${JSON.stringify(this.peer)}: ${messageOf(error)}`));
+    }
+    return new Promise((resolve, reject) => {
+      const timer = Number.isFinite(timeoutMs)
+        ? setTimeout(() => {
+            this.#pending.delete(id);
+            reject(new DistributionError({ code: 'DIST_CALL_TIMEOUT', node: this.peer, request, timeoutMs: reportedTimeoutMs }));
+          }, timeoutMs)
+        : undefined;
+      this.#pending.set(id, { request, resolve, reject, timer });
+      this.#socket.write(payload);
+    });
+  }
+
+  #onFrame(frame: Buffer): void {
+    let message: Message;
+    try {
+      message = decodeMessage(frame);
+    } catch {
+      this.#log.warning(`dropped the connection to node ${JSON.stringify(this.peer)}: it sent a malformed message`);
+      this.#socket.destroy();
+      return;
+    }
+    switch (message.type) {
+      case 'call':
+        this.#serve(message.id, message.service, message.fn, message.args);
+        return;
+      case 'ping':
+        this.#send({ type: 'pong', id: message.id });
+        return;
+      case 'reply':
+      case 'pong':
+        this.#settle(message.id)?.resolve(message.type === 'reply' ? message.value : 'pong');
+        return;
+      case 'error':
+        this.#settle(message.id)?.reject(new RemoteCallError(this.peer, message.message, message.code));
+        return;
+    }
+  }
+
+  #settle(id: number): PendingCall | undefined {
+    const pending = this.#pending.get(id);
+    if (!pending) return undefined; // timed out already
+    this.#pending.delete(id);
+    clearTimeout(pending.timer);
+    return pending;
+  }
+
+  #serve(id: number, service: string, fn: string, args: readonly unknown[]): void {
+    new Promise<unknown>((resolve) => resolve(this.#invoke(service, fn, args))).then(
+      (value) => {
+        try {
+          this.#send({ type: 'reply', id, value });
+        } catch (error) {
+          this.#send({ type: 'error', id, message: `the result of ${service}.${fn} could not be sent: ${messageOf(error)}`, code: undefined });
+        }
+      },
+      (error: unknown) => {
+        const code = (error as { code?: unknown } | null)?.code;
+        this.#send({ type: 'error', id, message: messageOf(error), code: typeof code === 'string' ? code : undefined });
+      },
+    );
+  }
+
+  /** Throws when the message cannot be encoded; writes nothing once closed. */
+  #send(message: Message): void {
+    if (this.#closed) return;
+    this.#socket.write(encodeMessage(message));
+  }
+
+  #onClosed(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    const pending = [...this.#pending.values()];
+    this.#pending.clear();
+    for (const call of pending) {
+      clearTimeout(call.timer);
+      call.reject(this.#wentAway(call.request));
+    }
+    const listeners = this.#closeListeners;
+    this.#closeListeners = [];
+    for (const listener of listeners) listener(this);
+  }
+
+  #wentAway(request: string): DistributionError {
+    return new DistributionError({ code: 'DIST_NODE_WENT_AWAY', node: this.peer, request });
+  }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

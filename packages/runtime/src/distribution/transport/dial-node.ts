@@ -1,0 +1,101 @@
+/**
+ * Opens an authenticated connection to another node: look its port up with the port mapper of
+ * its host (the part after "@"), connect, run the initiator's handshake. Every failure is a
+ * DistributionError naming the node, raised promptly: a refused connection or a name nobody
+ * registered fails at once, and the whole dial has one deadline.
+ */
+import type net from 'node:net';
+import { Connection, type Invoke } from './connection.js';
+import { DistributionError } from '../errors.js';
+import { DEFAULT_MAX_FRAME_BYTES } from '../wire/frame.js';
+import { FramedSocket } from './framed-socket.js';
+import { HANDSHAKE_TIMEOUT_MS, initiateHandshake } from './handshake.js';
+import { HANDSHAKE_MAX_FRAME_BYTES, HandshakeError } from '../wire/handshake-messages.js';
+import { connectSocket } from '../connect-socket.js';
+import { splitNodeName } from '../node-name.js';
+import { lookupNodePort } from '../port-mapper/client.js';
+import { withDeadline } from '../../deadline.js';
+import type { Logger } from '../../logger/logger.js';
+
+export interface DialOptions {
+  /** This node's name (a hidden client's made-up name). */
+  readonly self: string;
+  readonly cookie: string;
+  readonly hidden?: boolean;
+  readonly portMapperPort: number;
+  /** Port tried when the peer's host has no mapper or no entry (nodes pinned with KVREL_DIST_PORT). */
+  readonly fallbackPort?: number | undefined;
+  /** Deadline of lookup + connect + handshake. */
+  readonly timeoutMs?: number;
+  readonly maxFrameBytes?: number;
+  readonly invoke?: Invoke;
+  readonly logger?: Logger;
+}
+
+export async function dialNode(target: string, options: DialOptions): Promise<Connection> {
+  const { name, host } = splitNodeName(target);
+  const deadline = Date.now() + (options.timeoutMs ?? HANDSHAKE_TIMEOUT_MS);
+  const remaining = () => Math.max(1, deadline - Date.now());
+  const port = await resolvePort(target, name, host, options, remaining());
+  const socket = await connectTo(target, host, port, remaining());
+  const framed = new FramedSocket(socket, { maxFrameBytes: HANDSHAKE_MAX_FRAME_BYTES });
+  try {
+    await initiateHandshake(framed, {
+      self: options.self,
+      cookie: options.cookie,
+      hidden: options.hidden ?? false,
+      peer: target,
+      timeoutMs: remaining(),
+    });
+  } catch (error) {
+    framed.destroy();
+    throw new DistributionError({ code: 'DIST_HANDSHAKE_FAILED', node: target, reason: handshakeReason(error) });
+  }
+  if (framed.closed) throw new DistributionError({ code: 'DIST_HANDSHAKE_FAILED', node: target, reason: 'the connection closed during the handshake' });
+  framed.maxFrameBytes = options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES;
+  return new Connection({ peer: target, hidden: false, socket: framed, ...optional(options) });
+}
+
+async function resolvePort(target: string, name: string, host: string, options: DialOptions, timeoutMs: number): Promise<number> {
+  let port: number | undefined;
+  try {
+    port = await lookupNodePort(target, name, host, { portMapperPort: options.portMapperPort, timeoutMs });
+  } catch (error) {
+    if (options.fallbackPort !== undefined) return options.fallbackPort;
+    throw error;
+  }
+  if (port !== undefined) return port;
+  if (options.fallbackPort !== undefined) return options.fallbackPort;
+  throw new DistributionError({
+    code: 'DIST_NODE_DOWN',
+    node: target,
+    reason: `no node ${JSON.stringify(name)} is registered with the port mapper on ${host}:${options.portMapperPort}`,
+  });
+}
+
+async function connectTo(target: string, host: string, port: number, timeoutMs: number): Promise<net.Socket> {
+  const noAnswer = () => new DistributionError({ code: 'DIST_NODE_DOWN', node: target, reason: `no answer on ${host}:${port} within ${timeoutMs} ms` });
+  let socket: net.Socket;
+  try {
+    socket = await withDeadline(timeoutMs, noAnswer, (signal) => connectSocket(host, port, signal));
+  } catch (error) {
+    if (error instanceof DistributionError) throw error;
+    const reason = (error as NodeJS.ErrnoException).code === 'ECONNREFUSED' ? 'connection refused' : (error as Error).message;
+    throw new DistributionError({ code: 'DIST_NODE_DOWN', node: target, reason });
+  }
+  socket.setNoDelay(true);
+  socket.setKeepAlive(true, 15_000);
+  return socket;
+}
+
+function handshakeReason(error: unknown): string {
+  if (!(error instanceof HandshakeError)) return error instanceof Error ? error.message : String(error);
+  if (error.failure === 'refused' && error.message === 'cookie challenge failed') {
+    return 'cookie challenge failed (the two nodes do not share a cookie)';
+  }
+  return error.message;
+}
+
+function optional(options: DialOptions): { invoke?: Invoke; logger?: Logger } {
+  return { ...(options.invoke && { invoke: options.invoke }), ...(options.logger && { logger: options.logger }) };
+}

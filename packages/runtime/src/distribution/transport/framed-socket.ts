@@ -1,0 +1,176 @@
+/**
+ * A byte stream (a TCP socket, or one end of stream.duplexPair() in tests) seen as frames.
+ *
+ * Reading has two modes. During the handshake the owner pulls one frame at a time with
+ * readFrame(); the stream stays paused in between, so a peer cannot make us buffer more than one
+ * frame (at the handshake's small limit) before it has proved it knows the cookie. Once
+ * authenticated, startReading(onFrame) pushes every frame, starting with any already buffered.
+ *
+ * Writes made in the same tick share one cork/uncork, so many concurrent calls leave in one
+ * writev. A peer that stops reading while we keep writing is dropped once maxWriteBufferBytes
+ * are queued, so it cannot grow this process's memory.
+ */
+import type { Duplex } from 'node:stream';
+import { DEFAULT_MAX_FRAME_BYTES, FrameDecoder, encodeFrameHeader } from '../wire/frame.js';
+
+export const DEFAULT_MAX_WRITE_BUFFER_BYTES = 256 * 1024 * 1024;
+const END_GRACE_MS = 1000;
+
+interface SocketLike {
+  remoteAddress?: string | undefined;
+  remotePort?: number | undefined;
+}
+
+export interface FramedSocketOptions {
+  readonly maxFrameBytes?: number;
+  readonly maxWriteBufferBytes?: number;
+}
+
+export class FramedSocket {
+  readonly stream: Duplex;
+  readonly #decoder: FrameDecoder;
+  readonly #maxWriteBufferBytes: number;
+  #waiter: { resolve(frame: Buffer): void; reject(error: Error): void } | undefined;
+  #onFrame: ((frame: Buffer) => void) | undefined;
+  #closed = false;
+  #closeError: Error | undefined;
+  #closeListeners: ((error: Error | undefined) => void)[] = [];
+  #corked = false;
+  readonly #remoteAddress: string;
+
+  constructor(stream: Duplex, options: FramedSocketOptions = {}) {
+    this.stream = stream;
+    this.#decoder = new FrameDecoder({ maxFrameBytes: options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES });
+    this.#maxWriteBufferBytes = options.maxWriteBufferBytes ?? DEFAULT_MAX_WRITE_BUFFER_BYTES;
+    const socket = stream as Duplex & SocketLike;
+    this.#remoteAddress =
+      socket.remoteAddress === undefined
+        ? 'unknown address'
+        : socket.remotePort === undefined
+          ? socket.remoteAddress
+          : `${socket.remoteAddress}:${socket.remotePort}`;
+    stream.on('data', (chunk: Buffer) => {
+      this.#decoder.push(chunk);
+      this.#drain();
+    });
+    stream.on('end', () => this.destroy());
+    stream.on('error', (error: Error) => this.destroy(error));
+    stream.on('close', () => this.#markClosed(undefined));
+    stream.pause();
+  }
+
+  /** `address:port` of the peer, for log lines (kept after the stream closes). */
+  get remoteAddress(): string {
+    return this.#remoteAddress;
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  set maxFrameBytes(value: number) {
+    this.#decoder.maxFrameBytes = value;
+  }
+
+  /** Pull mode: the next frame. Rejects when the stream closes or a frame is too large. */
+  readFrame(): Promise<Buffer> {
+    if (this.#onFrame) return Promise.reject(new Error('readFrame() after startReading()'));
+    if (this.#waiter) return Promise.reject(new Error('readFrame() while another read is pending'));
+    try {
+      const frame = this.#decoder.next();
+      if (frame) return Promise.resolve(frame);
+    } catch (error) {
+      this.destroy(error as Error);
+    }
+    if (this.#closed) return Promise.reject(this.#closeError ?? new Error('the connection closed'));
+    return new Promise((resolve, reject) => {
+      this.#waiter = { resolve, reject };
+      this.stream.resume();
+    });
+  }
+
+  /** Push mode: every frame from now on, buffered ones first. */
+  startReading(onFrame: (frame: Buffer) => void): void {
+    this.#onFrame = onFrame;
+    this.#drain();
+    if (!this.#closed) this.stream.resume();
+  }
+
+  /** Queues one frame; frames written in the same tick leave together. */
+  write(payload: Uint8Array): void {
+    if (this.#closed) return;
+    if (!this.#corked) {
+      this.#corked = true;
+      this.stream.cork();
+      process.nextTick(() => {
+        this.#corked = false;
+        this.stream.uncork();
+      });
+    }
+    this.stream.write(encodeFrameHeader(payload.length));
+    this.stream.write(payload);
+    if (this.stream.writableLength > this.#maxWriteBufferBytes) {
+      this.destroy(new Error(`the peer is not reading (more than ${this.#maxWriteBufferBytes} bytes queued)`));
+    }
+  }
+
+  /** Calls `listener` once when the stream is gone, with the error that closed it, if any. */
+  onClose(listener: (error: Error | undefined) => void): void {
+    if (this.#closed) queueMicrotask(() => listener(this.#closeError));
+    else this.#closeListeners.push(listener);
+  }
+
+  /** Flushes what was written, then closes (destroying the stream if the peer lingers). */
+  end(): void {
+    if (this.#closed) return;
+    if (this.#corked) {
+      this.#corked = false;
+      this.stream.uncork();
+    }
+    this.stream.end();
+    setTimeout(() => this.destroy(), END_GRACE_MS).unref();
+  }
+
+  destroy(error?: Error): void {
+    this.#markClosed(error);
+    this.stream.destroy();
+  }
+
+  #drain(): void {
+    try {
+      while (!this.#closed) {
+        if (this.#onFrame) {
+          const frame = this.#decoder.next();
+          if (!frame) return;
+          this.#onFrame(frame);
+        } else {
+          const waiter = this.#waiter;
+          if (!waiter) {
+            this.stream.pause();
+            return;
+          }
+          const frame = this.#decoder.next();
+          if (!frame) return;
+          this.#waiter = undefined;
+          this.stream.pause();
+          waiter.resolve(frame);
+          return;
+        }
+      }
+    } catch (error) {
+      this.destroy(error as Error);
+    }
+  }
+
+  #markClosed(error: Error | undefined): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#closeError = error;
+    const waiter = this.#waiter;
+    this.#waiter = undefined;
+    waiter?.reject(error ?? new Error('the connection closed'));
+    const listeners = this.#closeListeners;
+    this.#closeListeners = [];
+    for (const listener of listeners) listener(error);
+  }
+}

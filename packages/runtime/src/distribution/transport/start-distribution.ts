@@ -1,0 +1,125 @@
+/**
+ * Turns a process into a distributed node (SPEC §5): resolve its name, listen for other nodes
+ * (port 0, or KVREL_DIST_PORT when pinned), register with the host's port mapper (started on
+ * demand), and hand back the Transport that boot installs with setTransport().
+ *
+ * boot.ts use: `startDistribution: () => startDistribution({ ...distributionOptionsFromEnv(process.env, release.name), cookie })`.
+ */
+import net from 'node:net';
+import type { Invoke } from './connection.js';
+import { DistributionTransport } from './distribution-transport.js';
+import { DistributionError } from '../errors.js';
+import { formatNodeName, parseDistributionMode, parseNodeName, type DistributionMode } from '../node-name.js';
+import { registerWithPortMapper } from '../port-mapper/client.js';
+import { DIST_PORT_ENV, parsePortVariable, portMapperPortFromEnv } from '../ports.js';
+import { createLogger, type Logger } from '../../logger/logger.js';
+
+export interface StartDistributionOptions {
+  /** RELEASE_DISTRIBUTION: sname (default), name or none. */
+  readonly mode?: DistributionMode | string | undefined;
+  /** RELEASE_NODE: `foo` or `foo@host`. */
+  readonly name: string;
+  /** RELEASE_COOKIE; never logged. */
+  readonly cookie: string;
+  /** Address to listen on; default every interface ("0.0.0.0"), as Erlang does. */
+  readonly host?: string;
+  /** Default KVREL_PORT_MAPPER_PORT, else 4370. */
+  readonly portMapperPort?: number;
+  /** A fixed distribution port (KVREL_DIST_PORT); default 0, any free port. */
+  readonly distPort?: number | undefined;
+  /** Start the port mapper when none answers (default true). */
+  readonly startPortMapper?: boolean;
+  /** Host name used for sname (default os.hostname()). */
+  readonly hostname?: string;
+  readonly handshakeTimeoutMs?: number;
+  readonly maxFrameBytes?: number;
+  /** Runs incoming calls; default: this process's services (services.ts). */
+  readonly invoke?: Invoke;
+  readonly logger?: Logger;
+}
+
+/** Reads RELEASE_DISTRIBUTION, RELEASE_NODE (default: the release name), KVREL_PORT_MAPPER_PORT and KVREL_DIST_PORT. */
+export function distributionOptionsFromEnv(
+  env: NodeJS.ProcessEnv,
+  releaseName: string,
+): { mode: DistributionMode; name: string; portMapperPort: number; distPort: number | undefined } {
+  return {
+    mode: parseDistributionMode(env['RELEASE_DISTRIBUTION']),
+    name: env['RELEASE_NODE'] || releaseName,
+    portMapperPort: portMapperPortFromEnv(env),
+    distPort: parsePortVariable(DIST_PORT_ENV, env[DIST_PORT_ENV]),
+  };
+}
+
+/** undefined when the mode is `none`. Throws DIST_BAD_NAME, DIST_BAD_COOKIE, DIST_LISTEN_FAILED, DIST_NAME_IN_USE. */
+export async function startDistribution(options: StartDistributionOptions): Promise<DistributionTransport | undefined> {
+  const mode = parseDistributionMode(options.mode);
+  if (mode === 'none') return undefined;
+  const node = parseNodeName(options.name, mode, options.hostname);
+  const self = formatNodeName(node);
+  if (typeof options.cookie !== 'string' || options.cookie === '') {
+    throw new DistributionError({ code: 'DIST_BAD_COOKIE', reason: 'is empty' });
+  }
+  const log = options.logger ?? createLogger('distribution');
+  const portMapperPort = options.portMapperPort ?? portMapperPortFromEnv();
+  const host = options.host ?? '0.0.0.0';
+  const server = net.createServer();
+  await listen(server, host, options.distPort ?? 0, self);
+  const port = (server.address() as net.AddressInfo).port;
+
+  const transport = new DistributionTransport({
+    self,
+    cookie: options.cookie,
+    portMapperPort,
+    pinnedPort: options.distPort || undefined,
+    listenPort: port,
+    ...(options.handshakeTimeoutMs !== undefined && { handshakeTimeoutMs: options.handshakeTimeoutMs }),
+    ...(options.maxFrameBytes !== undefined && { maxFrameBytes: options.maxFrameBytes }),
+    ...(options.invoke !== undefined && { invoke: options.invoke }),
+    logger: log,
+  });
+  server.on('connection', (socket) => {
+    socket.setNoDelay(true);
+    socket.setKeepAlive(true, 15_000);
+    transport.accept(socket);
+  });
+  // Stop listening at once; connections are already ended by the transport, and waiting for every
+  // peer's FIN would hold a stopping node for their grace period.
+  transport.onStop(() => {
+    server.close();
+  });
+
+  try {
+    const registration = await registerWithPortMapper({
+      name: node.name,
+      port,
+      portMapperPort,
+      startOnDemand: options.startPortMapper ?? true,
+      logger: log,
+    });
+    transport.onStop(() => registration.close());
+  } catch (error) {
+    const pinnedAndMapperless = options.distPort && error instanceof DistributionError && error.code === 'DIST_PORT_MAPPER_UNAVAILABLE';
+    if (!pinnedAndMapperless) {
+      await transport.stop();
+      throw error;
+    }
+    log.warning(`node ${JSON.stringify(self)} runs without the port mapper (${error.message}); peers must use port ${port}`);
+  }
+  log.debug(`node ${JSON.stringify(self)} listening for other nodes on ${host}:${port}`);
+  return transport;
+}
+
+function listen(server: net.Server, host: string, port: number, self: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) => {
+      const reason = error.code === 'EADDRINUSE' ? 'the address is already in use' : error.message;
+      reject(new DistributionError({ code: 'DIST_LISTEN_FAILED', node: self, address: `${host}:${port}`, reason }));
+    });
+    server.listen(port, host, () => {
+      server.removeAllListeners('error');
+      server.on('error', () => {});
+      resolve();
+    });
+  });
+}
