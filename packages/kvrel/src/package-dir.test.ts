@@ -12,10 +12,10 @@ describe('kvrel package folder', () => {
 
   it('names its own modules: src/*.ts from source (as under vitest), dist/*.js once compiled', () => {
     expect(runsFromSource).toBe(true);
-    const source = kvrelEntryFile('release-node/release-main');
-    expect(source).toBe(join(kvrelPackageDir(), 'src', 'release-node', 'release-main.ts'));
+    const source = kvrelEntryFile('node/release-node-main');
+    expect(source).toBe(join(kvrelPackageDir(), 'src', 'node', 'release-node-main.ts'));
     expect(existsSync(source)).toBe(true);
-    expect(kvrelEntryFile('release-node/release-main', false)).toBe(join(kvrelPackageDir(), 'dist', 'release-node', 'release-main.js'));
+    expect(kvrelEntryFile('node/release-node-main', false)).toBe(join(kvrelPackageDir(), 'dist', 'node', 'release-node-main.js'));
   });
 
   it('bundles its own packages from sources only when it runs from them', () => {

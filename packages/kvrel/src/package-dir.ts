@@ -45,8 +45,8 @@ export function kvrelPackageFile(...segments: string[]): string {
 
 /**
  * A module of kvrel's own code by its path under src/ without extension, e.g.
- * kvrelEntryFile('release-node/release-main'): src/release-node/release-main.ts when running from
- * source, dist/release-node/release-main.js when compiled (an installed kvrel ships no src/).
+ * kvrelEntryFile('node/release-node-main'): src/node/release-node-main.ts when running from
+ * source, dist/node/release-node-main.js when compiled (an installed kvrel ships no src/).
  */
 export function kvrelEntryFile(path: string, fromSource: boolean = runsFromSource): string {
   return fromSource ? kvrelPackageFile('src', `${path}.ts`) : kvrelPackageFile('dist', `${path}.js`);
