@@ -50,14 +50,14 @@ function tempDir(prefix: string): string {
   return dir;
 }
 
-/** `npx kvrel ...` in the fixture, as its user types it. */
+/** The fixture's own kvrel command (what `npx kvrel` runs), run directly so a timeout stops the build itself. */
 function kvrel(args: readonly string[], timeout = BUILD_TIMEOUT) {
-  return execa('npx', ['kvrel', ...args], { cwd: project.dir, env: userEnv(), extendEnv: false, reject: false, all: true, timeout });
+  return execa(join(project.dir, 'node_modules', '.bin', 'kvrel'), args, { cwd: project.dir, env: userEnv(), extendEnv: false, reject: false, all: true, timeout });
 }
 
 async function buildRelease(args: readonly string[], timeout = BUILD_TIMEOUT): Promise<void> {
   const result = await kvrel(['release', ...args], timeout);
-  expect(result.exitCode, `npx kvrel release ${args.join(' ')}:\n${result.all}`).toBe(0);
+  expect(result.exitCode, `kvrel release ${args.join(' ')}:\n${result.all}`).toBe(0);
 }
 
 /** A copy of _build/prod/rel/<name> in a temp folder of its own. */
@@ -107,7 +107,7 @@ async function checkTransportLog(logFile: string): Promise<void> {
 }
 
 /** The environment of a release's commands: its own ports, distribution by name, no node on PATH. */
-async function releaseEnv(nodeName: string, dir: string): Promise<Record<string, string>> {
+async function releaseEnv(nodeName: string, dir: string): Promise<Record<string, string | undefined>> {
   return userEnv({
     PATH: pathWithoutNode(dir),
     PORT: String(await freePort()),
@@ -118,12 +118,12 @@ async function releaseEnv(nodeName: string, dir: string): Promise<Record<string,
   });
 }
 
-function releaseBin(release: string, name: string, args: readonly string[], env: Record<string, string>) {
+function releaseBin(release: string, name: string, args: readonly string[], env: Record<string, string | undefined>) {
   return execa(join(release, 'bin', name), args, { env, extendEnv: false, reject: false, all: true, timeout: 60_000 });
 }
 
 /** `bin/<name> daemon`; the node's pid is tracked so a failing test still stops it. */
-async function daemon(release: string, name: string, env: Record<string, string>): Promise<number> {
+async function daemon(release: string, name: string, env: Record<string, string | undefined>): Promise<number> {
   const result = await releaseBin(release, name, ['daemon'], env);
   const pidFile = join(env['RELEASE_TMP'] ?? join(release, 'tmp'), `${name}.pid`);
   const pid = existsSync(pidFile) ? Number(readFileSync(pidFile, 'utf8')) : undefined;
@@ -132,13 +132,23 @@ async function daemon(release: string, name: string, env: Record<string, string>
   return pid!;
 }
 
-async function stopDaemon(release: string, name: string, env: Record<string, string>, pid: number): Promise<void> {
+async function stopDaemon(release: string, name: string, env: Record<string, string | undefined>, pid: number): Promise<void> {
   const stopped = await releaseBin(release, name, ['stop'], env);
   expect(stopped.exitCode, `bin/${name} stop:\n${stopped.all}`).toBe(0);
   expect(alive(pid)).toBe(false);
 }
 
 describe('the fixture itself', () => {
+  it('has a working npx kvrel from the tarballs: --help, init', async () => {
+    const npx = (args: readonly string[]) => execa('npx', ['kvrel', ...args], { cwd: project.dir, env: userEnv(), extendEnv: false, reject: false, all: true, timeout: 60_000 });
+    const help = await npx(['--help']);
+    expect(help.exitCode, help.all).toBe(0);
+    expect(help.stdout).toMatch(/release \[options\] \[name\]/);
+    const init = await npx(['init']);
+    expect(init.exitCode, init.all).toBe(0);
+    expect(readdirSync(join(project.dir, 'rel')).sort()).toEqual(['env.sh.eex', 'overlays', 'remote.vm.args.eex', 'vm.args.eex']);
+  });
+
   it('runs under plain Node 24 without kvrel (tsc, then node dist/standalone.js)', async () => {
     const compiled = await execa('npx', ['tsc', '-p', 'apps/api'], { cwd: project.dir, env: userEnv(), extendEnv: false, reject: false, all: true });
     expect(compiled.exitCode, compiled.all).toBe(0);

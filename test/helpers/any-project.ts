@@ -56,16 +56,16 @@ function tarballsIn(dir: string): string[] {
     .map((f) => join(dir, f));
 }
 
+/** What vitest puts in the environment of its workers (import.meta.env): a user's shell has none of it. */
+const RUNNER_ENV = /^(VITEST.*|NODE_ENV|MODE|DEV|PROD|SSR|BASE_URL|TEST|npm_.*)$/;
+
 /**
- * The environment a user's shell would give a command in the fixture: this test runner's own
- * variables removed (VITEST makes kvrel pick the `test` config env; NODE_ENV=test is the runner's).
+ * The environment a user's shell would give a command in the fixture: the test runner's own variables
+ * (VITEST makes kvrel pick the `test` config env) are unset, also for helpers that extend process.env.
  */
-export function userEnv(extra: Record<string, string> = {}): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const [key, value] of Object.entries(process.env)) {
-    if (value === undefined || key.startsWith('VITEST') || key === 'NODE_ENV' || key.startsWith('npm_')) continue;
-    env[key] = value;
-  }
+export function userEnv(extra: Record<string, string> = {}): Record<string, string | undefined> {
+  const env: Record<string, string | undefined> = {};
+  for (const [key, value] of Object.entries(process.env)) env[key] = RUNNER_ENV.test(key) ? undefined : value;
   return { ...env, ...extra };
 }
 
