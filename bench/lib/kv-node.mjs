@@ -12,12 +12,12 @@ async function nodeEnv(port, env) {
   return { ...process.env, PORT: String(port), KVREL_PORT_MAPPER_PORT: String(await allocatePortMapperPort()), ...env };
 }
 
-/** `node [nodeArgs] kvrel.cjs run [args]`; resolves once it logs that it accepts. */
+/** `node [nodeArgs] dist/bin/kvrel.cjs run [args]`; resolves once it logs that it accepts. */
 export async function startSourceNode({ args = [], env = {}, nodeArgs = [], port } = {}) {
   port ??= await freePort();
   const child = spawnTracked(process.execPath, [...nodeArgs, KVREL_BIN, 'run', ...args], { cwd: ROOT, env: await nodeEnv(port, env) });
   await waitForOutput(child, ACCEPTING, 30_000, `kvrel run ${args.join(' ')} to accept on ${port}`);
-  return { child, pid: child.pid, port, command: `PORT=<free> node ${[...nodeArgs, 'packages/kvrel/bin/kvrel.cjs', 'run', ...args].join(' ')}` };
+  return { child, pid: child.pid, port, command: `PORT=<free> node ${[...nodeArgs, 'packages/kvrel/dist/bin/kvrel.cjs', 'run', ...args].join(' ')}` };
 }
 
 /** `<releaseDir>/bin/<name> start` (exec's the executable: same pid), distribution off unless env says. */

@@ -10,5 +10,5 @@ export async function buildRelease(dir, { name = 'foo', tar = false } = {}) {
   const status = await waitForExit(child, 120_000, `kvrel release ${name}`);
   const seconds = (performance.now() - t0) / 1000;
   if (status.code !== 0) throw new Error(`kvrel release ${name} failed (${JSON.stringify(status)}):\n${tail(child.output)}`);
-  return { seconds, output: child.output, command: `node packages/kvrel/bin/kvrel.cjs release ${name} --path <tmp>/${name}${tar ? ' --tar' : ''}` };
+  return { seconds, output: child.output, command: `node packages/kvrel/dist/bin/kvrel.cjs release ${name} --path <tmp>/${name}${tar ? ' --tar' : ''}` };
 }

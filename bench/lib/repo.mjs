@@ -4,7 +4,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const KVREL_BIN = join(ROOT, 'packages', 'kvrel', 'bin', 'kvrel.cjs');
+export const KVREL_BIN = join(ROOT, 'packages', 'kvrel', 'dist', 'bin', 'kvrel.cjs');
 export const RESULTS_DIR = join(ROOT, 'bench', 'results');
 export const KVLOAD_DIR = process.env.KVLOAD_DIR ?? resolve(ROOT, '..', 'shared', 'tools', 'kvload');
 export const KVREL_CACHE = process.env.XDG_CACHE_HOME ? join(process.env.XDG_CACHE_HOME, 'kvrel') : join(homedir(), '.cache', 'kvrel');

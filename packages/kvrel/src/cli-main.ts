@@ -1,4 +1,5 @@
-/** Entry of the built CLI (dist/cli.cjs). */
+#!/usr/bin/env node
+/** The kvrel command: bundled into dist/bin/kvrel.cjs (package.json "bin") by scripts/bundle-cli.mjs. */
 import { runPortMapperFromEnv } from '@kvrel/runtime/internal';
 import { main } from './cli.js';
 

@@ -8,13 +8,12 @@ import { releaseCommand } from './commands/release.js';
 import { runCommand } from './commands/run.js';
 import { isUserError } from './user-error.js';
 import { formatFailure } from './format-failure.js';
-
-declare const KVREL_VERSION: string;
+import { kvrelVersion } from './package-dir.js';
 
 export function createProgram(): Command {
   const program = new Command('kvrel')
     .description('Mix-style releases for Node.js monorepos, and the nodes they run')
-    .version(typeof KVREL_VERSION === 'string' ? KVREL_VERSION : '0.0.0-dev')
+    .version(kvrelVersion())
     .showHelpAfterError()
     .exitOverride();
   program.addCommand(runCommand().exitOverride());

@@ -5,7 +5,7 @@
  */
 import { build, type Plugin } from 'esbuild';
 import { resolve } from 'node:path';
-import { kvrelPackageFile } from '../package-dir.js';
+import { kvrelEntryFile } from '../package-dir.js';
 import { reusableResult, saveResult, stateKey } from './build-state.js';
 import { UserError } from '../user-error.js';
 import { firstEsbuildError } from '../config/load-config-file.js';
@@ -25,7 +25,7 @@ export async function bundleLauncher(outfile: string, target: string, stateFile:
   if (reusableResult<true>(stateFile, key)) return;
   try {
     const result = await build({
-      entryPoints: [kvrelPackageFile('src', 'launcher', 'launcher-entry.ts')],
+      entryPoints: [kvrelEntryFile('launcher/launcher-entry')],
       bundle: true,
       platform: 'node',
       format: 'cjs',

@@ -40,7 +40,7 @@ export function releaseCommand(): Command {
 
 export async function loadRelease(overrides: ReleaseOverrides, cwd = process.cwd()): Promise<Release> {
   const root = findProjectRoot(cwd);
-  const workspace = loadWorkspace(root);
+  const workspace = await loadWorkspace(root);
   const file = join(root, 'releases.config.ts');
   if (!existsSync(file)) throw new UserError('KVREL_NO_RELEASES_CONFIG', `${file} not found; create it with export default defineReleases({ ... })`);
   const releases = validateReleases(await loadConfigFile(file, root), [...workspace.applications.keys()]);

@@ -10,7 +10,7 @@ import { readdirSync, rmSync } from 'node:fs';
 import { distributionOptionsFromEnv, resolveConfigEnv, resolveNodeName, type ApplicationDescriptor, type StartMode } from '@kvrel/runtime/internal';
 import type { keepRunning } from '@kvrel/runtime/internal';
 import type { bootNode, NodeDistribution } from '../node/boot-node.js';
-import { kvrelPackageFile } from '../package-dir.js';
+import { kvrelEntryFile } from '../package-dir.js';
 import { findProjectRoot, loadWorkspace } from '../config/workspace.js';
 import { loadBuildConfig, runtimeConfigPath } from '../config/project-config.js';
 import { loadConfigFile } from '../config/load-config-file.js';
@@ -53,7 +53,7 @@ export async function runNode(options: RunOptions, cwd = process.cwd()): Promise
   if (options.sname && options.name) throw new UserError('KVREL_BAD_OPTION', 'kvrel run takes --sname or --name, not both');
   const root = findProjectRoot(cwd);
   const env = resolveConfigEnv('dev');
-  const workspace = loadWorkspace(root);
+  const workspace = await loadWorkspace(root);
   const applications = [...workspace.applications.values()];
 
   const config = await loadBuildConfig(root, env);
@@ -70,7 +70,7 @@ export async function runNode(options: RunOptions, cwd = process.cwd()): Promise
   await removeLeftovers(runDir);
   const outDir = join(runDir, `node-${process.pid}`);
   const entrySource =
-    `${renderApplicationsModule(applications, 'source')}export { bootNode } from ${JSON.stringify(kvrelPackageFile('src', 'node', 'boot-node.ts'))};\n` +
+    `${renderApplicationsModule(applications, 'source')}export { bootNode } from ${JSON.stringify(kvrelEntryFile('node/boot-node'))};\n` +
     `export { keepRunning } from '@kvrel/runtime/internal';\n`;
   const bundle = await bundleNodeCode({
     root,

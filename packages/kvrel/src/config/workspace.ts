@@ -1,11 +1,14 @@
 /**
  * The project kvrel works on: its root (the nearest folder up from cwd with releases.config.ts or
  * a package.json with workspaces) and its workspace packages that are applications
- * (package.json `kvrel.application`).
+ * (package.json `kvrel.application`). A package that cannot be an application in a release is
+ * refused here, before anything is built, with one line naming it and the fix.
  */
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
 import { UserError } from '../user-error.js';
+import { unresolvedPackages } from './package-entry.js';
+import { readPackageJson, workspacePackages, type PackageJson, type WorkspacePackage } from './workspace-packages.js';
 
 export interface WorkspaceApplication {
   readonly name: string;
@@ -26,20 +29,11 @@ export interface Workspace {
   readonly applications: ReadonlyMap<string, WorkspaceApplication>;
 }
 
-interface PackageJson {
-  name?: string;
-  version?: string;
-  workspaces?: string[] | { packages?: string[] };
-  dependencies?: Record<string, string>;
-  peerDependencies?: Record<string, string>;
-  kvrel?: { application?: string; module?: string };
-}
-
 export function findProjectRoot(from: string = process.cwd()): string {
   let dir = resolve(from);
   for (;;) {
     if (existsSync(join(dir, 'releases.config.ts'))) return dir;
-    const pkg = readPackageJson(join(dir, 'package.json'));
+    const pkg = readPackageJson(join(dir, 'package.json'), dir);
     if (pkg?.workspaces) return dir;
     const parent = dirname(dir);
     if (parent === dir) {
@@ -49,57 +43,66 @@ export function findProjectRoot(from: string = process.cwd()): string {
   }
 }
 
-export function loadWorkspace(root: string = findProjectRoot()): Workspace {
-  const pkg = readPackageJson(join(root, 'package.json'));
-  const patterns = Array.isArray(pkg?.workspaces) ? pkg.workspaces : (pkg?.workspaces?.packages ?? []);
-  const packages: Array<{ dir: string; pkg: PackageJson }> = [];
-  for (const dir of expandWorkspaces(root, patterns)) {
-    const member = readPackageJson(join(dir, 'package.json'));
-    if (member?.name) packages.push({ dir, pkg: member });
-  }
-  const appNames = new Set(packages.filter((p) => p.pkg.kvrel?.application).map((p) => p.pkg.name!));
+export async function loadWorkspace(root: string = findProjectRoot()): Promise<Workspace> {
+  const members = (await workspacePackages(root)).filter((member) => member.pkg.kvrel?.application !== undefined);
+  const appNames = new Set(members.map(({ dir, pkg }) => applicationName(root, dir, pkg)));
   const applications = new Map<string, WorkspaceApplication>();
-  for (const { dir, pkg: member } of packages) {
-    const entry = member.kvrel?.application;
-    if (!entry) continue;
-    const name = member.name!;
-    const applicationFile = resolve(dir, entry);
-    if (!existsSync(applicationFile)) {
-      throw new UserError('KVREL_NOT_A_WORKSPACE', `${join(dir, 'package.json')}: kvrel.application points to ${entry}, which does not exist`);
-    }
-    const deps = Object.keys({ ...member.dependencies, ...member.peerDependencies }).filter((d) => appNames.has(d));
-    applications.set(name, {
-      name,
-      version: member.version ?? '0.0.0',
-      dir,
-      applicationFile,
-      moduleName: member.kvrel?.module,
-      dependencies: deps,
-      npmDependencies: Object.keys(member.dependencies ?? {}),
-    });
+  for (const member of members) {
+    const app = toApplication(root, member, appNames);
+    applications.set(app.name, app);
   }
+  await checkEntryPoints(root, members);
   return { root, applications };
 }
 
-/** Expands workspace patterns: exact folders and a trailing `/*` (what npm workspaces mostly use). */
-function expandWorkspaces(root: string, patterns: readonly string[]): string[] {
-  const dirs: string[] = [];
-  for (const pattern of patterns) {
-    if (pattern.endsWith('/*')) {
-      const base = join(root, pattern.slice(0, -2));
-      if (!existsSync(base)) continue;
-      for (const entry of readdirSync(base).sort()) {
-        const dir = join(base, entry);
-        if (statSync(dir).isDirectory()) dirs.push(dir);
-      }
-    } else {
-      dirs.push(join(root, pattern));
-    }
+function toApplication(root: string, { dir, pkg }: WorkspacePackage, appNames: ReadonlySet<string>): WorkspaceApplication {
+  const manifest = shown(root, join(dir, 'package.json'));
+  const entry = pkg.kvrel?.application;
+  if (typeof entry !== 'string' || entry === '') {
+    throw new UserError('KVREL_INVALID_APPLICATION', `${manifest}: "kvrel.application" must be the path of the module that default-exports the application spec, e.g. "./src/application.ts"`);
   }
-  return dirs;
+  const applicationFile = resolve(dir, entry);
+  if (!existsSync(applicationFile)) {
+    throw new UserError('KVREL_INVALID_APPLICATION', `${manifest}: "kvrel.application" points to ${entry}, which does not exist; point it at the module that default-exports the application spec`);
+  }
+  const moduleName = pkg.kvrel?.module;
+  if (moduleName !== undefined && (typeof moduleName !== 'string' || !/^[A-Za-z_$][\w$]*$/.test(moduleName))) {
+    throw new UserError('KVREL_INVALID_APPLICATION', `${manifest}: "kvrel.module" must be a JavaScript identifier (the name rpc and eval know the package by, e.g. "KV"), not ${JSON.stringify(moduleName)}`);
+  }
+  const name = applicationName(root, dir, pkg);
+  const dependencies = Object.keys({ ...pkg.dependencies, ...pkg.peerDependencies }).filter((d) => appNames.has(d));
+  return { name, version: pkg.version ?? '0.0.0', dir, applicationFile, moduleName, dependencies, npmDependencies: Object.keys(pkg.dependencies ?? {}) };
 }
 
-function readPackageJson(file: string): PackageJson | undefined {
-  if (!existsSync(file)) return undefined;
-  return JSON.parse(readFileSync(file, 'utf8')) as PackageJson;
+function applicationName(root: string, dir: string, pkg: PackageJson): string {
+  if (typeof pkg.name === 'string' && pkg.name !== '') return pkg.name;
+  throw new UserError('KVREL_INVALID_APPLICATION', `${shown(root, join(dir, 'package.json'))}: an application needs a "name" (the package name is the application name)`);
+}
+
+/**
+ * A node imports every application by its package name (its exports are in scope for rpc/eval under
+ * `kvrel.module`), so each must resolve from the root through node_modules and its main/exports.
+ */
+async function checkEntryPoints(root: string, members: readonly WorkspacePackage[]): Promise<void> {
+  const failures = await unresolvedPackages(root, members.map((m) => m.pkg.name!));
+  for (const { dir, pkg } of members) {
+    const reason = failures.get(pkg.name!);
+    if (reason === undefined) continue;
+    const manifest = shown(root, join(dir, 'package.json'));
+    const name = JSON.stringify(pkg.name);
+    if (!existsSync(join(root, 'node_modules', pkg.name!))) {
+      throw new UserError('KVREL_INVALID_APPLICATION', `application ${name} (${shown(root, dir)}) is not linked into node_modules; run npm install in ${root}`);
+    }
+    if (pkg.main === undefined && pkg.exports === undefined) {
+      throw new UserError(
+        'KVREL_INVALID_APPLICATION',
+        `${manifest}: application ${name} has no entry point, and a node imports it by name; add "exports": "./src/index.ts" (or "main") naming the module whose exports rpc sees`,
+      );
+    }
+    throw new UserError('KVREL_INVALID_APPLICATION', `${manifest}: application ${name} cannot be imported by name (${reason}); point "exports"/"main" at a module that exists`);
+  }
+}
+
+function shown(root: string, path: string): string {
+  return relative(root, path) || path;
 }

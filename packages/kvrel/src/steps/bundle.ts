@@ -7,7 +7,7 @@
 import { realpathSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { kvrelPackageFile } from '../package-dir.js';
+import { kvrelEntryFile } from '../package-dir.js';
 import { bundleNodeCode } from '../bundle/bundle-node-code.js';
 import { renderApplicationsModule } from '../bundle/applications-module.js';
 import { copyDiskPackages, findInstalled } from '../bundle/copy-disk-packages.js';
@@ -26,7 +26,7 @@ export const bundleStep: ReleaseStep = {
     const lib = join(release.versionPath, LIB_DIR);
     const entrySource =
       renderApplicationsModule(release.applications.filter((a) => a.mode !== 'none'), 'release') +
-      `import { releaseNode } from ${JSON.stringify(kvrelPackageFile('src', 'node', 'release-node-main.ts'))};\n` +
+      `import { releaseNode } from ${JSON.stringify(kvrelEntryFile('node/release-node-main'))};\n` +
       `export const { runReleaseNode } = releaseNode(applications);\n`;
     const bundle = await bundleNodeCode({
       root: release.root,
