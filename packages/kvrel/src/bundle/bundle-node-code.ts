@@ -166,11 +166,12 @@ function esbuildOptions(options: BundleNodeCodeOptions): BuildOptions {
 
 async function runEsbuild(options: BundleNodeCodeOptions, scanner: DiskPackageScanner, found: Map<string, DiskPackage>, forced: Map<string, string>, inputs: Set<string>) {
   const libDir = options.outDir;
+  const emitted = new Map<string, string>();
   const plugins = (bundleDir: string): Plugin[] => [
     stubOptionalNativeModules,
     nativeAddonPlugin({ mode: options.mode, libDir, bundleDir, onDisk: forced }),
     diskPackagesPlugin({ root: options.root, scanner, mode: options.mode, libDir, bundleDir, found, forced }),
-    urlAssetsPlugin({ libDir, bundleDir, bundleScript }),
+    urlAssetsPlugin({ libDir, bundleDir, bundleScript, emitted }),
   ];
   const bundleScript = async (entry: string, outfile: string): Promise<void> => {
     const nested = await build({ ...esbuildOptions(options), entryPoints: [entry], outfile, plugins: plugins(dirname(outfile)) });

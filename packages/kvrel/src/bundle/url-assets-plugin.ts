@@ -18,6 +18,11 @@ export interface UrlAssetsPluginOptions {
   readonly bundleDir: string;
   /** Bundles a script found this way into `outfile` (the same options as the node's bundle). */
   readonly bundleScript: (entry: string, outfile: string) => Promise<void>;
+  /**
+   * Files already emitted, by source path, shared by the node's bundle and every script bundled from
+   * it: a worker that names itself (or a comment quoting its own URL) is emitted once, not forever.
+   */
+  readonly emitted: Map<string, string>;
 }
 
 const NEW_URL = /new\s+URL\(\s*(['"`])(\.{1,2}\/[^'"`$]+)\1\s*,\s*import\.meta\.url\s*\)/g;
@@ -38,7 +43,7 @@ export function resolveUrlTarget(fromDir: string, relativeUrl: string): string |
 }
 
 export function urlAssetsPlugin(options: UrlAssetsPluginOptions): Plugin {
-  const emitted = new Map<string, string>();
+  const emitted = options.emitted;
   return {
     name: 'kvrel-url-assets',
     setup(build) {
