@@ -45,8 +45,9 @@ export async function lookupNodePort(node: string, name: string, host: string, o
   try {
     socket = await connect(host, options.portMapperPort, timeoutMs);
   } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === 'ECONNREFUSED' ? 'no port mapper' : `cannot reach the port mapper (${(error as Error).message})`;
-    throw new DistributionError({ code: 'DIST_NODE_DOWN', node, reason: `${reason} on ${host}:${options.portMapperPort}` });
+    const refused = (error as NodeJS.ErrnoException).code === 'ECONNREFUSED';
+    const reason = refused ? 'no port mapper' : `cannot reach the port mapper (${(error as Error).message})`;
+    throw new DistributionError({ code: 'DIST_NODE_DOWN', node, reason: `${reason} on ${host}:${options.portMapperPort}`, state: refused ? 'absent' : 'hung' });
   }
   const client = new LineClient(socket);
   try {
@@ -54,7 +55,7 @@ export async function lookupNodePort(node: string, name: string, host: string, o
     const match = /^PORT (\d+)$/.exec(reply);
     if (match) return Number(match[1]);
     if (reply === 'NOT_FOUND') return undefined;
-    throw new DistributionError({ code: 'DIST_NODE_DOWN', node, reason: `the port mapper on ${host}:${options.portMapperPort} did not answer` });
+    throw new DistributionError({ code: 'DIST_NODE_DOWN', node, reason: `the port mapper on ${host}:${options.portMapperPort} did not answer`, state: 'hung' });
   } finally {
     socket.destroy();
   }
