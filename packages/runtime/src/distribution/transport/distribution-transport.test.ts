@@ -9,6 +9,7 @@ import { startPortMapper, type PortMapper } from '../port-mapper/server.js';
 import { startDistribution, type StartDistributionOptions } from './start-distribution.js';
 import type { Logger } from '../../logger/logger.js';
 import { waitFor } from '../../test-support/wait-for.js';
+import { freePort } from '../../test-support/free-port.js';
 
 const COOKIE = 'monster-cookie-for-tests';
 let mapper: PortMapper;
@@ -150,6 +151,14 @@ describe('distribution', () => {
     registration.write(`REGISTER ghost ${deadPort}\n`);
     await waitFor(() => mapper.names().has('ghost'), { what: 'the ghost registration', timeoutMs: 3000 });
     await expect(foo.node.call('ghost@127.0.0.1', 's', 'f', [], 10_000)).rejects.toThrow('node "ghost@127.0.0.1" is not reachable (connection refused)');
+  });
+
+  it('does not dial its own pinned port for a peer on its host that is not registered', async () => {
+    const distPort = await freePort();
+    const foo = await start('foo', { distPort });
+    await expect(foo.node.call('bar@127.0.0.1', 's', 'f', [], 2000)).rejects.toThrow(
+      `node "bar@127.0.0.1" is not reachable (no node "bar" is registered with the port mapper on 127.0.0.1:${mapper.port})`,
+    );
   });
 
   it('fails every pending call at once when the peer goes away, then reconnects when it is back', async () => {
