@@ -36,6 +36,11 @@ export class Cluster {
     return new Cluster(await startPortMapper(), cookie);
   }
 
+  /** A cluster whose nodes use the port mapper the test runs on `portMapperPort`. */
+  static using(portMapperPort: number, cookie = 'test-cookie-s3cret'): Cluster {
+    return new Cluster(portMapperPort, cookie);
+  }
+
   /** Starts `kvrel run --name <name>` serving kv-server on a port the OS picks; resolves once it accepts. */
   async node(name: string, routing: string, options: NodeOptions = {}): Promise<ClusterNode> {
     const process = this.spawn(name, routing, 0, options);
