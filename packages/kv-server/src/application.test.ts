@@ -20,7 +20,16 @@ function output() {
 describe('the kv-server application', () => {
   it('declares its env defaults', () => {
     expect(application.name).toBe('kv-server');
-    expect(application.env).toEqual({ port: 4040, maxLineBytes: 1_048_576, maxPendingReplyBytes: 1_048_576, dropPendingReplyBytes: 16_777_216 });
+    expect(application.env).toEqual({
+      port: 4040,
+      maxLineBytes: 1_048_576,
+      maxPendingReplyBytes: 1_048_576,
+      dropPendingReplyBytes: 16_777_216,
+      maxConnections: 10_000,
+      lineTimeoutMs: 30_000,
+      idleTimeoutMs: 0,
+      maxBufferedBytes: 268_435_456,
+    });
   });
 
   it('starts a supervised listener on kv-server.port and reports it through port() and connections()', async () => {

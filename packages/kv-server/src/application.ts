@@ -3,7 +3,7 @@
  * cannot listen (EADDRINUSE) is retried by the supervisor; past its restart intensity the supervisor
  * gives up and the application exits abnormally, as in the guide's :eaddrinuse example.
  */
-import { Application, Supervisor, defineApplication } from '@kvrel/runtime';
+import { Application, Supervisor, defineApplication, registerMeasure } from '@kvrel/runtime';
 import { execute } from 'kv';
 import type { KvOperation } from 'kv';
 import { resolveServerOptions, SERVER_ENV_DEFAULTS } from './server-options.js';
@@ -43,6 +43,9 @@ export default defineApplication({
       ],
       { name: 'kv-server' },
     );
+    // Open client connections, for status, top and the metrics endpoint.
+    const unregister = registerMeasure({ name: 'kv_server_connections', help: 'Open client connections', type: 'gauge', headline: 'connections', read: connections });
+    void supervisor.exited.then(unregister);
     return supervisor;
   },
 });

@@ -13,27 +13,24 @@
  * - Backpressure (backpressure.ts; SPEC §7, a client that does not read): reading stops while unread
  *   replies pass maxPendingReplyBytes, or while MAX_QUEUED_REPLIES replies wait behind an async one.
  * - Socket errors (ECONNRESET, EPIPE, a dropped client) end this connection only.
+ * - Limits (SPEC §10): with a `budget`, the bytes this client holds (partial line, unscanned input,
+ *   unsent replies) are reported to the node-wide BufferBudget as they change; `deadlines` is read
+ *   by the server's sweep (`checkDeadlines`). `closeForLimit` and `evict` are how the server ends a
+ *   client over a limit.
  */
 import type { Duplex } from 'node:stream';
 import { Backpressure } from './backpressure.js';
+import type { BudgetedClient, BufferBudget } from './buffer-budget.js';
+import { ClientDeadlines, type Deadline, type DeadlineLimits } from './client-deadlines.js';
 import { parseCommandBytes } from './command.js';
 import { LINE, LineReader, NEED_MORE, TOO_LONG, type ReadStatus } from './line-reader.js';
+import { DEFAULT_CONNECTION_LIMITS, definedOnly, type ConnectionLimits } from './connection-limits.js';
 import { formatErrorReply, LINE_TOO_LONG_REPLY, runCommand, type Execute } from './run-command.js';
 
-export interface ConnectionLimits {
-  /** The longest request line served, without its "\r\n" (kv-server.maxLineBytes). */
-  readonly maxLineBytes: number;
-  /** Unread reply bytes past which the connection stops reading (kv-server.maxPendingReplyBytes). */
-  readonly maxPendingReplyBytes: number;
-  /** Unread reply bytes past which the client is dropped (kv-server.dropPendingReplyBytes). */
-  readonly dropPendingReplyBytes: number;
-}
+export { DEFAULT_CONNECTION_LIMITS, type ConnectionLimits };
 
-export const DEFAULT_CONNECTION_LIMITS: ConnectionLimits = {
-  maxLineBytes: 1_048_576,
-  maxPendingReplyBytes: 1_048_576,
-  dropPendingReplyBytes: 16_777_216,
-};
+/** What a client closed by the node's buffer budget is sent, if its output is empty. */
+export const BUFFER_LIMIT_REPLY = 'ERROR buffer limit reached\r\n';
 
 /** Replies that may wait behind an unsettled async reply before the connection stops reading. */
 export const MAX_QUEUED_REPLIES = 1024;
@@ -44,6 +41,12 @@ export interface ConnectionOptions extends Partial<ConnectionLimits> {
   readonly lingerMs?: number;
   /** Socket errors: ECONNRESET, EPIPE, a dropped client. The connection closes itself either way. */
   readonly onError?: (error: Error) => void;
+  /** The node-wide budget this client's buffered bytes count against (none: not counted). */
+  readonly budget?: BufferBudget<Connection>;
+  /** Idle and partial-line deadlines, checked by `checkDeadlines` (none: never). */
+  readonly deadlines?: DeadlineLimits;
+  /** The client's address, for log lines (`127.0.0.1:51234`). */
+  readonly peer?: string;
 }
 
 type State = 'open' | 'draining' | 'closed';
@@ -53,9 +56,14 @@ interface Slot {
   text: string | undefined;
 }
 
-export class Connection {
+export class Connection implements BudgetedClient {
   /** Resolves once the socket has closed. */
   readonly closed: Promise<void>;
+  readonly peer: string;
+  /** Bytes last reported to the budget. */
+  counted = 0;
+  private readonly budget: BufferBudget<Connection> | undefined;
+  private readonly deadlines: ClientDeadlines;
   private state: State = 'open';
   private readonly reader: LineReader;
   private readonly backpressure: Backpressure;
@@ -80,6 +88,10 @@ export class Connection {
     this.reader = new LineReader(limits.maxLineBytes);
     this.backpressure = new Backpressure(socket, { pauseAtBytes: limits.maxPendingReplyBytes, dropAtBytes: limits.dropPendingReplyBytes }, this.resumeReading);
     this.closed = new Promise((resolve) => (this.resolveClosed = resolve));
+    this.peer = options.peer ?? 'client';
+    this.budget = options.budget;
+    this.deadlines = new ClientDeadlines(options.deadlines ?? { idleTimeoutMs: 0, lineTimeoutMs: 0 }, Date.now());
+    if (this.budget !== undefined) socket.on('drain', this.account);
     socket.on('data', this.onData);
     socket.on('end', this.onEnd);
     socket.on('error', this.onError);
@@ -99,11 +111,62 @@ export class Connection {
     this.drain();
   }
 
+  /** The server's sweep: which deadline this client passed, if any (none once it is closing). */
+  checkDeadlines(now: number): Deadline | undefined {
+    if (this.state !== 'open' || this.destroyOnFinish) return undefined;
+    return this.deadlines.check(now, this.reader.pendingBytes > 0 ? this.reader.partialLines : 0);
+  }
+
+  recount(): number {
+    if (this.state === 'closed' || this.socket.destroyed) return (this.counted = 0);
+    return (this.counted = this.reader.heldBytes + this.socket.readableLength + this.socket.writableLength);
+  }
+
+  /** A limit passed: drops the partial input, sends `reply` after the replies owed, then closes. */
+  closeForLimit(reply?: string): void {
+    if (this.state !== 'open') return;
+    this.reader.discard();
+    if (reply !== undefined) {
+      if (this.queue.length === 0) this.write(reply);
+      else this.enqueue(reply);
+    }
+    this.close();
+    this.account();
+  }
+
+  /** Over the node's buffer budget: best effort `reply`, then the socket is destroyed at once. */
+  evict(reply = BUFFER_LIMIT_REPLY): void {
+    if (this.state === 'closed') return;
+    this.state = 'closed';
+    this.reader.discard();
+    this.queue.length = 0;
+    if (!this.socket.destroyed && this.socket.writableLength === 0) this.socket.write(reply, 'latin1');
+    this.socket.destroy();
+    this.release();
+  }
+
   private readonly onData = (chunk: Buffer): void => {
+    this.deadlines.active = true;
     if (this.state !== 'open') return; // draining: the rest of the input is thrown away
     this.reader.push(chunk);
     this.pump();
+    if (this.budget !== undefined) this.account();
   };
+
+  /** Reports the change of the bytes this client holds to the budget. */
+  private readonly account = (): void => {
+    const budget = this.budget;
+    if (budget === undefined || this.state === 'closed') return;
+    const before = this.counted;
+    const delta = this.recount() - before;
+    if (delta !== 0) budget.change(delta);
+  };
+
+  private release(): void {
+    const held = this.counted;
+    this.counted = 0;
+    if (held !== 0) this.budget?.change(-held);
+  }
 
   private readonly onEnd = (): void => {
     this.inputEnded = true;
@@ -118,6 +181,8 @@ export class Connection {
   private readonly onClose = (): void => {
     this.state = 'closed';
     this.queue.length = 0;
+    this.reader.discard();
+    this.release();
     if (this.lingerTimer) clearTimeout(this.lingerTimer);
     this.resolveClosed();
   };
@@ -208,9 +273,11 @@ export class Connection {
     while (settled < queue.length && queue[settled]!.text !== undefined) out += queue[settled++]!.text;
     if (settled === 0) return;
     queue.splice(0, settled);
+    this.deadlines.active = true;
     if (!this.write(out)) return;
     if (this.state === 'draining') this.endWhenFlushed();
     else this.resumeReading();
+    if (this.budget !== undefined) this.account();
   }
 
   private write(text: string): boolean {
@@ -248,12 +315,4 @@ export class Connection {
       else this.socket.once('finish', () => this.socket.destroy());
     }
   }
-}
-
-function definedOnly(options: Partial<ConnectionLimits>): Partial<ConnectionLimits> {
-  const limits: { -readonly [K in keyof ConnectionLimits]?: number } = {};
-  if (options.maxLineBytes !== undefined) limits.maxLineBytes = options.maxLineBytes;
-  if (options.maxPendingReplyBytes !== undefined) limits.maxPendingReplyBytes = options.maxPendingReplyBytes;
-  if (options.dropPendingReplyBytes !== undefined) limits.dropPendingReplyBytes = options.dropPendingReplyBytes;
-  return limits;
 }

@@ -131,3 +131,29 @@ describe('LineReader', () => {
     });
   });
 });
+
+describe('LineReader accounting', () => {
+  it('holds the partial line and unscanned chunks in heldBytes, and numbers each partial line', () => {
+    const reader = new LineReader(64);
+    reader.push(Buffer.from('GET a'));
+    expect(reader.heldBytes).toBe(5);
+    expect(reader.next()).toBe(NEED_MORE);
+    expect([reader.heldBytes, reader.partialLines]).toEqual([5, 1]);
+    reader.push(Buffer.from(' b'));
+    reader.push(Buffer.from('\nPUT'));
+    expect(reader.heldBytes).toBe(11);
+    expect(reader.next()).toBe(LINE);
+    expect(reader.partialLines).toBe(1); // ' b' made the same partial line longer
+    expect(reader.next()).toBe(NEED_MORE);
+    expect([reader.heldBytes, reader.partialLines]).toEqual([3, 2]);
+  });
+
+  it('drops what it holds on discard and ignores later input', () => {
+    const reader = new LineReader(64);
+    reader.push(Buffer.from('PUT a b '));
+    reader.next();
+    reader.discard();
+    reader.push(Buffer.from('c\n'));
+    expect([reader.heldBytes, reader.next()]).toEqual([0, NEED_MORE]);
+  });
+});

@@ -8,6 +8,8 @@
  *   and joined once its newline arrives. A trailing partial line is never handed out.
  * - A line longer than `maxLineBytes` (not counting `\r\n`) is reported as TOO_LONG as soon as the
  *   pending bytes prove it; the reader never holds more than `maxLineBytes + 1` pending bytes.
+ * - `heldBytes` (pending plus unscanned) feeds the node-wide buffer budget, and `partialLines` numbers
+ *   each partial line so the line deadline can tell an old partial line from a new one.
  */
 export const NEED_MORE = 0;
 export const LINE = 1;
@@ -28,9 +30,13 @@ export class LineReader {
   private pos = 0;
   /** Chunks pushed while the current one still had unread lines (usually none). */
   private readonly queued: Buffer[] = [];
+  private queuedBytes = 0;
   private pending: Buffer[] = [];
   private pendingLength = 0;
   private tooLong = false;
+  private discarded = false;
+  /** How many partial lines have started (one more each time a line is left waiting for its newline). */
+  partialLines = 0;
 
   constructor(readonly maxLineBytes: number) {
     if (!Number.isInteger(maxLineBytes) || maxLineBytes < 1) {
@@ -43,23 +49,36 @@ export class LineReader {
     return this.pendingLength;
   }
 
+  /** Bytes held: the partial line plus what was pushed and not scanned yet. */
+  get heldBytes(): number {
+    return this.pendingLength + this.chunk.length - this.pos + this.queuedBytes;
+  }
+
   /** True when pushed bytes have not been scanned yet (next() may still find lines). */
   get hasUnscanned(): boolean {
     return this.pos < this.chunk.length || this.queued.length > 0;
   }
 
   push(chunk: Buffer): void {
-    if (this.tooLong || chunk.length === 0) return;
+    if (this.tooLong || this.discarded || chunk.length === 0) return;
     if (this.pos >= this.chunk.length) {
       this.chunk = chunk;
       this.pos = 0;
     } else {
       this.queued.push(chunk);
+      this.queuedBytes += chunk.length;
     }
+  }
+
+  /** Drops everything held and ignores what comes next (a client closed by a limit). */
+  discard(): void {
+    this.clear();
+    this.discarded = true;
   }
 
   next(): ReadStatus {
     if (this.tooLong) return TOO_LONG;
+    if (this.discarded) return NEED_MORE;
     const max = this.maxLineBytes;
     for (;;) {
       const chunk = this.chunk;
@@ -71,6 +90,7 @@ export class LineReader {
           this.pos = 0;
           return NEED_MORE;
         }
+        this.queuedBytes -= following.length;
         this.chunk = following;
         this.pos = 0;
         continue;
@@ -80,6 +100,7 @@ export class LineReader {
         const total = this.pendingLength + chunk.length - pos;
         // max + 1 bytes may still be a full-length line whose "\r" came before its "\n".
         if (total > max + 1 || (total === max + 1 && chunk[chunk.length - 1] !== CR)) return this.fail();
+        if (this.pendingLength === 0) this.partialLines++;
         this.pending.push(pos === 0 ? chunk : Buffer.from(chunk.subarray(pos)));
         this.pendingLength = total;
         this.pos = chunk.length;
@@ -110,12 +131,17 @@ export class LineReader {
 
   private fail(): ReadStatus {
     this.tooLong = true;
+    this.clear();
+    return TOO_LONG;
+  }
+
+  private clear(): void {
     this.chunk = EMPTY;
     this.pos = 0;
     this.queued.length = 0;
+    this.queuedBytes = 0;
     this.pending = [];
     this.pendingLength = 0;
     this.line = EMPTY;
-    return TOO_LONG;
   }
 }

@@ -16,6 +16,21 @@ describe('resolveServerOptions', () => {
     expect(resolveServerOptions(envOf({ host: '127.0.0.1' }), execute).host).toBe('127.0.0.1');
   });
 
+  it('takes the limits of SPEC §10, 0 turning a deadline off', () => {
+    const options = resolveServerOptions(envOf({ maxConnections: '5', lineTimeoutMs: 0, idleTimeoutMs: 60_000, maxBufferedBytes: 2_000_000 }), execute);
+    expect(options).toMatchObject({ maxConnections: 5, lineTimeoutMs: 0, idleTimeoutMs: 60_000, maxBufferedBytes: 2_000_000 });
+  });
+
+  it('refuses limits out of range, naming the key', () => {
+    expect(() => resolveServerOptions(envOf({ maxConnections: 0 }), execute)).toThrow('kv-server.maxConnections must be an integer of at least 1, got 0');
+    expect(() => resolveServerOptions(envOf({ lineTimeoutMs: -1 }), execute)).toThrow('kv-server.lineTimeoutMs must be an integer of at least 0, got -1');
+    expect(() => resolveServerOptions(envOf({ idleTimeoutMs: '30s' }), execute)).toThrow('kv-server.idleTimeoutMs must be an integer of at least 0, got "30s"');
+    expect(() => resolveServerOptions(envOf({ maxBufferedBytes: 1.5 }), execute)).toThrow('kv-server.maxBufferedBytes must be an integer of at least 1, got 1.5');
+    expect(() => resolveServerOptions(envOf({ maxBufferedBytes: 1000, maxLineBytes: 1000 }), execute)).toThrow(
+      'kv-server.maxBufferedBytes (1000) must be more than kv-server.maxLineBytes (1000), or no client could send its longest line',
+    );
+  });
+
   it('names the key, the rule and the value it got', () => {
     expect(() => resolveServerOptions(envOf({ port: 'http' }), execute)).toThrow('kv-server.port must be an integer from 0 to 65535, got "http"');
     expect(() => resolveServerOptions(envOf({ port: 70000 }), execute)).toThrow('kv-server.port must be an integer from 0 to 65535, got 70000');

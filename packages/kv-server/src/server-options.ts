@@ -5,12 +5,16 @@
 import type { ServerOptions } from './server.js';
 import type { Execute } from './run-command.js';
 
-/** The application's env defaults (kv-server.host is absent: every interface). */
+/** The application's env defaults (kv-server.host is absent: every interface). Limits: SPEC §10. */
 export const SERVER_ENV_DEFAULTS = {
   port: 4040,
   maxLineBytes: 1_048_576,
   maxPendingReplyBytes: 1_048_576,
   dropPendingReplyBytes: 16_777_216,
+  maxConnections: 10_000,
+  lineTimeoutMs: 30_000,
+  idleTimeoutMs: 0,
+  maxBufferedBytes: 268_435_456,
 } as const;
 
 export type ReadEnv = (key: string, defaultValue: unknown) => unknown;
@@ -26,12 +30,21 @@ export function resolveServerOptions(readEnv: ReadEnv, execute: Execute): Server
   if (dropPendingReplyBytes < maxPendingReplyBytes) {
     throw new Error(`kv-server.dropPendingReplyBytes (${dropPendingReplyBytes}) must not be less than kv-server.maxPendingReplyBytes (${maxPendingReplyBytes})`);
   }
+  const maxLineBytes = integer(readEnv('maxLineBytes', SERVER_ENV_DEFAULTS.maxLineBytes), 'maxLineBytes', 1);
+  const maxBufferedBytes = integer(readEnv('maxBufferedBytes', SERVER_ENV_DEFAULTS.maxBufferedBytes), 'maxBufferedBytes', 1);
+  if (maxBufferedBytes <= maxLineBytes) {
+    throw new Error(`kv-server.maxBufferedBytes (${maxBufferedBytes}) must be more than kv-server.maxLineBytes (${maxLineBytes}), or no client could send its longest line`);
+  }
   return {
     port,
     host: host as string | undefined,
-    maxLineBytes: integer(readEnv('maxLineBytes', SERVER_ENV_DEFAULTS.maxLineBytes), 'maxLineBytes', 1),
+    maxLineBytes,
     maxPendingReplyBytes,
     dropPendingReplyBytes,
+    maxConnections: integer(readEnv('maxConnections', SERVER_ENV_DEFAULTS.maxConnections), 'maxConnections', 1),
+    lineTimeoutMs: integer(readEnv('lineTimeoutMs', SERVER_ENV_DEFAULTS.lineTimeoutMs), 'lineTimeoutMs', 0),
+    idleTimeoutMs: integer(readEnv('idleTimeoutMs', SERVER_ENV_DEFAULTS.idleTimeoutMs), 'idleTimeoutMs', 0),
+    maxBufferedBytes,
     execute,
   };
 }

@@ -9,6 +9,8 @@ import { routeOperation, type RouterContext } from './router.js';
 import { ForwardBatcher, routeBatch } from './forward-batcher.js';
 import { validateRoutingTable } from './routing-table.js';
 import { decodeOperation, decodeResult, encodeOperation, encodeResult } from './wire-format.js';
+import { OperationCounter } from './operation-counter.js';
+import { registerKvMeasures } from './kv-measures.js';
 
 export const ROUTER_SERVICE = 'kv.router';
 
@@ -32,6 +34,7 @@ export default defineApplication({
     // A table that cannot work stops the boot, naming the bad entry (KV_BAD_ROUTING_TABLE).
     validateRoutingTable(readTable());
     const registry = new Registry();
+    const operations = new OperationCounter();
     const batcher = new ForwardBatcher(async (node, operations, seen) => {
       const results = (await Node.call(node, ROUTER_SERVICE, 'routeBatch', [operations.map(encodeOperation), seen])) as readonly unknown[];
       return results.map(decodeResult);
@@ -41,7 +44,9 @@ export default defineApplication({
       table: readTable,
       registry,
       forward: (node, operation, seen) => batcher.forward(node, operation, seen),
+      operations,
     };
+    const unregisterMeasures = registerKvMeasures(registry, operations);
     context = current;
     const route = (operation: KvOperation, seen: readonly string[]) => routeOperation(current, operation, seen);
     registerService(ROUTER_SERVICE, {
@@ -54,6 +59,7 @@ export default defineApplication({
       exited,
       async stop() {
         unregisterService(ROUTER_SERVICE);
+        unregisterMeasures();
         if (context === current) context = undefined;
         registry.clear();
         exit('normal');

@@ -27,3 +27,21 @@ describe('Registry and Bucket', () => {
     expect(registry.create('shopping').get('milk')).toBeUndefined();
   });
 });
+
+describe('Registry totals', () => {
+  it('counts keys and the bytes of keys and values across buckets, through overwrites and deletes', () => {
+    const registry = new Registry();
+    const shopping = registry.create('shopping');
+    shopping.put('milk', '1');
+    shopping.put('milk', '123');
+    shopping.put('eggs', '12');
+    registry.create('tools').put('saw', 'x');
+    expect(registry.size).toBe(2);
+    expect(registry.totals()).toEqual({ keys: 3, bytes: 4 + 3 + 4 + 2 + 3 + 1 });
+    shopping.delete('milk');
+    shopping.delete('absent');
+    expect(registry.totals()).toEqual({ keys: 2, bytes: 4 + 2 + 3 + 1 });
+    shopping.stop();
+    expect(registry.totals()).toEqual({ keys: 1, bytes: 4 });
+  });
+});

@@ -24,6 +24,21 @@ export class Registry {
     return [...this.buckets.keys()];
   }
 
+  get size(): number {
+    return this.buckets.size;
+  }
+
+  /** Keys and bytes held across every bucket (read on demand: status, metrics). */
+  totals(): { keys: number; bytes: number } {
+    let keys = 0;
+    let bytes = 0;
+    for (const bucket of this.buckets.values()) {
+      keys += bucket.size;
+      bytes += bucket.bytes;
+    }
+    return { keys, bytes };
+  }
+
   /** Stops every bucket (the application is stopping). */
   clear(): void {
     for (const bucket of [...this.buckets.values()]) bucket.stop();

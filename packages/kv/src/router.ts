@@ -7,6 +7,7 @@ import { applyLocal, type KvOperation, type KvResult } from './operation.js';
 import type { Registry } from './registry.js';
 import { compileRoutingTable } from './routing-table.js';
 import { describeForwardFailure } from './forward-failure.js';
+import type { OperationCounter } from './operation-counter.js';
 
 export interface RouterContext {
   self(): string;
@@ -15,6 +16,8 @@ export interface RouterContext {
   registry: Registry;
   /** Runs `route(operation, seen)` on `node`; rejects with an error naming the node when it cannot. */
   forward(node: string, operation: KvOperation, seen: readonly string[]): Promise<KvResult>;
+  /** Counts each routed operation, local or forwarded (status, top, metrics). */
+  readonly operations?: OperationCounter;
 }
 
 export function routeOperation(context: RouterContext, operation: KvOperation, seen: readonly string[] = []): KvResult | Promise<KvResult> {
@@ -27,6 +30,7 @@ export function routeOperation(context: RouterContext, operation: KvOperation, s
   const owner = lookup(operation.bucket);
   if (owner === undefined) return { status: 'error', code: 'KV_NO_ROUTE', reason: `no route for bucket ${JSON.stringify(operation.bucket)}` };
   const self = context.self();
+  context.operations?.count(operation.op, owner === self);
   if (owner === self) return applyLocal(context.registry, operation);
   if (seen.includes(owner)) {
     // ASCII arrows: replies go out byte for byte (latin1), and "→" is not one byte.

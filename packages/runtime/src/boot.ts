@@ -19,6 +19,7 @@ import { installCrashLog } from './crash-log.js';
 import { watchBootCrashes } from './boot-crash-watch.js';
 import { buildEvalScope } from './eval/eval-scope.js';
 import { registerSystemService } from './eval/system-service.js';
+import { startNodeOperations, type NodeOperations } from './status/node-operations.js';
 
 const log = createLogger('');
 
@@ -79,7 +80,9 @@ export async function boot(options: BootOptions): Promise<BootedNode> {
   }
 
   let distributionUp: Promise<void> = Promise.resolve();
+  let operations: NodeOperations | undefined;
   const shutdown = async () => {
+    await operations?.stop();
     await controller.stopAll();
     await distributionUp.catch(() => {}); // a transport still starting is stopped once it is up
     await transport?.stop();
@@ -115,11 +118,14 @@ export async function boot(options: BootOptions): Promise<BootedNode> {
   }
   const watch = watchBootCrashes();
   try {
+    // Status service and metrics endpoint (SPEC §10) before the applications start; readiness after.
+    operations = await startNodeOperations({ controller, config, release: options.release, serving: options.startApplications ?? true });
     if (options.startApplications ?? true) await Promise.race([controller.startAll(), watch.crashed]);
     await Promise.race([distributionUp, watch.crashed]);
     // What an application's start set going fails in the next turns (an emitted 'error', a rejection).
     await Promise.race([new Promise((resolve) => setImmediate(resolve)), watch.crashed]);
     markBooted();
+    void operations.ready();
   } catch (error) {
     await shutdown();
     throw error;

@@ -15,6 +15,7 @@ describe('@kvrel/runtime', () => {
       'defineConfig',
       'exitSignal',
       'mergeConfig',
+      'registerMeasure',
       'registerService',
       'unregisterService',
     ]);

@@ -22,3 +22,10 @@ export * as System from './system.js';
 export { CodedError } from './coded-error.js';
 export { createLogger } from './logger/logger.js';
 export type { Logger, LogLevel } from './logger/logger.js';
+// Operations (SPEC §10): measures for status/top/metrics, and what the status service returns.
+export { registerMeasure } from './metrics/measures.js';
+export type { Measure, MeasureSample, MeasureType } from './metrics/measures.js';
+export type { NodeStatus } from './status/node-status.js';
+export type { EventLoopFigures } from './status/event-loop-monitor.js';
+export type { ApplicationSnapshot, ApplicationState } from './application/controller.js';
+export type { SupervisorSnapshot } from './supervision/supervisor.js';

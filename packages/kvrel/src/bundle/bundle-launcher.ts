@@ -4,7 +4,9 @@
  * for every release built by this kvrel on this base binary, and so is the executable made from it.
  */
 import { build, type Plugin } from 'esbuild';
+import { resolve } from 'node:path';
 import { kvrelPackageFile } from '../package-dir.js';
+import { reusableResult, saveResult, stateKey } from './build-state.js';
 import { UserError } from '../user-error.js';
 import { firstEsbuildError } from '../config/load-config-file.js';
 
@@ -17,9 +19,12 @@ const stubMsgpackrExtract: Plugin = {
   },
 };
 
-export async function bundleLauncher(outfile: string, target: string): Promise<void> {
+/** Bundles the launcher unless none of its sources changed since the last time (stateFile). */
+export async function bundleLauncher(outfile: string, target: string, stateFile: string): Promise<void> {
+  const key = stateKey('launcher', outfile, target);
+  if (reusableResult<true>(stateFile, key)) return;
   try {
-    await build({
+    const result = await build({
       entryPoints: [kvrelPackageFile('src', 'launcher', 'launcher-entry.ts')],
       bundle: true,
       platform: 'node',
@@ -33,7 +38,9 @@ export async function bundleLauncher(outfile: string, target: string): Promise<v
       // A SEA's main can require built-ins only: everything else is inside.
       packages: 'bundle',
       plugins: [stubMsgpackrExtract],
+      metafile: true,
     });
+    saveResult(stateFile, key, Object.keys(result.metafile.inputs).map((input) => resolve(input)), [outfile], true);
   } catch (error) {
     throw new UserError('KVREL_BUNDLE_FAILED', `could not bundle the release launcher: ${firstEsbuildError(error)}`);
   }

@@ -6,6 +6,8 @@
  * files are emitted beside the bundle (url-assets-plugin.ts), and a source map names the sources.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { reusableResult, saveResult, stateKey } from './build-state.js';
 import { dirname, join, relative, resolve } from 'node:path';
 import { build, type BuildOptions, type Message, type Plugin } from 'esbuild';
 import { UserError } from '../user-error.js';
@@ -31,6 +33,10 @@ export interface BundleNodeCodeOptions {
   readonly external?: readonly string[];
   /** Where package scans are cached between builds. */
   readonly scanCacheFile?: string;
+  /** Where the last build's inputs are remembered: when none changed, the bundle is reused as it is. */
+  readonly stateFile?: string;
+  /** Files and folders of outDir to remove before bundling anew (outputs of the last bundle). */
+  readonly staleOutputs?: readonly string[];
 }
 
 export interface NodeBundle {
@@ -41,6 +47,14 @@ export interface NodeBundle {
   readonly warnings: readonly string[];
   /** Packages the bundle reached (bundled or on disk), by name. */
   readonly reachedPackages: ReadonlySet<string>;
+  /** true: nothing changed since the last build, the files in outDir were kept. */
+  readonly reused: boolean;
+}
+
+interface SavedBundle {
+  readonly diskPackages: readonly DiskPackage[];
+  readonly warnings: readonly string[];
+  readonly reachedPackages: readonly string[];
 }
 
 /**
@@ -74,6 +88,24 @@ const BANNER = [
 const DYNAMIC_LOAD_WARNINGS = new Set(['unsupported-require-call', 'unsupported-dynamic-import']);
 
 export async function bundleNodeCode(options: BundleNodeCodeOptions): Promise<NodeBundle> {
+  const file = join(options.outDir, options.outName);
+  const { stateFile, staleOutputs, scanCacheFile, ...asked } = options;
+  const key = stateKey(KVREL_BUNDLER_RULES, asked);
+  const saved = stateFile ? reusableResult<SavedBundle>(stateFile, key) : undefined;
+  if (saved) return { file, diskPackages: saved.diskPackages, warnings: saved.warnings, reachedPackages: new Set(saved.reachedPackages), reused: true };
+  for (const stale of staleOutputs ?? []) await rm(join(options.outDir, stale), { recursive: true, force: true });
+  const bundle = await bundleAnew(options);
+  if (stateFile) {
+    const saving: SavedBundle = { diskPackages: bundle.diskPackages, warnings: bundle.warnings, reachedPackages: [...bundle.reachedPackages] };
+    saveResult(stateFile, key, bundle.inputs, [file, `${file}.map`], saving);
+  }
+  return { ...bundle, reused: false };
+}
+
+/** Bumped when what the bundler makes changes, so state saved by an older kvrel is not reused. */
+const KVREL_BUNDLER_RULES = 1;
+
+async function bundleAnew(options: BundleNodeCodeOptions): Promise<Omit<NodeBundle, 'reused'> & { inputs: Set<string> }> {
   const scanner = new DiskPackageScanner(options.scanCacheFile);
   const forced = new Map<string, string>(scanner.lastOnDisk.map((name) => [name, 'kept on disk by the last build']));
   for (const name of options.external ?? []) forced.set(name, 'listed in external');
@@ -84,7 +116,8 @@ export async function bundleNodeCode(options: BundleNodeCodeOptions): Promise<No
   for (let pass = 0; ; pass++) {
     const found = new Map<string, DiskPackage>();
     const before = forced.size;
-    const result = await runEsbuild(options, scanner, found, forced);
+    const inputs = new Set<string>();
+    const result = await runEsbuild(options, scanner, found, forced, inputs);
     for (const input of Object.keys(result.metafile?.inputs ?? {})) {
       const file = resolve(options.root, input);
       const pkg = packageOf(file);
@@ -100,6 +133,7 @@ export async function bundleNodeCode(options: BundleNodeCodeOptions): Promise<No
     if (forced.size > before && pass < 4) continue;
     scanner.save([...found.values()].map((p) => p.name).sort());
     const file = join(options.outDir, options.outName);
+    for (const input of Object.keys(result.metafile?.inputs ?? {})) inputs.add(resolve(options.root, input));
     if (options.mode === 'copy') rewriteSourceMap(`${file}.map`, options);
     const reachedPackages = new Set<string>();
     for (const input of Object.keys(result.metafile?.inputs ?? {})) {
@@ -107,7 +141,7 @@ export async function bundleNodeCode(options: BundleNodeCodeOptions): Promise<No
       if (pkg) reachedPackages.add(pkg.name);
     }
     for (const pkg of found.values()) reachedPackages.add(pkg.name);
-    return { file, diskPackages: [...found.values()], warnings: projectWarnings(result.warnings), reachedPackages };
+    return { file, diskPackages: [...found.values()], warnings: projectWarnings(result.warnings), reachedPackages, inputs };
   }
 }
 
@@ -130,7 +164,7 @@ function esbuildOptions(options: BundleNodeCodeOptions): BuildOptions {
   };
 }
 
-async function runEsbuild(options: BundleNodeCodeOptions, scanner: DiskPackageScanner, found: Map<string, DiskPackage>, forced: Map<string, string>) {
+async function runEsbuild(options: BundleNodeCodeOptions, scanner: DiskPackageScanner, found: Map<string, DiskPackage>, forced: Map<string, string>, inputs: Set<string>) {
   const libDir = options.outDir;
   const plugins = (bundleDir: string): Plugin[] => [
     stubOptionalNativeModules,
@@ -139,7 +173,8 @@ async function runEsbuild(options: BundleNodeCodeOptions, scanner: DiskPackageSc
     urlAssetsPlugin({ libDir, bundleDir, bundleScript }),
   ];
   const bundleScript = async (entry: string, outfile: string): Promise<void> => {
-    await build({ ...esbuildOptions(options), entryPoints: [entry], outfile, plugins: plugins(dirname(outfile)) });
+    const nested = await build({ ...esbuildOptions(options), entryPoints: [entry], outfile, plugins: plugins(dirname(outfile)) });
+    for (const input of Object.keys(nested.metafile?.inputs ?? {})) inputs.add(resolve(options.root, input));
   };
   try {
     return await build({

@@ -4,8 +4,9 @@
  * RELEASE_TMP/log, and returns once the node has booted and written its pid file.
  */
 import { spawn } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { pollUntil } from '@kvrel/runtime/internal';
+import { prepareReleaseTmp } from './release-tmp.js';
 import { join } from 'node:path';
 import { runsExecutable } from './release-process.js';
 import type { ReleaseContext } from './release-context.js';
@@ -27,7 +28,7 @@ function nodeOptionsArgument(): string {
 }
 
 export async function runDaemon(context: ReleaseContext, command: 'start' | 'start_iex', timeoutMs = 30_000): Promise<number> {
-  mkdirSync(context.tmp, { recursive: true });
+  prepareReleaseTmp(context.tmp, ['log']);
   const pidPath = pidFile(context);
   const running = existsSync(pidPath) ? Number(readFileSync(pidPath, 'utf8').trim()) : 0;
   // A pid file is stale when its process is gone or is another program that got the pid since.
@@ -37,7 +38,6 @@ export async function runDaemon(context: ReleaseContext, command: 'start' | 'sta
   }
   rmSync(pidPath, { force: true });
   // Whatever Node itself prints (a fatal error, an abort) lands in the log too, not in /dev/null.
-  mkdirSync(logDir(context), { recursive: true });
   const output = openSync(join(logDir(context), `${context.manifest.name}.log.1`), 'a');
   // With vm.args in NODE_OPTIONS (older Nodes), the child inherits them through the environment.
   const vmArgs = context.manifest.vmArgsVia === 'cli' ? [nodeOptionsArgument()] : [];

@@ -11,7 +11,8 @@ import { pathToFileURL } from 'node:url';
 import { libDir, loadReleaseContext, type ReleaseContext } from './release-context.js';
 import { runDaemon } from './daemon.js';
 import { closeRunningNodeConnection, runPortMapperIfAsked } from './node-link.js';
-import { pid, remote, restart, rpc, stop } from './remote-commands.js';
+import { pid, remote, restart, stop } from './remote-commands.js';
+import { runOperationCommand } from '../operations/operation-commands.js';
 import { PROBE_COMMAND } from './probe.js';
 import { formatFailure } from '../format-failure.js';
 import { COMPILE_CACHE_DIR, IMPORT_SHIM_FILE, NODE_BUNDLE_FILE } from '../release/layout.js';
@@ -37,6 +38,9 @@ export async function launcherMain(): Promise<void> {
 
 /** Returns an exit status, or undefined when the node keeps running. */
 async function dispatch(command: string, args: string[], context: ReleaseContext): Promise<number | undefined> {
+  // ping, status, top, logs, install, uninstall and rpc (with arguments): SPEC §10.
+  const operation = runOperationCommand(command, args, context);
+  if (operation) return operation;
   switch (command) {
     case 'start':
     case 'start_iex':
@@ -46,8 +50,6 @@ async function dispatch(command: string, args: string[], context: ReleaseContext
     case 'daemon':
     case 'daemon_iex':
       return runDaemon(context, 'start');
-    case 'rpc':
-      return rpc(args[0] ?? '');
     case 'remote':
       return remote();
     case 'pid':

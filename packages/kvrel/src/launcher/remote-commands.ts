@@ -1,6 +1,7 @@
 /**
  * The launcher's commands that talk to the running node over the cookie-authenticated channel:
- * rpc, remote, pid, stop, restart. Each fails with one line and exit 1 when no node runs.
+ * remote, pid, stop, restart (rpc, with its arguments, is in operations/evaluate-commands.ts).
+ * Each fails with one line and exit 1 when no node runs.
  */
 import { createInterface } from 'node:readline';
 import { pollUntil, type EvalOutcome } from '@kvrel/runtime/internal';
@@ -20,10 +21,6 @@ export function printOutcome(outcome: EvalOutcome): number {
 
 function call(fn: string, args: unknown[] = [], timeoutMs?: number): Promise<unknown> {
   return callRunningNode('system', fn, args, timeoutMs);
-}
-
-export async function rpc(expression: string): Promise<number> {
-  return printOutcome((await call('eval', [expression], NO_DEADLINE_MS)) as EvalOutcome);
 }
 
 export async function pid(): Promise<number> {

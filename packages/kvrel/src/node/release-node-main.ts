@@ -15,6 +15,7 @@ import { redirectOutputToLog } from '../launcher/daemon-output.js';
 import { distributionFromEnv } from '../launcher/node-link.js';
 import { printOutcome } from '../launcher/remote-commands.js';
 import { PROBE_COMMAND } from '../launcher/probe.js';
+import { evalBindings, parseEvalArguments } from '../operations/eval-arguments.js';
 
 export interface ReleaseNodeModule {
   runReleaseNode(command: string, args: readonly string[], context: ReleaseContext): Promise<number | undefined>;
@@ -44,7 +45,7 @@ export function releaseNode(applications: readonly BundledApplication[]): Releas
           await startNode(context, applications, command === 'start_iex');
           return undefined;
         case 'eval':
-          return evalCommand(context, applications, args[0] ?? '');
+          return evalCommand(context, applications, args);
         case PROBE_COMMAND:
           process.stdout.write(`${JSON.stringify(probe(context, applications, context.manifest.addons ?? []))}\n`);
           return 0;
@@ -74,13 +75,16 @@ async function startNode(context: ReleaseContext, applications: readonly Applica
   keepRunning();
 }
 
-async function evalCommand(context: ReleaseContext, applications: readonly ApplicationDescriptor[], expression: string): Promise<number> {
-  if (expression === '') {
+/** `eval [--stdin] EXPR [ARG...]`: a fresh node, applications not started, `argv` and `input` in scope. */
+async function evalCommand(context: ReleaseContext, applications: readonly ApplicationDescriptor[], args: readonly string[]): Promise<number> {
+  const parsed = parseEvalArguments(args);
+  if (parsed.expression === '') {
     process.stderr.write('ERROR: EVAL expects an expression as argument\n');
     return 1;
   }
+  const bindings = await evalBindings(parsed);
   await bootRelease(context, applications, { startApplications: false });
-  return printOutcome(await evaluateOnce(expression, buildEvalScope(applications)));
+  return printOutcome(await evaluateOnce(parsed.expression, { ...buildEvalScope(applications), ...bindings }));
 }
 
 function probe(context: ReleaseContext, applications: readonly BundledApplication[], addons: readonly string[]): ProbeReport {

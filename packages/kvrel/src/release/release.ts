@@ -43,7 +43,7 @@ export interface Release {
   /** The Node binary the executable is built on, and how vm.args reach it (resolve-base-binary). */
   readonly baseBinary?: BaseBinary;
   /** The node's code: releases/<vsn>/lib/node.mjs and the packages kept on disk beside it (bundle). */
-  readonly nodeBundle?: { readonly file: string; readonly diskPackages: readonly string[] };
+  readonly nodeBundle?: { readonly file: string; readonly reused: boolean; readonly diskPackages: readonly string[] };
   /** Native addons in lib/ (paths relative to it), each loadable by the embedded Node (native-addons). */
   readonly addons?: readonly string[];
   /** The launcher bundled for the executable (write-executable). */

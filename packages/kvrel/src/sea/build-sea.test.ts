@@ -137,7 +137,7 @@ describe('buildSea', () => {
     const outputs = [join(work, 'out', 'one'), join(work, 'out', 'two')];
     await Promise.all(outputs.map((outputFile) => buildSea({ nodeBinary: node, bundleFile, outputFile })));
     for (const sea of outputs) await verifySea(sea, ['probe'], { stdout: 'probe v24.21.0' });
-  });
+  }, 120_000); // two injections of ~0.75 GB each, one after the other, on a shared 2-core machine
 
   test('names the blob step when the bundle does not compile', async (ctx) => {
     if (skipReason) return ctx.skip(skipReason);

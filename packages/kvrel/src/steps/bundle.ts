@@ -5,7 +5,7 @@
  * as are dependencies an application declares but loads only by name at run time (pino transports).
  */
 import { realpathSync } from 'node:fs';
-import { rm, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { kvrelPackageFile } from '../package-dir.js';
 import { bundleNodeCode } from '../bundle/bundle-node-code.js';
@@ -24,7 +24,6 @@ export const bundleStep: ReleaseStep = {
   title: 'bundling',
   run: async (release, reporter) => {
     const lib = join(release.versionPath, LIB_DIR);
-    for (const stale of [ASSETS_DIR, ADDONS_DIR, COMPILE_CACHE_DIR, NODE_BUNDLE_FILE, `${NODE_BUNDLE_FILE}.map`]) await rm(join(lib, stale), { recursive: true, force: true });
     const entrySource =
       renderApplicationsModule(release.applications.filter((a) => a.mode !== 'none'), 'release') +
       `import { releaseNode } from ${JSON.stringify(kvrelPackageFile('src', 'node', 'release-node-main.ts'))};\n` +
@@ -39,15 +38,17 @@ export const bundleStep: ReleaseStep = {
       minify: true,
       external: release.external,
       scanCacheFile: join(release.workDir, 'package-scan.json'),
+      stateFile: join(release.workDir, 'bundle-state.json'),
+      staleOutputs: [ASSETS_DIR, ADDONS_DIR, COMPILE_CACHE_DIR, NODE_BUNDLE_FILE, `${NODE_BUNDLE_FILE}.map`],
     });
     for (const warning of bundle.warnings) reporter.warn(warning);
     await writeFile(join(lib, IMPORT_SHIM_FILE), 'module.exports = (url) => import(url);\n');
     const onDisk: PackageLocation[] = [...bundle.diskPackages, ...declaredButUnreached(release, bundle.reachedPackages)];
     await copyDiskPackages(release.root, lib, onDisk);
-    return { ...release, nodeBundle: { file: bundle.file, diskPackages: [...new Set(onDisk.map((p) => p.name))].sort() } };
+    return { ...release, nodeBundle: { file: bundle.file, reused: bundle.reused, diskPackages: [...new Set(onDisk.map((p) => p.name))].sort() } };
   },
   summary: (release) => {
-    const apps = release.applications.map((a) => `${a.name} ${a.mode}`).join(', ');
+    const apps = release.applications.map((a) => `${a.name} ${a.mode}`).join(', ') + (release.nodeBundle?.reused ? ', unchanged' : '');
     const disk = release.nodeBundle?.diskPackages ?? [];
     return disk.length > 0 ? `${apps}; on disk: ${disk.join(', ')}` : apps;
   },

@@ -18,6 +18,7 @@ import type { ReleaseStep } from '../release/run-steps.js';
 import { resolveCacheDir } from '../sea/index.js';
 import { ensureEmbeddedNodeHeaders } from '../sea/embedded-node-headers.js';
 import { UserError } from '../user-error.js';
+import { reusableResult, saveResult, stateKey } from '../bundle/build-state.js';
 import type { BaseBinary } from './resolve-base-binary.js';
 
 interface AddonPackage {
@@ -32,6 +33,11 @@ export const nativeAddonsStep: ReleaseStep = {
   run: async (release, reporter) => {
     const lib = join(release.versionPath, LIB_DIR);
     const baseBinary = requireFact(release, 'baseBinary', 'checking native addons');
+    // Addons that loaded last time, unchanged, on the same binary, load now: no Node started for them.
+    const stateFile = join(release.workDir, 'addons-state.json');
+    const key = stateKey(baseBinary.path, baseBinary.info.version, lib);
+    const known = reusableResult<string[]>(stateFile, key);
+    if (known) return { ...release, addons: known };
     const loadable: string[] = [];
     for (const pkg of addonPackages(lib)) {
       let failures = await checkAddons(baseBinary.path, pkg.files.map((f) => join(lib, f)));
@@ -56,7 +62,9 @@ export const nativeAddonsStep: ReleaseStep = {
       const failed = new Set(failures.map((f) => relative(lib, f.file)));
       loadable.push(...files.filter((f) => !failed.has(f)));
     }
-    return { ...release, addons: loadable.sort() };
+    loadable.sort();
+    saveResult(stateFile, key, [baseBinary.path, ...findAddons(lib).map((f) => join(lib, f))], [], loadable);
+    return { ...release, addons: loadable };
   },
   summary: ({ addons }) => (addons && addons.length > 0 ? addons.join(', ') : 'none'),
 };

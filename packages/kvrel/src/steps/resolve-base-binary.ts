@@ -5,6 +5,8 @@
  * nothing leaks into child processes), or through NODE_OPTIONS on older Nodes (its allow-list applies).
  */
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { reusableResult, saveResult, stateKey } from '../bundle/build-state.js';
 import { assertSeaSupport, ensureEmbeddedNode, inspectNodeBinary, resolveCacheDir, type NodeBinaryInfo } from '../sea/index.js';
 import type { ReleaseStep } from '../release/run-steps.js';
 import { UserError } from '../user-error.js';
@@ -26,7 +28,13 @@ export const resolveBaseBinaryStep: ReleaseStep = {
       throw new UserError('KVREL_NODE_UNAVAILABLE', `release ${JSON.stringify(release.name)}: node binary ${release.node} does not exist; pass --node PATH to an existing Node 20+ binary`);
     }
     const path = release.node ?? (await ensureEmbeddedNode({ cacheDir: resolveCacheDir(), reporter }));
-    const info = await inspectNodeBinary(path);
+    // What the binary is (version, SEA support) is asked once per binary file, not at every build.
+    const stateFile = join(release.workDir, 'base-binary.json');
+    let info = reusableResult<NodeBinaryInfo>(stateFile, stateKey(path));
+    if (!info) {
+      info = await inspectNodeBinary(path);
+      saveResult(stateFile, stateKey(path), [path], [], info);
+    }
     assertSeaSupport(info);
     const baseBinary: BaseBinary = { path, info, vmArgsVia: info.supportsExecArgv ? 'cli' : 'env', embedded: release.node === undefined };
     return { ...release, baseBinary };

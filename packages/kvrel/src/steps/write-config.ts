@@ -30,7 +30,8 @@ export const writeConfigStep: ReleaseStep = {
 async function clearVersionFolder(release: Release): Promise<void> {
   await mkdir(release.versionPath, { recursive: true });
   for (const entry of await readdir(release.versionPath)) {
-    if (entry !== LIB_DIR) await rm(join(release.versionPath, entry), { recursive: true, force: true });
+    // lib/ is updated in place by the bundle step, the executable replaced only when it changed.
+    if (entry !== LIB_DIR && entry !== release.name) await rm(join(release.versionPath, entry), { recursive: true, force: true });
   }
   if (release.keepOldVersions) return;
   const releases = join(release.path, 'releases');

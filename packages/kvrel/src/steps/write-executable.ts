@@ -7,7 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import { constants, existsSync } from 'node:fs';
-import { chmod, copyFile, mkdir, readFile, readdir, rename, rm, stat, utimes } from 'node:fs/promises';
+import { chmod, copyFile, mkdir, readFile, readdir, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { buildSea, resolveCacheDir } from '../sea/index.js';
 import { bundleLauncher } from '../bundle/bundle-launcher.js';
@@ -16,6 +16,9 @@ import type { ReleaseStep } from '../release/run-steps.js';
 import { requireFact } from '../release/release.js';
 import { UserError } from '../user-error.js';
 import { probeExecutable } from './probe-executable.js';
+import { reusableResult, saveResult, stateKey } from '../bundle/build-state.js';
+import { releaseManifest } from '../release/manifest.js';
+import type { ProbeReport } from '../node/release-node-main.js';
 
 /** Executables kept in the cache (different kvrel versions or base binaries). */
 const KEEP_CACHED = 4;
@@ -25,7 +28,7 @@ export const writeExecutableStep: ReleaseStep = {
   run: async (release, reporter) => {
     const baseBinary = requireFact(release, 'baseBinary', 'building the executable');
     const launcherFile = join(release.workDir, 'launcher.cjs');
-    await bundleLauncher(launcherFile, `node${baseBinary.info.version.replace(/^v/, '').split('.')[0]}`);
+    await bundleLauncher(launcherFile, `node${baseBinary.info.version.replace(/^v/, '').split('.')[0]}`, join(release.workDir, 'launcher-state.json'));
     const baseStat = await stat(baseBinary.path);
     const key = createHash('sha256')
       .update(await readFile(launcherFile))
@@ -54,12 +57,26 @@ export const writeExecutableStep: ReleaseStep = {
       await pruneCache(seaDir);
     }
     const path = join(release.versionPath, release.name);
-    await rm(path, { force: true });
-    // A reflink where the file system has them, else a plain copy.
-    await copyFile(cached, path, constants.COPYFILE_FICLONE);
-    await chmod(path, 0o755);
+    const copiedFile = join(release.workDir, 'executable.json');
+    const copied = existsSync(path) && existsSync(copiedFile) && (JSON.parse(await readFile(copiedFile, 'utf8')) as { key?: string }).key === key;
+    if (!copied) {
+      await rm(path, { force: true });
+      // A reflink where the file system has them, else a plain copy.
+      await copyFile(cached, path, constants.COPYFILE_FICLONE);
+      await chmod(path, 0o755);
+      await writeFile(copiedFile, JSON.stringify({ key }));
+    }
     const built: Release = { ...release, launcherFile, executable: { path, reused, nodeVersion: '' } };
-    const probe = await probeExecutable(built, []);
+    // The probe's answer stands while the executable, the node's code and the manifest are the same.
+    const probeState = join(release.workDir, 'probe-state.json');
+    const probeKey = stateKey(key, releaseManifest(release));
+    const unchanged = copied && release.nodeBundle?.reused === true;
+    let probe = unchanged ? reusableResult<ProbeReport>(probeState, probeKey) : undefined;
+    if (!probe) {
+      const { result: _result, ...report } = await probeExecutable(built, []);
+      probe = report;
+      saveResult(probeState, probeKey, [], [], probe);
+    }
     if (probe.misnamed.length > 0) {
       const { packageName, specName } = probe.misnamed[0]!;
       throw new UserError('KVREL_UNKNOWN_APPLICATION', `release ${JSON.stringify(release.name)}: package ${JSON.stringify(packageName)} default-exports an application named ${JSON.stringify(specName)}; an application's name must be its package name, so set name: ${JSON.stringify(packageName)}`);

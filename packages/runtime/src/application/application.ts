@@ -27,6 +27,10 @@ export const Application = {
   privDir(app: string): string {
     return currentController().privDir(app);
   },
+  /** Stops `app` (its dependencies keep running); its start mode does not apply to a stop asked for. */
+  stop(app: string): Promise<void> {
+    return currentController().stop(app);
+  },
   startedApplications(): StartedApplication[] {
     return controller ? controller.startedApplications() : [];
   },

@@ -109,6 +109,24 @@ describe('ApplicationController', () => {
     expect(log).toEqual(['start kv', 'start kv-server']);
   });
 
+  it('describes each loaded application with its mode and state, through a stop on request and a crash', async () => {
+    const { kv, controller, stops } = setup({ 'kv-server': 'permanent', kv: 'temporary' });
+    const states = () => controller.describe().map((a) => `${a.name}:${a.mode}:${a.state}`);
+    expect(states()).toEqual(['kv:temporary:loaded', 'kv-server:permanent:loaded']);
+    await controller.startAll();
+    expect(states()).toEqual(['kv:temporary:started', 'kv-server:permanent:started']);
+    // A stop asked for does not apply the start mode: the node keeps running.
+    await controller.stop('kv-server');
+    expect(states()).toEqual(['kv:temporary:started', 'kv-server:permanent:stopped']);
+    kv.end(new Error('crashed'));
+    await settle();
+    expect(states()).toEqual(['kv:temporary:failed', 'kv-server:permanent:stopped']);
+    expect(stops).toEqual([]);
+    await controller.ensureAllStarted('kv-server');
+    expect(states()).toEqual(['kv:temporary:started', 'kv-server:permanent:started']);
+    await expect(controller.stop('ghost')).rejects.toThrow('unknown application "ghost"');
+  });
+
   it('refuses unknown applications and bad modes', () => {
     expect(() => setup({ ghost: 'permanent' })).toThrow('unknown application "ghost"');
     expect(() => setup({ kv: 'forever' as StartMode })).toThrow('start mode "forever" for "kv" must be one of');

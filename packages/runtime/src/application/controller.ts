@@ -10,6 +10,7 @@ import type { ApplicationDescriptor, RunningApplication } from './define-applica
 import { loadEnv } from './environment.js';
 import { decideOnExit, isStarted, validateStartMode, type ExitReason, type StartMode } from './start-mode.js';
 import { startOrder } from './start-order.js';
+import { Supervisor, type SupervisorSnapshot } from '../supervision/supervisor.js';
 
 const log = createLogger('');
 
@@ -24,9 +25,23 @@ export interface ControllerOptions {
   onStopNode(reason: string): void;
 }
 
+/** Where an application is in its life: `failed` ended abnormally, `stopped` ended normally or was stopped. */
+export type ApplicationState = 'loaded' | 'starting' | 'started' | 'stopping' | 'stopped' | 'failed';
+
+/** An application as `status` and `top` show it. */
+export interface ApplicationSnapshot {
+  readonly name: string;
+  readonly version: string;
+  readonly mode: StartMode;
+  readonly state: ApplicationState;
+  /** Its supervision tree, when its start returned a Supervisor. */
+  readonly supervisor?: SupervisorSnapshot;
+}
+
 interface Entry {
   readonly descriptor: ApplicationDescriptor;
   mode: StartMode;
+  state: ApplicationState;
   running?: RunningApplication;
   stopping?: boolean;
 }
@@ -66,7 +81,7 @@ export class ApplicationController {
       const mode = modes[name] ?? 'permanent';
       if (mode === 'none') continue;
       loadEnv(name, descriptor.spec.env, config[name]);
-      this.loaded.set(name, { descriptor, mode });
+      this.loaded.set(name, { descriptor, mode, state: 'loaded' });
     }
   }
 
@@ -86,7 +101,7 @@ export class ApplicationController {
       let entry = this.loaded.get(name);
       if (!entry) {
         loadEnv(name, descriptor.spec.env, undefined);
-        entry = { descriptor, mode };
+        entry = { descriptor, mode, state: 'loaded' };
         this.loaded.set(name, entry);
       }
       if (this.started.includes(name)) continue;
@@ -102,6 +117,22 @@ export class ApplicationController {
     for (const name of [...this.started].reverse()) await this.stopOne(name);
   }
 
+  /** Stops one application on request: its start mode does not apply (OTP's application:stop/1). */
+  async stop(name: string): Promise<void> {
+    if (!this.known.has(name)) throw new RuntimeError({ code: 'RUNTIME_UNKNOWN_APPLICATION', app: name });
+    await this.stopOne(name);
+  }
+
+  /** Every loaded application, dependencies first, with its mode, state and supervision tree. */
+  describe(): ApplicationSnapshot[] {
+    return this.ordered([...this.loaded.keys()]).flatMap(({ spec }) => {
+      const entry = this.loaded.get(spec.name);
+      if (!entry) return []; // a dependency that was never loaded (mode none)
+      const snapshot = { name: spec.name, version: entry.descriptor.version, mode: entry.mode, state: entry.state };
+      return [entry.running instanceof Supervisor ? { ...snapshot, supervisor: entry.running.describe() } : snapshot];
+    });
+  }
+
   startedApplications(): StartedApplication[] {
     return this.started.map((name) => {
       const { spec, version } = this.loaded.get(name)!.descriptor;
@@ -112,13 +143,16 @@ export class ApplicationController {
   private async startOne(entry: Entry): Promise<void> {
     const { spec } = entry.descriptor;
     let running: RunningApplication | void;
+    entry.state = 'starting';
     try {
       running = await spec.start?.();
     } catch (error) {
+      entry.state = 'failed';
       throw startFailure(spec.name, error);
     }
     entry.running = running ?? undefined;
     entry.stopping = false;
+    entry.state = 'started';
     this.started.push(spec.name);
     log.debug(`application ${spec.name} started`);
     running?.exited.then(
@@ -132,6 +166,7 @@ export class ApplicationController {
     const at = this.started.indexOf(name);
     if (!entry || at === -1) return;
     entry.stopping = true;
+    entry.state = 'stopping';
     this.started.splice(at, 1);
     try {
       await entry.running?.stop();
@@ -139,6 +174,7 @@ export class ApplicationController {
       log.error(`application ${name} failed to stop cleanly: ${error instanceof Error ? error.message : String(error)}`);
     }
     entry.running = undefined;
+    entry.state = 'stopped';
     log.info(`application ${name} exited: stopped`);
   }
 
@@ -148,6 +184,7 @@ export class ApplicationController {
     const at = this.started.indexOf(name);
     if (at !== -1) this.started.splice(at, 1);
     entry.running = undefined;
+    entry.state = reason === 'normal' ? 'stopped' : 'failed';
     const why = reason === 'normal' ? 'normal' : reason.message;
     log.error(`application ${name} exited: ${why} (${entry.mode})`);
     if (decideOnExit(entry.mode, reason) === 'stop-node') {

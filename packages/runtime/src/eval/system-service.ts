@@ -27,7 +27,8 @@ export function registerSystemService(scope: Readonly<Record<string, unknown>>):
   };
   registerService(SYSTEM_SERVICE, {
     pid: () => process.pid,
-    eval: (code: string) => evaluateOnce(code, scope),
+    // bindings: rpc's extra arguments as `argv` and its --stdin value as `input` (SPEC §10).
+    eval: (code: string, bindings?: Readonly<Record<string, unknown>>) => evaluateOnce(code, bindings ? { ...scope, ...bindings } : scope),
     stop: () => {
       System.stop(0);
       return process.pid;

@@ -98,6 +98,27 @@ describe('Supervisor', () => {
     await sup.stop();
   });
 
+  it('describes its children, nested supervisors included, and counts restarts by name', async () => {
+    const log: string[] = [];
+    const a = controllable(log, 'a');
+    const inner = controllable(log, 'inner');
+    const nested: ChildSpec = { id: 'workers', start: () => Supervisor.start([inner.spec], { name: 'describe-inner' }) };
+    const sup = await Supervisor.start([a.spec, nested], { name: 'describe-outer' });
+    a.crash(new Error('boom'));
+    await until(() => a.count() === 2);
+    await until(() => sup.describe().children[0]!.running);
+    expect(sup.describe()).toEqual({
+      name: 'describe-outer',
+      restarts: 1,
+      children: [
+        { id: 'a', running: true },
+        { id: 'workers', running: true, supervisor: { name: 'describe-inner', restarts: 0, children: [{ id: 'inner', running: true }] } },
+      ],
+    });
+    await sup.stop();
+    expect(sup.describe().children.map((c) => c.running)).toEqual([false, false]);
+  });
+
   it('refuses duplicate child ids', async () => {
     const log: string[] = [];
     const a = controllable(log, 'a');

@@ -8,6 +8,15 @@ import { createLogger } from '../logger/logger.js';
 import type { ExitReason } from '../application/start-mode.js';
 import { exitSignal, shouldRestart, type Child, type ChildSpec } from './child-spec.js';
 import { addRestart, DEFAULT_RESTART_INTENSITY, type RestartIntensity } from './restart-intensity.js';
+import { noteRestart, restartCount } from './restart-counts.js';
+
+/** A supervisor and its children as `status` and `top` show them (observer's application tree). */
+export interface SupervisorSnapshot {
+  readonly name: string;
+  /** Restarts under this supervisor's name since the node booted. */
+  readonly restarts: number;
+  readonly children: readonly { readonly id: string; readonly running: boolean; readonly supervisor?: SupervisorSnapshot }[];
+}
 
 export interface SupervisorOptions extends Partial<RestartIntensity> {
   /** Used in log lines, usually the application's name. */
@@ -54,6 +63,16 @@ export class Supervisor implements Child {
   /** The ids of the children currently running, in start order. */
   which(): string[] {
     return this.specs.filter((s) => this.running.has(s.id)).map((s) => s.id);
+  }
+
+  /** The children as they are now, nested supervisors included. */
+  describe(): SupervisorSnapshot {
+    const name = this.options.name ?? 'supervisor';
+    const children = this.specs.map((spec) => {
+      const child = this.running.get(spec.id);
+      return child instanceof Supervisor ? { id: spec.id, running: true, supervisor: child.describe() } : { id: spec.id, running: child !== undefined };
+    });
+    return { name, restarts: restartCount(name), children };
   }
 
   async stop(): Promise<void> {
@@ -108,6 +127,7 @@ export class Supervisor implements Child {
       return;
     }
     this.log.info(`restarting child ${JSON.stringify(spec.id)}`);
+    noteRestart(this.options.name ?? 'supervisor');
     // Restart on the next turn, so a child that fails at once cannot starve the event loop.
     setImmediate(() => {
       if (!this.stopping) void this.startChild(spec);
