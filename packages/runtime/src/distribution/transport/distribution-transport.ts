@@ -49,8 +49,6 @@ export interface DistributionTransportOptions {
   /** kernel.netTicktime in ms: a peer silent this long is declared down. Default 60 s. */
   readonly netTicktimeMs?: number;
   readonly maxSendQueueBytes?: number;
-  /** How often refused connections are summed up in the log (default 10 s). */
-  readonly dropReportIntervalMs?: number;
   readonly invoke?: Invoke;
   readonly logger?: Logger;
 }
@@ -74,7 +72,7 @@ export class DistributionTransport implements Transport {
     this.#options = options;
     this.#log = options.logger ?? createLogger('distribution');
     this.#invoke = options.invoke ?? invokeLocal;
-    this.#report = new DropReport(this.#log, options.dropReportIntervalMs);
+    this.#report = new DropReport(this.#log);
     this.#incoming = new IncomingHandshakes({
       self: options.self,
       cookie: options.cookie,
@@ -149,7 +147,6 @@ export class DistributionTransport implements Transport {
     if (this.#stopped) return;
     this.#stopped = true;
     this.#incoming.stop();
-    this.#report.flush();
     for (const links of [...this.#links.values()]) for (const { connection } of links) connection.close();
     this.#links.clear();
     await Promise.all(this.#onStop.map(async (action) => action()));
@@ -237,9 +234,9 @@ export class DistributionTransport implements Transport {
     if (rest.length === 0) this.#links.delete(connection.peer);
     else this.#links.set(connection.peer, rest);
     const reason = connection.closeReason ?? 'the connection closed';
-    if (connection.declaredDown) this.#down.set(connection.peer, reason);
     this.#log.debug(`node ${JSON.stringify(connection.peer)} disconnected (${reason})`);
-    if (connection.hidden || this.#stopped) return;
+    if (connection.hidden || this.#stopped) return; // hidden clients are never dialled
+    if (connection.declaredDown) this.#down.set(connection.peer, reason);
     if (rest.some((link) => !link.connection.hidden && !link.connection.closed)) return;
     // Logged before the pending calls' callers hear of it.
     this.#log.warning(`nodedown ${connection.peer}: ${reason}`);

@@ -42,7 +42,6 @@ export interface StartDistributionOptions {
   readonly firstFrameTimeoutMs?: number;
   /** Pending incoming handshakes per address and in all (incoming-handshakes.ts). */
   readonly handshakeLimits?: AdmissionLimits;
-  readonly dropReportIntervalMs?: number;
   /** Runs incoming calls; default: this process's services (services.ts). */
   readonly invoke?: Invoke;
   readonly logger?: Logger;
@@ -91,7 +90,6 @@ export async function startDistribution(options: StartDistributionOptions): Prom
     ...(options.maxFrameBytes !== undefined && { maxFrameBytes: options.maxFrameBytes }),
     ...(options.firstFrameTimeoutMs !== undefined && { firstFrameTimeoutMs: options.firstFrameTimeoutMs }),
     ...(options.handshakeLimits !== undefined && { handshakeLimits: options.handshakeLimits }),
-    ...(options.dropReportIntervalMs !== undefined && { dropReportIntervalMs: options.dropReportIntervalMs }),
     ...(options.invoke !== undefined && { invoke: options.invoke }),
     logger: log,
   });
