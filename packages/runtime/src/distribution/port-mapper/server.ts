@@ -109,7 +109,8 @@ export async function startPortMapper(options: PortMapperOptions = {}): Promise<
         handle(line);
         armDeadline();
       }
-      if (buffered.length > PORT_MAPPER_MAX_LINE_BYTES) socket.destroy();
+      // A partial line past the limit; while a REGISTER is checked, a few lines may queue behind it.
+      if (buffered.length > (busy ? 16 : 1) * PORT_MAPPER_MAX_LINE_BYTES) socket.destroy();
     }
 
     function handle(line: string): void {
@@ -122,13 +123,16 @@ export async function startPortMapper(options: PortMapperOptions = {}): Promise<
         socket.write('END\n');
       } else if (command === 'REGISTER' && rest.length === 2) {
         busy = true;
-        void register(rest[0]!, rest[1]!).then((error) => {
-          busy = false;
-          if (error !== undefined) return finish(`ERROR ${error}\n`);
-          socket.write('OK\n');
-          armDeadline();
-          drain();
-        });
+        register(rest[0]!, rest[1]!).then(
+          (error) => {
+            busy = false;
+            if (error !== undefined) return finish(`ERROR ${error}\n`);
+            socket.write('OK\n');
+            armDeadline();
+            drain();
+          },
+          () => socket.destroy(), // a bug in the check must not take the mapper down
+        );
       } else {
         finish('ERROR unknown command\n');
       }
