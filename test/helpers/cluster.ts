@@ -18,6 +18,13 @@ export interface ClusterNode {
   process: Started;
 }
 
+export interface NodeOptions {
+  readonly cookie?: string;
+  readonly distPort?: number;
+  /** --config files, applied after config/runtime.ts. */
+  readonly config?: readonly string[];
+}
+
 export class Cluster {
   private constructor(
     readonly portMapperPort: number,
@@ -29,8 +36,13 @@ export class Cluster {
     return new Cluster(await startPortMapper(), cookie);
   }
 
+  /** A cluster whose nodes use the port mapper the test runs on `portMapperPort`. */
+  static using(portMapperPort: number, cookie = 'test-cookie-s3cret'): Cluster {
+    return new Cluster(portMapperPort, cookie);
+  }
+
   /** Starts `kvrel run --name <name>` serving kv-server on a port the OS picks; resolves once it accepts. */
-  async node(name: string, routing: string, options: { cookie?: string; distPort?: number } = {}): Promise<ClusterNode> {
+  async node(name: string, routing: string, options: NodeOptions = {}): Promise<ClusterNode> {
     const process = this.spawn(name, routing, 0, options);
     // Fully booted: serving on its port and registered for distribution.
     const port = await waitFor(() => process.output().includes(`started on ${name}`) && servingPort(process.output()), {
@@ -41,18 +53,21 @@ export class Cluster {
   }
 
   /** Starts the same node again (after it was killed), on the port it had, and waits until it accepts. */
-  async restart(node: ClusterNode, routing: string): Promise<void> {
-    node.process = this.spawn(node.name, routing, node.port, {});
+  async restart(node: ClusterNode, routing: string, options: NodeOptions = {}): Promise<void> {
+    node.process = this.spawn(node.name, routing, node.port, options);
     await waitFor(() => node.process.output().includes(`accepting connections on port ${node.port}`) && node.process.output().includes(`started on ${node.name}`), {
       what: `${node.name} to accept again`,
       details: () => node.process.output(),
     });
   }
 
-  spawn(name: string, routing: string, port: number, options: { cookie?: string; distPort?: number }): Started {
-    return start(process.execPath, [kvrelBin, 'run', '--name', name, '--cookie', options.cookie ?? this.cookie], {
+  spawn(name: string, routing: string, port: number, options: NodeOptions): Started {
+    const config = (options.config ?? []).flatMap((file) => ['--config', file]);
+    // The cookie in the environment, as users should pass it (--cookie would show it in ps).
+    return start(process.execPath, [kvrelBin, 'run', '--name', name, ...config], {
       cwd: repoRoot,
       env: {
+        RELEASE_COOKIE: options.cookie ?? this.cookie,
         PORT: String(port),
         KV_ROUTING_TABLE: routing,
         KVREL_PORT_MAPPER_PORT: String(this.portMapperPort),

@@ -6,6 +6,7 @@
 import { applyLocal, type KvOperation, type KvResult } from './operation.js';
 import type { Registry } from './registry.js';
 import { compileRoutingTable } from './routing-table.js';
+import { describeForwardFailure } from './forward-failure.js';
 import type { OperationCounter } from './operation-counter.js';
 
 export interface RouterContext {
@@ -36,6 +37,6 @@ export function routeOperation(context: RouterContext, operation: KvOperation, s
     return { status: 'error', code: 'KV_ROUTING_CYCLE', reason: `routing cycle: ${[...seen, self, owner].join(' -> ')}` };
   }
   return context.forward(owner, operation, [...seen, self]).catch(
-    (error: unknown): KvResult => ({ status: 'error', code: 'KV_NODE_DOWN', reason: error instanceof Error ? error.message : String(error) }),
+    (error: unknown): KvResult => ({ status: 'error', code: 'KV_NODE_DOWN', reason: describeForwardFailure(owner, error) }),
   );
 }

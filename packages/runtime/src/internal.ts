@@ -25,7 +25,7 @@ export { buildEvalScope } from './eval/eval-scope.js';
 export type { Transport } from './distribution/node.js';
 export { resolveNodeName } from './distribution/node-name.js';
 export type { DistributionMode, ResolvedNodeName } from './distribution/node-name.js';
-export { DistributionError } from './distribution/errors.js';
+export { DistributionError, peerAbsent, peerHangs } from './distribution/errors.js';
 export type { DistributionErrorCode, DistributionErrorData } from './distribution/errors.js';
 export { startDistribution, distributionOptionsFromEnv } from './distribution/transport/start-distribution.js';
 export type { StartDistributionOptions } from './distribution/transport/start-distribution.js';

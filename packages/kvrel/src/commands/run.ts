@@ -18,12 +18,13 @@ import { renderApplicationsModule } from '../bundle/applications-module.js';
 import { bundleNodeCode } from '../bundle/bundle-node-code.js';
 import { UserError } from '../user-error.js';
 import { processAlive } from '../launcher/process-alive.js';
-import { userCookie } from './user-cookie.js';
+import { chooseCookie } from './user-cookie.js';
 
 export interface RunOptions {
   sname?: string;
   name?: string;
   cookie?: string;
+  cookieFile?: string;
   config: string[];
   start: boolean;
 }
@@ -33,12 +34,13 @@ export function runCommand(): Command {
     .description('run a node from source in dev mode, starting every workspace application')
     .option('--sname <name>', 'start distribution with a short node name (name@shorthost)')
     .option('--name <name>', 'start distribution with a long node name (name@host, e.g. foo@127.0.0.1)')
-    .option('--cookie <cookie>', 'the distribution cookie (default: RELEASE_COOKIE, else ~/.kvrel.cookie)')
+    .option('--cookie-file <file>', 'read the distribution cookie from FILE (default: RELEASE_COOKIE, else ~/.kvrel.cookie)')
+    .option('--cookie <cookie>', 'the distribution cookie on the command line, where other users can read it (prefer --cookie-file)')
     .option('--config <file>', 'a configuration file applied after config/runtime.ts; repeatable', collect, [])
     .option('--no-start', 'load code and configuration but start no application')
     .addHelpText(
       'after',
-      '\nExamples:\n  kvrel run\n  PORT=4141 kvrel run\n  kvrel run --name foo@127.0.0.1 --cookie secret --config config/foo.ts',
+      '\nExamples:\n  kvrel run\n  PORT=4141 kvrel run\n  kvrel run --name foo@127.0.0.1 --cookie-file ~/.foo.cookie --config config/foo.ts',
     )
     .action(async (options: RunOptions) => {
       await runNode(options);
@@ -117,7 +119,7 @@ async function removeLeftovers(runDir: string): Promise<void> {
   }
 }
 
-/** --sname / --name / --cookie, with KVREL_PORT_MAPPER_PORT and KVREL_DIST_PORT from the environment. */
+/** --sname / --name / --cookie / --cookie-file, with KVREL_PORT_MAPPER_PORT and KVREL_DIST_PORT from the environment. */
 function distributionOptions(options: RunOptions): NodeDistribution | undefined {
   const mode = options.name ? 'name' : options.sname ? 'sname' : undefined;
   if (!mode) return undefined;
@@ -127,8 +129,8 @@ function distributionOptions(options: RunOptions): NodeDistribution | undefined 
   } catch (error) {
     throw new UserError('KVREL_BAD_OPTION', `--${mode} ${name}: ${error instanceof Error ? error.message : String(error)}`);
   }
-  if (options.cookie === '') throw new UserError('KVREL_BAD_OPTION', '--cookie must not be empty; pass a secret shared by the nodes that should talk');
-  const cookie = options.cookie ?? userCookie();
+  const { cookie, warnings } = chooseCookie({ cookie: options.cookie, cookieFile: options.cookieFile });
+  for (const warning of warnings) process.stderr.write(`warning: ${warning}\n`);
   const { portMapperPort, distPort } = distributionOptionsFromEnv(process.env, name);
   return { mode, name, cookie, portMapperPort, distPort };
 }

@@ -6,9 +6,9 @@
 import { spawn } from 'node:child_process';
 import { closeSync, existsSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { pollUntil } from '@kvrel/runtime/internal';
-import { processAlive } from './process-alive.js';
 import { prepareReleaseTmp } from './release-tmp.js';
 import { join } from 'node:path';
+import { runsExecutable } from './release-process.js';
 import type { ReleaseContext } from './release-context.js';
 
 export const DAEMON_ENV = 'KVREL_DAEMON';
@@ -31,11 +31,12 @@ export async function runDaemon(context: ReleaseContext, command: 'start' | 'sta
   prepareReleaseTmp(context.tmp, ['log']);
   const pidPath = pidFile(context);
   const running = existsSync(pidPath) ? Number(readFileSync(pidPath, 'utf8').trim()) : 0;
-  if (running > 0 && processAlive(running)) {
+  // A pid file is stale when its process is gone or is another program that got the pid since.
+  if (running > 0 && runsExecutable(running, process.execPath)) {
     process.stderr.write(`ERROR: ${context.manifest.name} is already running as a daemon (pid ${running}, ${pidPath})\n`);
     return 1;
   }
-  rmSync(pidPath, { force: true }); // stale: its process is gone
+  rmSync(pidPath, { force: true });
   // Whatever Node itself prints (a fatal error, an abort) lands in the log too, not in /dev/null.
   const output = openSync(join(logDir(context), `${context.manifest.name}.log.1`), 'a');
   // With vm.args in NODE_OPTIONS (older Nodes), the child inherits them through the environment.

@@ -4,7 +4,7 @@
  * starting distribution for `start`, and calling the running node as a hidden client for rpc,
  * remote, stop, restart and pid (one connection per command).
  */
-import { connectHidden, distributionOptionsFromEnv, runPortMapperFromEnv, type HiddenConnection } from '@kvrel/runtime/internal';
+import { connectHidden, distributionOptionsFromEnv, peerAbsent, runPortMapperFromEnv, type HiddenConnection } from '@kvrel/runtime/internal';
 import { nodeNameOf, type NodeDistribution } from '../node/boot-node.js';
 
 export class NodeNotRunningError extends Error {
@@ -46,7 +46,8 @@ function connect(env: NodeJS.ProcessEnv): Promise<HiddenConnection> {
   const target = runningNodeName(env);
   const options = distributionOptionsFromEnv(env, releaseName(env));
   return connectHidden(target, cookie(env), { portMapperPort: options.portMapperPort, distPort: options.distPort }).catch((error: unknown) => {
-    if ((error as { code?: string }).code === 'DIST_NODE_DOWN') throw new NodeNotRunningError(`no node ${JSON.stringify(target)} is running`);
+    // Only when nothing runs there; a port mapper or a node that hangs is reported as it is.
+    if (peerAbsent(error)) throw new NodeNotRunningError(`no node ${JSON.stringify(target)} is running`);
     throw error;
   });
 }

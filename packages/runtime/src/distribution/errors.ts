@@ -5,16 +5,24 @@
  */
 import { CodedError } from '../coded-error.js';
 
+/**
+ * What a failed dial says about the peer: "absent" (nothing runs there: no port mapper, no such
+ * name, connection refused), "hung" (something accepted but did not answer in time).
+ */
+export type PeerState = 'absent' | 'hung';
+
 export type DistributionErrorData =
   | { code: 'DIST_BAD_NAME'; name: string; reason: string }
   | { code: 'DIST_BAD_MODE'; mode: unknown }
   | { code: 'DIST_BAD_PORT'; variable: string; value: unknown }
   | { code: 'DIST_BAD_COOKIE'; reason: string }
+  | { code: 'DIST_BAD_NET_TICKTIME'; value: unknown }
   | { code: 'DIST_NAME_IN_USE'; name: string }
-  | { code: 'DIST_NODE_DOWN'; node: string; reason: string }
-  | { code: 'DIST_NODE_WENT_AWAY'; node: string; request: string }
+  | { code: 'DIST_NODE_DOWN'; node: string; reason: string; state?: PeerState }
+  | { code: 'DIST_NODE_WENT_AWAY'; node: string; request: string; reason?: string }
+  | { code: 'DIST_SEND_QUEUE_FULL'; node: string; request: string; queuedBytes: number; limit: number }
   | { code: 'DIST_CALL_TIMEOUT'; node: string; request: string; timeoutMs: number }
-  | { code: 'DIST_HANDSHAKE_FAILED'; node: string; reason: string }
+  | { code: 'DIST_HANDSHAKE_FAILED'; node: string; reason: string; state?: PeerState }
   | { code: 'DIST_FRAME_TOO_LARGE'; size: number; max: number }
   | { code: 'DIST_PORT_MAPPER_UNAVAILABLE'; address: string; reason: string }
   | { code: 'DIST_NOT_STARTED'; node: string; state: 'not started' | 'stopped' }
@@ -27,9 +35,11 @@ export const DISTRIBUTION_ERROR_CODES: readonly DistributionErrorCode[] = [
   'DIST_BAD_MODE',
   'DIST_BAD_PORT',
   'DIST_BAD_COOKIE',
+  'DIST_BAD_NET_TICKTIME',
   'DIST_NAME_IN_USE',
   'DIST_NODE_DOWN',
   'DIST_NODE_WENT_AWAY',
+  'DIST_SEND_QUEUE_FULL',
   'DIST_CALL_TIMEOUT',
   'DIST_HANDSHAKE_FAILED',
   'DIST_FRAME_TOO_LARGE',
@@ -48,12 +58,16 @@ export function formatDistributionError(error: DistributionErrorData): string {
       return `${error.variable} must be a port number from ${error.variable === 'KVREL_PORT_MAPPER_PORT' ? 1 : 0} to 65535 (got ${JSON.stringify(error.value)})`;
     case 'DIST_BAD_COOKIE':
       return `the cookie ${error.reason}; set RELEASE_COOKIE or write releases/COOKIE`;
+    case 'DIST_BAD_NET_TICKTIME':
+      return `kernel.netTicktime must be a number of seconds greater than 0 (got ${JSON.stringify(error.value) ?? String(error.value)})`;
     case 'DIST_NAME_IN_USE':
       return `node name ${q(error.name)} is already in use on this host`;
     case 'DIST_NODE_DOWN':
       return `node ${q(error.node)} is not reachable (${error.reason})`;
     case 'DIST_NODE_WENT_AWAY':
-      return `node ${q(error.node)} went away while handling ${q(error.request)}`;
+      return `node ${q(error.node)} went away while handling ${q(error.request)}${error.reason === undefined ? '' : ` (${error.reason})`}`;
+    case 'DIST_SEND_QUEUE_FULL':
+      return `node ${q(error.node)} is not reading what this node sends (${error.queuedBytes} bytes wait for it, the limit is ${error.limit}); ${q(error.request)} was not sent`;
     case 'DIST_CALL_TIMEOUT':
       return `node ${q(error.node)} did not reply to ${q(error.request)} within ${error.timeoutMs} ms`;
     case 'DIST_HANDSHAKE_FAILED':
@@ -77,6 +91,16 @@ export class DistributionError extends CodedError<DistributionErrorCode> {
     this.name = 'DistributionError';
     this.data = data;
   }
+}
+
+/** The peer (or its host's port mapper) accepted but did not answer: waiting on it again costs the whole timeout. */
+export function peerHangs(error: unknown): boolean {
+  return error instanceof DistributionError && 'state' in error.data && error.data.state === 'hung';
+}
+
+/** Nothing runs where the peer should be (as opposed to a peer that hangs or refuses us). */
+export function peerAbsent(error: unknown): boolean {
+  return error instanceof DistributionError && 'state' in error.data && error.data.state === 'absent';
 }
 
 export function isDistributionError(error: unknown, code?: DistributionErrorCode): error is DistributionError {

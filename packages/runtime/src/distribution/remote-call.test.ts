@@ -6,6 +6,7 @@ import { startDistribution } from './transport/start-distribution.js';
 import type { Logger } from '../logger/logger.js';
 import { waitFor } from '../test-support/wait-for.js';
 
+const COOKIE = 'a-cookie-for-the-tests';
 let mapper: PortMapper;
 let bar: DistributionTransport;
 let lines: string[];
@@ -17,7 +18,7 @@ beforeEach(async () => {
   hanging = 0;
   const log: Logger = { debug() {}, info() {}, warning: (m) => void lines.push(m), error: (m) => void lines.push(m) };
   bar = (await startDistribution({
-    mode: 'name', name: 'bar@127.0.0.1', cookie: 'cookie', host: '127.0.0.1', portMapperPort: mapper.port, startPortMapper: false, logger: log,
+    mode: 'name', name: 'bar@127.0.0.1', cookie: COOKIE, host: '127.0.0.1', portMapperPort: mapper.port, startPortMapper: false, logger: log,
     invoke: (service, fn, args) => {
       if (fn === 'pid') return 4242;
       if (fn === 'fail') throw new Error('no function system.fail on this node');
@@ -33,14 +34,14 @@ afterEach(async () => {
 
 describe('hidden rpc clients', () => {
   it('calls a service on the target once and disconnects', async () => {
-    await expect(callRemote('bar@127.0.0.1', 'cookie', 'system', 'pid', [], { portMapperPort: mapper.port })).resolves.toBe(4242);
-    await expect(callRemote('bar@127.0.0.1', 'cookie', 'system', 'fail', [], { portMapperPort: mapper.port })).rejects.toThrow(
+    await expect(callRemote('bar@127.0.0.1', COOKIE, 'system', 'pid', [], { portMapperPort: mapper.port })).resolves.toBe(4242);
+    await expect(callRemote('bar@127.0.0.1', COOKIE, 'system', 'fail', [], { portMapperPort: mapper.port })).rejects.toThrow(
       'no function system.fail on this node',
     );
   });
 
   it('is not listed in the target node list', async () => {
-    const client = await connectHidden('bar@127.0.0.1', 'cookie', { portMapperPort: mapper.port });
+    const client = await connectHidden('bar@127.0.0.1', COOKIE, { portMapperPort: mapper.port });
     expect(client.self).toMatch(/^rpc-[0-9a-f]{4}-bar@127\.0\.0\.1$/);
     await expect(client.call('system', 'pid')).resolves.toBe(4242);
     expect(bar.list()).toEqual([]);
@@ -49,7 +50,7 @@ describe('hidden rpc clients', () => {
   });
 
   it('fails with the node name when the target is not running or the cookie is wrong', async () => {
-    await expect(callRemote('foo@127.0.0.1', 'cookie', 'system', 'pid', [], { portMapperPort: mapper.port })).rejects.toThrow(
+    await expect(callRemote('foo@127.0.0.1', COOKIE, 'system', 'pid', [], { portMapperPort: mapper.port })).rejects.toThrow(
       `node "foo@127.0.0.1" is not reachable (no node "foo" is registered with the port mapper on 127.0.0.1:${mapper.port})`,
     );
     await expect(callRemote('bar@127.0.0.1', 'nope', 'system', 'pid', [], { portMapperPort: mapper.port, clientName: 'rpc-0000-bar@127.0.0.1' })).rejects.toThrow(
@@ -60,8 +61,8 @@ describe('hidden rpc clients', () => {
 
   it('fails when the target stops during the call', async () => {
     const message = (error: Error) => error.message;
-    const call = callRemote('bar@127.0.0.1', 'cookie', 'system', 'hang', [], { portMapperPort: mapper.port, timeoutMs: 5000 }).catch(message);
-    const client = await connectHidden('bar@127.0.0.1', 'cookie', { portMapperPort: mapper.port });
+    const call = callRemote('bar@127.0.0.1', COOKIE, 'system', 'hang', [], { portMapperPort: mapper.port, timeoutMs: 5000 }).catch(message);
+    const client = await connectHidden('bar@127.0.0.1', COOKIE, { portMapperPort: mapper.port });
     const pending = client.call('system', 'hang').catch(message);
     await waitFor(() => hanging === 2, { what: 'both calls to reach bar', timeoutMs: 2000, intervalMs: 5 });
     await bar.stop();

@@ -122,6 +122,23 @@ describe('port mapper client', () => {
     await waitFor(() => mappers[0]?.names().get('foo') === 5001, { what: 'the registration in the new mapper', timeoutMs: 5000 });
   });
 
+  it('keeps trying, logging each conflict, when another process took its name after a mapper restart', async () => {
+    const lines: string[] = [];
+    const log: Logger = { debug() {}, info() {}, warning: (m) => void lines.push(m), error: (m) => void lines.push(m) };
+    const first = await startPortMapper({ port: 0, host: '127.0.0.1' });
+    const port = first.port;
+    registrations.push(await registerWithPortMapper({ name: 'foo', port: 5001, portMapperPort: port, startOnDemand: false, logger: log }));
+    await first.close();
+    // A new mapper at once, and a squatter in it before the node comes back.
+    const second = await startPortMapper({ port, host: '127.0.0.1' });
+    mappers.push(second);
+    const squatter = await registerWithPortMapper({ name: 'foo', port: 6666, portMapperPort: port, startOnDemand: false, logger: quiet });
+    await waitFor(() => lines.filter((l) => l.startsWith('node name "foo" is already in use')).length >= 2, { what: 'two conflicts logged', timeoutMs: 5000 });
+    expect(lines.at(-1)).toMatch(/^node name "foo" is already in use on this host: another process registered it while this node was not registered; peers cannot reach this node, trying again in \d+ ms$/);
+    squatter.close();
+    await waitFor(() => second.names().get('foo') === 5001, { what: 'the node to get its name back', timeoutMs: 10_000 });
+  });
+
   it('looks up names and reports a host without a mapper as the node being down', async () => {
     const mapper = await startPortMapper({ port: 0, host: '127.0.0.1' });
     mappers.push(mapper);

@@ -3,7 +3,9 @@
  * starting the mapper on demand, and look up another node's port on the peer's host.
  *
  * Registering keeps its TCP connection open; the registration ends with it. If the mapper goes
- * away while the node runs, the node registers again (starting a new mapper) until it succeeds.
+ * away while the node runs, the node registers again (starting a new mapper) until it succeeds:
+ * when another process took the name meanwhile (a squatter racing the restart), it logs the
+ * conflict and keeps trying, backing off up to REREGISTER_DELAY_MS.max, until the name is free.
  * Two nodes that find no mapper at the same moment both spawn one; the second mapper fails with
  * EADDRINUSE and exits, and both nodes connect to the first.
  */
@@ -16,7 +18,7 @@ import { pollUntil, withDeadline } from '../../deadline.js';
 import { createLogger, type Logger } from '../../logger/logger.js';
 
 const DEFAULT_TIMEOUT_MS = 5000;
-const REREGISTER_DELAY_MS = { first: 100, max: 2000 };
+const REREGISTER_DELAY_MS = { first: 100, max: 5000 };
 
 /** Connects to a port mapper; a connection that takes longer fails with "timed out". */
 function connect(host: string, port: number, timeoutMs: number): Promise<net.Socket> {
@@ -45,8 +47,9 @@ export async function lookupNodePort(node: string, name: string, host: string, o
   try {
     socket = await connect(host, options.portMapperPort, timeoutMs);
   } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === 'ECONNREFUSED' ? 'no port mapper' : `cannot reach the port mapper (${(error as Error).message})`;
-    throw new DistributionError({ code: 'DIST_NODE_DOWN', node, reason: `${reason} on ${host}:${options.portMapperPort}` });
+    const refused = (error as NodeJS.ErrnoException).code === 'ECONNREFUSED';
+    const reason = refused ? 'no port mapper' : `cannot reach the port mapper (${(error as Error).message})`;
+    throw new DistributionError({ code: 'DIST_NODE_DOWN', node, reason: `${reason} on ${host}:${options.portMapperPort}`, state: refused ? 'absent' : 'hung' });
   }
   const client = new LineClient(socket);
   try {
@@ -54,7 +57,7 @@ export async function lookupNodePort(node: string, name: string, host: string, o
     const match = /^PORT (\d+)$/.exec(reply);
     if (match) return Number(match[1]);
     if (reply === 'NOT_FOUND') return undefined;
-    throw new DistributionError({ code: 'DIST_NODE_DOWN', node, reason: `the port mapper on ${host}:${options.portMapperPort} did not answer` });
+    throw new DistributionError({ code: 'DIST_NODE_DOWN', node, reason: `the port mapper on ${host}:${options.portMapperPort} did not answer`, state: 'hung' });
   } finally {
     socket.destroy();
   }
@@ -120,8 +123,13 @@ export async function registerWithPortMapper(options: RegisterOptions): Promise<
         },
         (error: unknown) => {
           if (closed) return;
-          if (error instanceof DistributionError && error.code === 'DIST_NAME_IN_USE') return void log.error(error.message);
-          retry(Math.min(delayMs * 2, REREGISTER_DELAY_MS.max));
+          const next = Math.min(delayMs * 2, REREGISTER_DELAY_MS.max);
+          if (error instanceof DistributionError && error.code === 'DIST_NAME_IN_USE') {
+            log.error(`${error.message}: another process registered it while this node was not registered; peers cannot reach this node, trying again in ${next} ms`);
+          } else {
+            log.debug(`registering ${JSON.stringify(options.name)} again failed (${(error as Error).message}); trying again in ${next} ms`);
+          }
+          retry(next);
         },
       );
     }, delayMs);

@@ -15,8 +15,12 @@ afterEach(async () => {
 });
 
 /** A raw client: what it received so far, and whether the mapper closed it. */
-async function client(): Promise<{ socket: net.Socket; received: () => string; closed: () => boolean }> {
-  const socket = net.connect({ host: '127.0.0.1', port: mapper.port });
+function client(): Promise<{ socket: net.Socket; received: () => string; closed: () => boolean }> {
+  return connectTo(mapper.port);
+}
+
+async function connectTo(port: number): Promise<{ socket: net.Socket; received: () => string; closed: () => boolean }> {
+  const socket = net.connect({ host: '127.0.0.1', port });
   sockets.push(socket);
   let text = '';
   let closed = false;
@@ -27,11 +31,16 @@ async function client(): Promise<{ socket: net.Socket; received: () => string; c
   return { socket, received: () => text, closed: () => closed };
 }
 
-async function ask(line: string): Promise<string> {
-  const c = await client();
+function ask(line: string): Promise<string> {
+  return askAt(mapper.port, line);
+}
+
+/** One line and its reply; `keep` leaves the connection open (a registration lasts as long as it). */
+async function askAt(port: number, line: string, keep = false): Promise<string> {
+  const c = await connectTo(port);
   c.socket.write(`${line}\n`);
   await waitFor(() => c.received().endsWith('\n'), { what: `a reply to ${line}`, timeoutMs: 2000 });
-  c.socket.destroy();
+  if (!keep) c.socket.destroy();
   return c.received();
 }
 
@@ -110,6 +119,57 @@ describe('port mapper', () => {
     await waitFor(() => idle.closed(), { what: 'the idle client to be dropped', timeoutMs: 2000 });
     expect(node.closed()).toBe(false);
     expect(await ask('LOOKUP foo')).toBe('PORT 5001\n');
+  });
+
+  it('takes one name per connection', async () => {
+    const node = await client();
+    node.socket.write('REGISTER foo 5001\nREGISTER bar 5002\n');
+    await waitFor(() => node.closed(), { what: 'the second REGISTER to close the connection', timeoutMs: 2000 });
+    expect(node.received()).toBe('OK\nERROR this connection already registered "foo"; one name per connection\n');
+    expect(mapper.names()).toEqual(new Map());
+  });
+
+  it('accepts registrations from its own user and root only', async () => {
+    const other = await startPortMapper({ port: 0, host: '127.0.0.1', ownerUid: 1000, identifyPeer: async () => ({ uid: 1001 }) });
+    const root = await startPortMapper({ port: 0, host: '127.0.0.1', ownerUid: 1000, identifyPeer: async () => ({ uid: 0 }) });
+    const unknown = await startPortMapper({ port: 0, host: '127.0.0.1', ownerUid: 1000, identifyPeer: async () => ({ unknown: 'the connection is not in the kernel socket table' }) });
+    try {
+      expect(await askAt(other.port, 'REGISTER foo 5001')).toBe('ERROR only user 1000 (the port mapper\'s) and root may register; this connection belongs to user 1001\n');
+      expect(await askAt(root.port, 'REGISTER foo 5001')).toBe('OK\n');
+      expect(await askAt(unknown.port, 'REGISTER foo 5001')).toBe(
+        'ERROR could not tell which user opened this connection (the connection is not in the kernel socket table)\n',
+      );
+      expect(other.names().size).toBe(0);
+    } finally {
+      await Promise.all([other.close(), root.close(), unknown.close()]);
+    }
+  });
+
+  it('takes a bounded number of names from one user', async () => {
+    const small = await startPortMapper({ port: 0, host: '127.0.0.1', maxNamesPerUser: 2 });
+    try {
+      expect(await askAt(small.port, 'REGISTER a 5001', true)).toBe('OK\n');
+      expect(await askAt(small.port, 'REGISTER b 5002', true)).toBe('OK\n');
+      expect(await askAt(small.port, 'REGISTER c 5003', true)).toBe(`ERROR user ${process.getuid!()} already registered 2 names, the most one user may\n`);
+      expect([...small.names().keys()]).toEqual(['a', 'b']);
+    } finally {
+      await small.close();
+    }
+  });
+
+  it('serves a lookup while one address holds more idle connections than its share', async () => {
+    const crowded = await startPortMapper({ port: 0, host: '127.0.0.1', limits: { maxPerAddress: 8, maxTotal: 16, minAgeMs: 0 } });
+    try {
+      const node = await connectTo(crowded.port);
+      node.socket.write('REGISTER foo 5001\n');
+      await waitFor(() => node.received() === 'OK\n', { what: 'OK', timeoutMs: 2000 });
+      const idle = await Promise.all(Array.from({ length: 100 }, () => connectTo(crowded.port)));
+      await waitFor(() => idle.filter((c) => c.closed()).length >= 100 - 8, { what: 'the oldest idle connections to be closed', timeoutMs: 5000 });
+      expect(await askAt(crowded.port, 'LOOKUP foo')).toBe('PORT 5001\n');
+      expect(node.closed()).toBe(false);
+    } finally {
+      await crowded.close();
+    }
   });
 
   it('runs only when KVREL_RUN_PORT_MAPPER=1', () => {

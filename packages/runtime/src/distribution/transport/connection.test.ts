@@ -1,5 +1,5 @@
 import { duplexPair } from 'node:stream';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Connection, type Invoke } from './connection.js';
 import { DistributionError, RemoteCallError } from '../errors.js';
 import { FramedSocket } from './framed-socket.js';
@@ -8,6 +8,7 @@ import type { Logger } from '../../logger/logger.js';
 const open: Connection[] = [];
 afterEach(() => {
   for (const connection of open.splice(0)) connection.close();
+  vi.useRealTimers();
 });
 
 function recorder(): Logger & { lines: string[] } {
@@ -17,11 +18,16 @@ function recorder(): Logger & { lines: string[] } {
 }
 
 /** foo@h (this side) linked to bar@h (the peer, serving `serve`). */
-function link(serve: Invoke = () => undefined, here: Invoke = () => undefined): { foo: Connection; bar: Connection; log: ReturnType<typeof recorder> } {
+function link(
+  serve: Invoke = () => undefined,
+  here: Invoke = () => undefined,
+  options: { netTicktimeMs?: number; barNetTicktimeMs?: number } = {},
+): { foo: Connection; bar: Connection; log: ReturnType<typeof recorder> } {
   const [x, y] = duplexPair();
   const log = recorder();
-  const foo = new Connection({ peer: 'bar@h', socket: new FramedSocket(x), invoke: here, logger: log });
-  const bar = new Connection({ peer: 'foo@h', socket: new FramedSocket(y), invoke: serve, logger: log });
+  const ticktime = (ms: number | undefined) => (ms === undefined ? {} : { netTicktimeMs: ms });
+  const foo = new Connection({ peer: 'bar@h', socket: new FramedSocket(x), invoke: here, logger: log, ...ticktime(options.netTicktimeMs) });
+  const bar = new Connection({ peer: 'foo@h', socket: new FramedSocket(y), invoke: serve, logger: log, ...ticktime(options.barNetTicktimeMs) });
   open.push(foo, bar);
   return { foo, bar, log };
 }
@@ -118,5 +124,39 @@ describe('Connection', () => {
   it('answers pings', async () => {
     const { foo } = link();
     await expect(foo.ping(1000)).resolves.toBeUndefined();
+  });
+
+  it('keeps an idle link up: each side answers the ticks of the other, whatever its own tick time', async () => {
+    vi.useFakeTimers();
+    const { foo, bar } = link(undefined, undefined, { netTicktimeMs: 400, barNetTicktimeMs: 60_000 });
+    for (let i = 0; i < 100; i++) await vi.advanceTimersByTimeAsync(100); // 10 s, 25 tick times
+    expect({ foo: foo.closed, bar: bar.closed }).toEqual({ foo: false, bar: false });
+  });
+
+  it('declares a silent peer down after its tick time and fails its pending calls with the reason', async () => {
+    vi.useFakeTimers();
+    const [x] = duplexPair(); // nobody reads or answers at the other end
+    const foo = new Connection({ peer: 'bar@h', socket: new FramedSocket(x), netTicktimeMs: 400 });
+    open.push(foo);
+    const pending = foo.call('s', 'f', [], 60_000).catch((e: Error) => e.message);
+    await vi.advanceTimersByTimeAsync(399);
+    expect(foo.closed).toBe(false);
+    await vi.advanceTimersByTimeAsync(100);
+    expect(foo.closed).toBe(true);
+    expect(foo.declaredDown).toBe(true);
+    expect(await pending).toBe('node "bar@h" went away while handling "s.f" (it did not answer for 0.4 s (kernel.netTicktime))');
+  });
+
+  it('fails a call at once, unsent, while too much waits for the peer to read', async () => {
+    const [x] = duplexPair({ highWaterMark: 1024 });
+    const foo = new Connection({ peer: 'bar@h', socket: new FramedSocket(x), maxSendQueueBytes: 10_000 });
+    open.push(foo);
+    const big = 'x'.repeat(4000);
+    for (let i = 0; i < 3; i++) void foo.call('s', 'f', [big], 60_000).catch(() => {});
+    const error = await foo.call('s', 'f', [big], 60_000).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'DIST_SEND_QUEUE_FULL' });
+    expect((error as Error).message).toMatch(/^node "bar@h" is not reading what this node sends \(\d+ bytes wait for it, the limit is 10000\); "s\.f" was not sent$/);
+    expect(foo.closed).toBe(false);
+    expect(foo.pendingCalls).toBe(3);
   });
 });

@@ -5,14 +5,22 @@
  * order; none waits behind a slow one. Each call has its own timeout. When the link closes,
  * every pending call fails at once with an error naming the node. Incoming calls run through
  * the node's services (services.ts); their errors travel back as messages, never as a crash.
+ *
+ * A peer silent for netTicktime is declared down (tick-watch.ts): the link closes with that reason.
+ * Calls push back once maxSendQueueBytes wait for the peer to read: they fail at once, unsent
+ * (DIST_SEND_QUEUE_FULL), instead of growing this process's memory.
  */
 import { DistributionError, RemoteCallError } from '../errors.js';
 import type { FramedSocket } from './framed-socket.js';
+import { DEFAULT_NET_TICKTIME_MS, TickWatch } from './tick-watch.js';
 import { decodeMessage, encodeMessage, type Message } from '../wire/message.js';
 import { invokeLocal } from '../services.js';
 import { createLogger, type Logger } from '../../logger/logger.js';
 
 export type Invoke = (service: string, fn: string, args: readonly unknown[]) => unknown;
+
+/** Bytes waiting for one peer past which calls to it fail at once. */
+export const DEFAULT_MAX_SEND_QUEUE_BYTES = 8 * 1024 * 1024;
 
 export interface ConnectionOptions {
   /** The peer's node name, as it proved in the handshake. */
@@ -22,6 +30,9 @@ export interface ConnectionOptions {
   readonly socket: FramedSocket;
   readonly invoke?: Invoke;
   readonly logger?: Logger;
+  /** Silence after which the peer is declared down (kernel.netTicktime); default 60 s. */
+  readonly netTicktimeMs?: number;
+  readonly maxSendQueueBytes?: number;
 }
 
 interface PendingCall {
@@ -40,8 +51,12 @@ export class Connection {
   readonly #invoke: Invoke;
   readonly #log: Logger;
   readonly #pending = new Map<number, PendingCall>();
+  readonly #maxSendQueueBytes: number;
+  readonly #tickWatch: TickWatch;
   #nextId = 1;
   #closed = false;
+  #declaredDown = false;
+  #closeReason: string | undefined;
   #closeListeners: ((connection: Connection) => void)[] = [];
 
   constructor(options: ConnectionOptions) {
@@ -50,12 +65,30 @@ export class Connection {
     this.#socket = options.socket;
     this.#invoke = options.invoke ?? invokeLocal;
     this.#log = options.logger ?? defaultLogger;
-    this.#socket.onClose(() => this.#onClosed());
+    this.#maxSendQueueBytes = options.maxSendQueueBytes ?? DEFAULT_MAX_SEND_QUEUE_BYTES;
+    const netTicktimeMs = options.netTicktimeMs ?? DEFAULT_NET_TICKTIME_MS;
+    this.#tickWatch = new TickWatch({
+      netTicktimeMs,
+      bytesReceived: () => this.#socket.bytesReceived,
+      sendTick: () => this.#send({ type: 'tick' }),
+      onSilent: () => this.#declareDown(`it did not answer for ${formatSeconds(netTicktimeMs)} (kernel.netTicktime)`),
+    });
+    this.#socket.onClose((error) => this.#onClosed(error?.message));
     this.#socket.startReading((frame) => this.#onFrame(frame));
   }
 
   get closed(): boolean {
     return this.#closed;
+  }
+
+  /** Why the link closed: "it did not answer for 60 s (kernel.netTicktime)", a socket error, or undefined (closed cleanly). */
+  get closeReason(): string | undefined {
+    return this.#closeReason;
+  }
+
+  /** Whether the failure detector closed the link (the peer hangs rather than being gone). */
+  get declaredDown(): boolean {
+    return this.#declaredDown;
   }
 
   /** Number of calls waiting for their reply. */
@@ -85,11 +118,21 @@ export class Connection {
   /** Closes the link; pending calls fail as if the peer went away. */
   close(): void {
     this.#socket.end();
-    this.#onClosed();
+    this.#onClosed(undefined);
+  }
+
+  #declareDown(reason: string): void {
+    this.#declaredDown = true;
+    this.#onClosed(reason);
+    this.#socket.destroy();
   }
 
   #request(request: string, timeoutMs: number, build: (id: number) => Message, reportedTimeoutMs = timeoutMs): Promise<unknown> {
     if (this.#closed) return Promise.reject(this.#wentAway(request));
+    const queuedBytes = this.#socket.queuedBytes;
+    if (queuedBytes > this.#maxSendQueueBytes) {
+      return Promise.reject(new DistributionError({ code: 'DIST_SEND_QUEUE_FULL', node: this.peer, request, queuedBytes, limit: this.#maxSendQueueBytes }));
+    }
     const id = this.#nextId;
     this.#nextId = (this.#nextId + 1) >>> 0 || 1;
     let payload: Buffer;
@@ -126,6 +169,11 @@ export class Connection {
       case 'ping':
         this.#send({ type: 'pong', id: message.id });
         return;
+      case 'tick':
+        this.#send({ type: 'tock' });
+        return;
+      case 'tock':
+        return; // its bytes were the sign of life
       case 'reply':
       case 'pong':
         this.#settle(message.id)?.resolve(message.type === 'reply' ? message.value : 'pong');
@@ -166,9 +214,11 @@ export class Connection {
     this.#socket.write(encodeMessage(message));
   }
 
-  #onClosed(): void {
+  #onClosed(reason: string | undefined): void {
     if (this.#closed) return;
     this.#closed = true;
+    this.#closeReason = reason;
+    this.#tickWatch.stop();
     const pending = [...this.#pending.values()];
     this.#pending.clear();
     for (const call of pending) {
@@ -181,10 +231,15 @@ export class Connection {
   }
 
   #wentAway(request: string): DistributionError {
-    return new DistributionError({ code: 'DIST_NODE_WENT_AWAY', node: this.peer, request });
+    const reason = this.#closeReason;
+    return new DistributionError({ code: 'DIST_NODE_WENT_AWAY', node: this.peer, request, ...(reason !== undefined && { reason }) });
   }
 }
 
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+function formatSeconds(ms: number): string {
+  return `${Number((ms / 1000).toFixed(3))} s`;
 }

@@ -30,6 +30,9 @@ export interface DialOptions {
   readonly maxFrameBytes?: number;
   readonly invoke?: Invoke;
   readonly logger?: Logger;
+  /** kernel.netTicktime of the link (default 60 s). */
+  readonly netTicktimeMs?: number;
+  readonly maxSendQueueBytes?: number;
 }
 
 export async function dialNode(target: string, options: DialOptions): Promise<Connection> {
@@ -49,7 +52,8 @@ export async function dialNode(target: string, options: DialOptions): Promise<Co
     });
   } catch (error) {
     framed.destroy();
-    throw new DistributionError({ code: 'DIST_HANDSHAKE_FAILED', node: target, reason: handshakeReason(error) });
+    const hung = error instanceof HandshakeError && error.failure === 'handshake timed out';
+    throw new DistributionError({ code: 'DIST_HANDSHAKE_FAILED', node: target, reason: handshakeReason(error), ...(hung && { state: 'hung' as const }) });
   }
   if (framed.closed) throw new DistributionError({ code: 'DIST_HANDSHAKE_FAILED', node: target, reason: 'the connection closed during the handshake' });
   framed.maxFrameBytes = options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES;
@@ -70,18 +74,20 @@ async function resolvePort(target: string, name: string, host: string, options: 
     code: 'DIST_NODE_DOWN',
     node: target,
     reason: `no node ${JSON.stringify(name)} is registered with the port mapper on ${host}:${options.portMapperPort}`,
+    state: 'absent',
   });
 }
 
 async function connectTo(target: string, host: string, port: number, timeoutMs: number): Promise<net.Socket> {
-  const noAnswer = () => new DistributionError({ code: 'DIST_NODE_DOWN', node: target, reason: `no answer on ${host}:${port} within ${timeoutMs} ms` });
+  const noAnswer = () => new DistributionError({ code: 'DIST_NODE_DOWN', node: target, reason: `no answer on ${host}:${port} within ${timeoutMs} ms`, state: 'hung' });
   let socket: net.Socket;
   try {
     socket = await withDeadline(timeoutMs, noAnswer, (signal) => connectSocket(host, port, signal));
   } catch (error) {
     if (error instanceof DistributionError) throw error;
-    const reason = (error as NodeJS.ErrnoException).code === 'ECONNREFUSED' ? 'connection refused' : (error as Error).message;
-    throw new DistributionError({ code: 'DIST_NODE_DOWN', node: target, reason });
+    const refused = (error as NodeJS.ErrnoException).code === 'ECONNREFUSED';
+    const reason = refused ? 'connection refused' : (error as Error).message;
+    throw new DistributionError({ code: 'DIST_NODE_DOWN', node: target, reason, ...(refused && { state: 'absent' as const }) });
   }
   socket.setNoDelay(true);
   socket.setKeepAlive(true, 15_000);
@@ -96,6 +102,11 @@ function handshakeReason(error: unknown): string {
   return error.message;
 }
 
-function optional(options: DialOptions): { invoke?: Invoke; logger?: Logger } {
-  return { ...(options.invoke && { invoke: options.invoke }), ...(options.logger && { logger: options.logger }) };
+function optional(options: DialOptions): { invoke?: Invoke; logger?: Logger; netTicktimeMs?: number; maxSendQueueBytes?: number } {
+  return {
+    ...(options.invoke && { invoke: options.invoke }),
+    ...(options.logger && { logger: options.logger }),
+    ...(options.netTicktimeMs !== undefined && { netTicktimeMs: options.netTicktimeMs }),
+    ...(options.maxSendQueueBytes !== undefined && { maxSendQueueBytes: options.maxSendQueueBytes }),
+  };
 }

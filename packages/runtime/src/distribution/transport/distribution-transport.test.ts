@@ -6,11 +6,12 @@ import { encodeFrame } from '../wire/frame.js';
 import { encodeName } from '../wire/handshake-messages.js';
 import { encodeMessage } from '../wire/message.js';
 import { startPortMapper, type PortMapper } from '../port-mapper/server.js';
-import { startDistribution } from './start-distribution.js';
+import { startDistribution, type StartDistributionOptions } from './start-distribution.js';
 import type { Logger } from '../../logger/logger.js';
 import { waitFor } from '../../test-support/wait-for.js';
+import { freePort } from '../../test-support/free-port.js';
 
-const COOKIE = 'monster-cookie';
+const COOKIE = 'monster-cookie-for-tests';
 let mapper: PortMapper;
 const nodes: DistributionTransport[] = [];
 const sockets: net.Socket[] = [];
@@ -24,10 +25,15 @@ afterEach(async () => {
   await mapper.close();
 });
 
-function recorder(): Logger & { lines: string[] } {
+/** Warnings and errors in `lines`; every line but debug in `all`. */
+function recorder(): Logger & { lines: string[]; all: string[] } {
   const lines: string[] = [];
-  const record = (level: string) => (message: string) => void lines.push(`[${level}] ${message}`);
-  return { lines, debug: () => {}, info: record('info'), warning: record('warning'), error: record('error') };
+  const all: string[] = [];
+  const record = (level: string) => (message: string) => {
+    all.push(`[${level}] ${message}`);
+    if (level !== 'info') lines.push(`[${level}] ${message}`);
+  };
+  return { lines, all, debug: () => {}, info: record('info'), warning: record('warning'), error: record('error') };
 }
 
 interface TestNode {
@@ -36,20 +42,22 @@ interface TestNode {
   calls: string[];
 }
 
-async function start(name: string, options: { cookie?: string; invoke?: Invoke } = {}): Promise<TestNode> {
+async function start(name: string, options: { cookie?: string; invoke?: Invoke } & Partial<StartDistributionOptions> = {}): Promise<TestNode> {
   const log = recorder();
   const calls: string[] = [];
-  const invoke: Invoke = options.invoke ?? ((service, fn, args) => (calls.push(`${service}.${fn}`), `${name} ran ${service}.${fn}(${JSON.stringify(args)})`));
+  const { cookie, invoke: serve, ...rest } = options;
+  const invoke: Invoke = serve ?? ((service, fn, args) => (calls.push(`${service}.${fn}`), `${name} ran ${service}.${fn}(${JSON.stringify(args)})`));
   const node = await startDistribution({
     mode: 'name',
     name: `${name}@127.0.0.1`,
-    cookie: options.cookie ?? COOKIE,
+    cookie: cookie ?? COOKIE,
     host: '127.0.0.1',
     portMapperPort: mapper.port,
     startPortMapper: false,
     handshakeTimeoutMs: 1000,
     invoke: (service, fn, args) => (calls.push(`${service}.${fn}`), invoke(service, fn, args)),
     logger: log,
+    ...rest,
   });
   nodes.push(node!);
   return { node: node!, log, calls };
@@ -112,6 +120,7 @@ describe('distribution', () => {
       expect.stringMatching(/^\[warning\] refused connection from "evil@127\.0\.0\.1" \(127\.0\.0\.1:\d+\): malformed handshake$/),
       expect.stringMatching(/^\[warning\] refused connection from an unnamed peer \(127\.0\.0\.1:\d+\): malformed handshake$/),
     ]);
+    expect(bar.node.refusedConnections()).toEqual(new Map([['malformed handshake', 2]]));
     expect(bar.calls).toEqual([]);
     const foo = await start('foo');
     await expect(foo.node.call('bar@127.0.0.1', 's', 'f', [], 1000)).resolves.toBe('bar ran s.f([])');
@@ -124,7 +133,7 @@ describe('distribution', () => {
     slow.on('close', () => (closed = true)).resume();
     slow.write(encodeFrame(encodeName('slow@127.0.0.1', false)));
     await waitFor(() => bar.log.lines.length === 1, { what: 'the stalled peer to be dropped', timeoutMs: 3000 });
-    expect(bar.log.lines[0]).toMatch(/refused connection from "slow@127\.0\.0\.1" \(127\.0\.0\.1:\d+\): handshake timed out$/);
+    expect(bar.log.lines[0]).toMatch(/refused connection from "slow@127\.0\.0\.1" \(127\.0\.0\.1:\d+\): the handshake took more than 1000 ms$/);
     await waitFor(() => closed, { what: 'the socket to close', timeoutMs: 3000 });
   });
 
@@ -141,6 +150,14 @@ describe('distribution', () => {
     registration.write(`REGISTER ghost ${deadPort}\n`);
     await waitFor(() => mapper.names().has('ghost'), { what: 'the ghost registration', timeoutMs: 3000 });
     await expect(foo.node.call('ghost@127.0.0.1', 's', 'f', [], 10_000)).rejects.toThrow('node "ghost@127.0.0.1" is not reachable (connection refused)');
+  });
+
+  it('does not dial its own pinned port for a peer on its host that is not registered', async () => {
+    const distPort = await freePort();
+    const foo = await start('foo', { distPort });
+    await expect(foo.node.call('bar@127.0.0.1', 's', 'f', [], 2000)).rejects.toThrow(
+      `node "bar@127.0.0.1" is not reachable (no node "bar" is registered with the port mapper on 127.0.0.1:${mapper.port})`,
+    );
   });
 
   it('fails every pending call at once when the peer goes away, then reconnects when it is back', async () => {

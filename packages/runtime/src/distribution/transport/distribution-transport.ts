@@ -5,25 +5,31 @@
  *   dials again, so a node that comes back is reached again.
  * - One link per peer and direction. When both nodes dial each other at once, each ends up with
  *   an outgoing and an incoming link, both authenticated and both usable; calls take the newest.
- * - Incoming sockets are admitted only through the acceptor's handshake; a refused one is logged
- *   with the name it claimed and its address, and nothing it sent is acted on.
+ * - Incoming sockets are admitted only through incoming-handshakes.ts (per-address admission, a
+ *   first-frame deadline, the acceptor's handshake); refusals are counted and logged, rate-limited.
+ * - A visible peer's first link logs `nodeup <name>`, the loss of its last one `nodedown <name>`.
+ *   A peer declared down by the failure detector (or that did not finish a dial in time) hangs
+ *   rather than being gone: calls to it fail at once while one dial at a time tries it again in
+ *   the background, until a link is up again.
  * - Hidden peers (rpc/remote clients) are served but not listed by list().
  */
 import type { Duplex } from 'node:stream';
+import type { AdmissionLimits } from '../admission/pending-admission.js';
+import { DropReport } from '../admission/drop-report.js';
 import { Connection, type Invoke } from './connection.js';
 import { dialNode } from './dial-node.js';
-import { DistributionError } from '../errors.js';
+import { DistributionError, peerHangs } from '../errors.js';
 import { DEFAULT_MAX_FRAME_BYTES } from '../wire/frame.js';
-import { FramedSocket } from './framed-socket.js';
-import { HANDSHAKE_TIMEOUT_MS, acceptHandshake, formatRefusal } from './handshake.js';
-import { HANDSHAKE_MAX_FRAME_BYTES, HandshakeError } from '../wire/handshake-messages.js';
+import type { FramedSocket } from './framed-socket.js';
+import { HANDSHAKE_TIMEOUT_MS } from './handshake.js';
+import { IncomingHandshakes } from './incoming-handshakes.js';
+import { splitNodeName } from '../node-name.js';
 import type { Transport } from '../node.js';
 import { invokeLocal } from '../services.js';
+import { DEFAULT_NET_TICKTIME_MS } from './tick-watch.js';
 import { withDeadline } from '../../deadline.js';
 import { createLogger, type Logger } from '../../logger/logger.js';
 
-/** Handshakes in progress at once; more incoming sockets are dropped unread. */
-export const MAX_PENDING_HANDSHAKES = 128;
 const PING_TIMEOUT_MS = 5000;
 
 export interface DistributionTransportOptions {
@@ -32,12 +38,17 @@ export interface DistributionTransportOptions {
   readonly cookie: string;
   /** Where peers' port mappers listen (KVREL_PORT_MAPPER_PORT). */
   readonly portMapperPort: number;
-  /** This node's pinned port (KVREL_DIST_PORT), also tried for peers whose mapper has no entry. */
+  /** This node's pinned port (KVREL_DIST_PORT), also tried for peers on other hosts whose mapper has no entry. */
   readonly pinnedPort?: number | undefined;
   /** The port this node listens on, for tools and tests. */
   readonly listenPort?: number;
   readonly maxFrameBytes?: number;
   readonly handshakeTimeoutMs?: number;
+  readonly firstFrameTimeoutMs?: number;
+  readonly handshakeLimits?: AdmissionLimits;
+  /** kernel.netTicktime in ms: a peer silent this long is declared down. Default 60 s. */
+  readonly netTicktimeMs?: number;
+  readonly maxSendQueueBytes?: number;
   readonly invoke?: Invoke;
   readonly logger?: Logger;
 }
@@ -50,7 +61,10 @@ export class DistributionTransport implements Transport {
   readonly #invoke: Invoke;
   readonly #links = new Map<string, { connection: Connection; direction: Direction }[]>();
   readonly #dialing = new Map<string, Promise<Connection>>();
-  readonly #handshaking = new Set<FramedSocket>();
+  /** Peers that hang (declared down, or a dial that timed out) → why; calls to them fail at once. */
+  readonly #down = new Map<string, string>();
+  readonly #incoming: IncomingHandshakes;
+  readonly #report: DropReport;
   readonly #onStop: (() => void | Promise<void>)[] = [];
   #stopped = false;
 
@@ -58,6 +72,20 @@ export class DistributionTransport implements Transport {
     this.#options = options;
     this.#log = options.logger ?? createLogger('distribution');
     this.#invoke = options.invoke ?? invokeLocal;
+    this.#report = new DropReport(this.#log);
+    this.#incoming = new IncomingHandshakes({
+      self: options.self,
+      cookie: options.cookie,
+      ...(options.handshakeTimeoutMs !== undefined && { handshakeTimeoutMs: options.handshakeTimeoutMs }),
+      ...(options.firstFrameTimeoutMs !== undefined && { firstFrameTimeoutMs: options.firstFrameTimeoutMs }),
+      ...(options.handshakeLimits !== undefined && { limits: options.handshakeLimits }),
+      logger: this.#log,
+      report: this.#report,
+      onAuthenticated: (peer, hidden, framed) => {
+        framed.maxFrameBytes = this.#options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES;
+        this.#add(this.#newConnection(peer, hidden, framed), 'in');
+      },
+    });
   }
 
   self(): string {
@@ -74,6 +102,11 @@ export class DistributionTransport implements Transport {
     const names: string[] = [];
     for (const [peer, links] of this.#links) if (links.some((link) => !link.connection.hidden)) names.push(peer);
     return names.sort();
+  }
+
+  /** Refused and dropped incoming connections so far, by kind. */
+  refusedConnections(): ReadonlyMap<string, number> {
+    return this.#report.totals();
   }
 
   async ping(name: string): Promise<'pong' | 'pang'> {
@@ -98,29 +131,10 @@ export class DistributionTransport implements Transport {
     return connection.call(service, fn, args, Math.max(1, timeoutMs - (Date.now() - started)), timeoutMs);
   }
 
-  /** Takes an incoming socket through the acceptor's handshake. */
+  /** Takes an incoming socket through admission and the acceptor's handshake. */
   accept(stream: Duplex): void {
-    if (this.#stopped || this.#handshaking.size >= MAX_PENDING_HANDSHAKES) {
-      stream.destroy();
-      return;
-    }
-    const framed = new FramedSocket(stream, { maxFrameBytes: HANDSHAKE_MAX_FRAME_BYTES });
-    this.#handshaking.add(framed);
-    acceptHandshake(framed, {
-      self: this.self(),
-      cookie: this.#options.cookie,
-      timeoutMs: this.#options.handshakeTimeoutMs ?? HANDSHAKE_TIMEOUT_MS,
-      admit: (name) => (name === this.self() ? `${JSON.stringify(name)} is the name of this node` : undefined),
-    })
-      .then(
-        ({ peer, hidden }) => {
-          if (this.#stopped || framed.closed) return void framed.destroy();
-          framed.maxFrameBytes = this.#options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES;
-          this.#add(this.#newConnection(peer, hidden, framed), 'in');
-        },
-        (error: unknown) => this.#refuse(framed, error),
-      )
-      .finally(() => this.#handshaking.delete(framed));
+    if (this.#stopped) return void stream.destroy();
+    this.#incoming.accept(stream);
   }
 
   /** Runs `action` when the transport stops (closing the listener, ending the registration). */
@@ -132,7 +146,7 @@ export class DistributionTransport implements Transport {
   async stop(): Promise<void> {
     if (this.#stopped) return;
     this.#stopped = true;
-    for (const framed of this.#handshaking) framed.destroy();
+    this.#incoming.stop();
     for (const links of [...this.#links.values()]) for (const { connection } of links) connection.close();
     this.#links.clear();
     await Promise.all(this.#onStop.map(async (action) => action()));
@@ -143,65 +157,88 @@ export class DistributionTransport implements Transport {
     const links = this.#links.get(node);
     const open = links?.filter((link) => !link.connection.closed).at(-1);
     if (open) return Promise.resolve(open.connection);
-    let dialing = this.#dialing.get(node);
-    if (!dialing) {
-      dialing = dialNode(node, {
-        self: this.self(),
-        cookie: this.#options.cookie,
-        portMapperPort: this.#options.portMapperPort,
-        fallbackPort: this.#options.pinnedPort,
-        timeoutMs: this.#options.handshakeTimeoutMs ?? HANDSHAKE_TIMEOUT_MS,
-        maxFrameBytes: this.#options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES,
-        invoke: this.#invoke,
-        logger: this.#log,
-      })
-        .then((connection) => {
+    const dialing = this.#dialing.get(node) ?? this.#dial(node);
+    const down = this.#down.get(node);
+    if (down !== undefined) {
+      // It hangs: waiting for the dial would cost every caller its whole timeout.
+      return Promise.reject(new DistributionError({ code: 'DIST_NODE_DOWN', node, reason: `${down}; trying to reconnect in the background` }));
+    }
+    return withDeadline(timeoutMs, () => new DistributionError({ code: 'DIST_NODE_DOWN', node, reason: `not connected within ${timeoutMs} ms` }), () => dialing);
+  }
+
+  #dial(node: string): Promise<Connection> {
+    const differentHost = splitNodeName(node).host !== splitNodeName(this.self()).host;
+    const dialing = dialNode(node, {
+      self: this.self(),
+      cookie: this.#options.cookie,
+      portMapperPort: this.#options.portMapperPort,
+      // Nodes pinned to one port (firewalled hosts) share it across hosts; on this host it is ours.
+      fallbackPort: differentHost ? this.#options.pinnedPort : undefined,
+      timeoutMs: this.#options.handshakeTimeoutMs ?? HANDSHAKE_TIMEOUT_MS,
+      maxFrameBytes: this.#options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES,
+      invoke: this.#invoke,
+      logger: this.#log,
+      ...this.#linkOptions(),
+    })
+      .then(
+        (connection) => {
           if (this.#stopped) {
             connection.close();
             throw new DistributionError({ code: 'DIST_NOT_STARTED', node, state: 'stopped' });
           }
           this.#add(connection, 'out');
           return connection;
-        })
-        .finally(() => this.#dialing.delete(node));
-      this.#dialing.set(node, dialing);
-    }
-    const connecting = dialing;
-    return withDeadline(timeoutMs, () => new DistributionError({ code: 'DIST_NODE_DOWN', node, reason: `not connected within ${timeoutMs} ms` }), () => connecting);
+        },
+        (error: unknown) => {
+          // A node that accepts the connection but never finishes the handshake hangs (stopped, overloaded).
+          if (peerHangs(error)) this.#down.set(node, (error as Error).message);
+          else this.#down.delete(node);
+          throw error;
+        },
+      )
+      .finally(() => this.#dialing.delete(node));
+    dialing.catch(() => {}); // callers that gave up already do not make it unhandled
+    this.#dialing.set(node, dialing);
+    return dialing;
+  }
+
+  #linkOptions(): { netTicktimeMs: number; maxSendQueueBytes?: number } {
+    return {
+      netTicktimeMs: this.#options.netTicktimeMs ?? DEFAULT_NET_TICKTIME_MS,
+      ...(this.#options.maxSendQueueBytes !== undefined && { maxSendQueueBytes: this.#options.maxSendQueueBytes }),
+    };
   }
 
   #newConnection(peer: string, hidden: boolean, framed: FramedSocket): Connection {
-    return new Connection({ peer, hidden, socket: framed, invoke: this.#invoke, logger: this.#log });
+    return new Connection({ peer, hidden, socket: framed, invoke: this.#invoke, logger: this.#log, ...this.#linkOptions() });
   }
 
   /** Keeps one link per peer and direction: a newer one replaces a stale one. */
   #add(connection: Connection, direction: Direction): void {
     const links = this.#links.get(connection.peer) ?? [];
+    const wasUp = links.some((link) => !link.connection.hidden && !link.connection.closed);
     for (const link of links.filter((l) => l.direction === direction)) link.connection.close();
     const kept = links.filter((l) => l.direction !== direction && !l.connection.closed);
     kept.push({ connection, direction });
     this.#links.set(connection.peer, kept);
+    this.#down.delete(connection.peer);
     this.#log.debug(`connected to node ${JSON.stringify(connection.peer)} (${direction === 'in' ? 'incoming' : 'outgoing'})`);
-    connection.onClose(() => {
-      const current = this.#links.get(connection.peer);
-      if (!current) return;
-      const rest = current.filter((link) => link.connection !== connection);
-      if (rest.length === 0) this.#links.delete(connection.peer);
-      else this.#links.set(connection.peer, rest);
-      this.#log.debug(`node ${JSON.stringify(connection.peer)} disconnected`);
-    });
+    if (!connection.hidden && !wasUp) this.#log.info(`nodeup ${connection.peer}`);
+    connection.onClose(() => this.#closed(connection));
   }
 
-  #refuse(framed: FramedSocket, error: unknown): void {
-    const failure = error instanceof HandshakeError ? error.failure : 'malformed handshake';
-    const claimed = error instanceof HandshakeError ? error.claimedName : undefined;
-    // A refusal or a failed challenge was answered: let that frame leave before closing.
-    if (failure === 'refused' || failure === 'cookie challenge failed') framed.end();
-    else framed.destroy();
-    if (this.#stopped) return;
-    const reason = failure === 'refused' ? (error as Error).message : failure === 'closed' ? 'closed during the handshake' : failure;
-    const line = formatRefusal(claimed, framed.remoteAddress, reason);
-    if (failure === 'closed' && claimed === undefined) this.#log.debug(line);
-    else this.#log.warning(line);
+  #closed(connection: Connection): void {
+    const current = this.#links.get(connection.peer);
+    if (!current) return;
+    const rest = current.filter((link) => link.connection !== connection);
+    if (rest.length === 0) this.#links.delete(connection.peer);
+    else this.#links.set(connection.peer, rest);
+    const reason = connection.closeReason ?? 'the connection closed';
+    this.#log.debug(`node ${JSON.stringify(connection.peer)} disconnected (${reason})`);
+    if (connection.hidden || this.#stopped) return; // hidden clients are never dialled
+    if (connection.declaredDown) this.#down.set(connection.peer, reason);
+    if (rest.some((link) => !link.connection.hidden && !link.connection.closed)) return;
+    // Logged before the pending calls' callers hear of it.
+    this.#log.warning(`nodedown ${connection.peer}: ${reason}`);
   }
 }

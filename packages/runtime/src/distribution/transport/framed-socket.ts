@@ -7,13 +7,16 @@
  * authenticated, startReading(onFrame) pushes every frame, starting with any already buffered.
  *
  * Writes made in the same tick share one cork/uncork, so many concurrent calls leave in one
- * writev. A peer that stops reading while we keep writing is dropped once maxWriteBufferBytes
- * are queued, so it cannot grow this process's memory.
+ * writev. queuedBytes tells the owner how much waits for the peer (Connection refuses new calls
+ * past its send-queue limit); a peer that stops reading while frames keep coming anyway (replies to
+ * calls it already sent) is dropped once more than maxWriteBufferBytes are queued, so it cannot
+ * grow this process's memory.
  */
 import type { Duplex } from 'node:stream';
 import { DEFAULT_MAX_FRAME_BYTES, FrameDecoder, encodeFrameHeader } from '../wire/frame.js';
 
-export const DEFAULT_MAX_WRITE_BUFFER_BYTES = 256 * 1024 * 1024;
+/** Queued for one peer past which it is dropped (one frame may go over it: the check comes before each frame). */
+export const DEFAULT_MAX_WRITE_BUFFER_BYTES = 32 * 1024 * 1024;
 const END_GRACE_MS = 1000;
 
 interface SocketLike {
@@ -36,6 +39,7 @@ export class FramedSocket {
   #closeError: Error | undefined;
   #closeListeners: ((error: Error | undefined) => void)[] = [];
   #corked = false;
+  #bytesReceived = 0;
   readonly #remoteAddress: string;
 
   constructor(stream: Duplex, options: FramedSocketOptions = {}) {
@@ -50,6 +54,7 @@ export class FramedSocket {
           ? socket.remoteAddress
           : `${socket.remoteAddress}:${socket.remotePort}`;
     stream.on('data', (chunk: Buffer) => {
+      this.#bytesReceived += chunk.length;
       this.#decoder.push(chunk);
       this.#drain();
     });
@@ -66,6 +71,16 @@ export class FramedSocket {
 
   get closed(): boolean {
     return this.#closed;
+  }
+
+  /** Bytes read from the peer so far (the failure detector's sign of life). */
+  get bytesReceived(): number {
+    return this.#bytesReceived;
+  }
+
+  /** Bytes written but not yet handed to the operating system. */
+  get queuedBytes(): number {
+    return this.stream.writableLength;
   }
 
   set maxFrameBytes(value: number) {
@@ -107,11 +122,12 @@ export class FramedSocket {
         this.stream.uncork();
       });
     }
-    this.stream.write(encodeFrameHeader(payload.length));
-    this.stream.write(payload);
     if (this.stream.writableLength > this.#maxWriteBufferBytes) {
       this.destroy(new Error(`the peer is not reading (more than ${this.#maxWriteBufferBytes} bytes queued)`));
+      return;
     }
+    this.stream.write(encodeFrameHeader(payload.length));
+    this.stream.write(payload);
   }
 
   /** Calls `listener` once when the stream is gone, with the error that closed it, if any. */

@@ -23,6 +23,8 @@ import {
 import { withDeadline } from '../../deadline.js';
 
 export const HANDSHAKE_TIMEOUT_MS = 5000;
+/** A dialing node sends its name as soon as it is connected; a connection silent this long is dropped. */
+export const FIRST_FRAME_TIMEOUT_MS = 1000;
 
 /** What the handshake needs of a connection: one frame in, one frame out. */
 export interface FrameChannel {
@@ -113,14 +115,24 @@ export interface AcceptOptions {
   /** A reason to refuse this name before any challenge (e.g. it is our own name); undefined admits it. */
   readonly admit?: (name: string, hidden: boolean) => string | undefined;
   readonly timeoutMs?: number;
+  /** Deadline of the peer's first frame (its name); default FIRST_FRAME_TIMEOUT_MS. */
+  readonly firstFrameTimeoutMs?: number;
+  /** Called once the peer has sent a well-formed name (it is making progress). */
+  readonly onName?: (name: string) => void;
 }
 
 /** Runs the acceptor's side; rejects with a HandshakeError carrying the name the peer claimed. */
 export function acceptHandshake(channel: FrameChannel, options: AcceptOptions): Promise<{ peer: string; hidden: boolean }> {
   let claimed: string | undefined;
+  const firstFrameMs = options.firstFrameTimeoutMs ?? FIRST_FRAME_TIMEOUT_MS;
   return withHandshakeDeadline(options.timeoutMs, async () => {
-    const { name, hidden } = await recvName(channel);
+    const { name, hidden } = await withDeadline(
+      firstFrameMs,
+      () => new HandshakeError('no name in time', `it sent no name within ${firstFrameMs} ms`),
+      () => recvName(channel),
+    );
     claimed = name;
+    options.onName?.(name);
     const refusal = options.admit?.(name, hidden);
     if (refusal !== undefined) {
       sendStatus(channel, { status: 'refused', reason: refusal });

@@ -2,10 +2,12 @@ import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DistributionTransport } from './distribution-transport.js';
 import { startPortMapper, type PortMapper } from '../port-mapper/server.js';
-import { distributionOptionsFromEnv, startDistribution } from './start-distribution.js';
+import { distributionOptionsFromEnv, netTicktimeToMs, startDistribution } from './start-distribution.js';
+import { deleteEnv, putEnv } from '../../application/environment.js';
 import type { Logger } from '../../logger/logger.js';
 import { freePort } from '../../test-support/free-port.js';
 
+const COOKIE = 'a-cookie-for-the-tests';
 const nodes: DistributionTransport[] = [];
 const closers: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
@@ -33,12 +35,12 @@ async function start(options: Parameters<typeof startDistribution>[0]): Promise<
 
 describe('startDistribution', () => {
   it('starts nothing when the mode is none', async () => {
-    await expect(startDistribution({ mode: 'none', name: 'foo', cookie: 'c' })).resolves.toBeUndefined();
+    await expect(startDistribution({ mode: 'none', name: 'foo', cookie: COOKIE })).resolves.toBeUndefined();
   });
 
   it('names an sname node after the short host name and registers its port', async () => {
     const m = await mapper();
-    const node = await start({ mode: 'sname', name: 'foo', cookie: 'c', hostname: 'box.example.com', portMapperPort: m.port });
+    const node = await start({ mode: 'sname', name: 'foo', cookie: COOKIE, hostname: 'box.example.com', portMapperPort: m.port });
     expect(node.self()).toBe('foo@box');
     expect(node.port).toBeGreaterThan(0);
     expect(m.names().get('foo')).toBe(node.port);
@@ -48,7 +50,7 @@ describe('startDistribution', () => {
   it('listens on a pinned port and registers it', async () => {
     const m = await mapper();
     const distPort = await freePort();
-    const node = await start({ mode: 'name', name: 'foo@127.0.0.1', cookie: 'c', portMapperPort: m.port, distPort });
+    const node = await start({ mode: 'name', name: 'foo@127.0.0.1', cookie: COOKIE, portMapperPort: m.port, distPort });
     expect(node.port).toBe(distPort);
     expect(m.names().get('foo')).toBe(distPort);
   });
@@ -57,7 +59,7 @@ describe('startDistribution', () => {
     const log = recorder();
     const distPort = await freePort();
     const portMapperPort = await freePort();
-    const node = await start({ mode: 'name', name: 'foo@127.0.0.1', cookie: 'c', portMapperPort, distPort, logger: log });
+    const node = await start({ mode: 'name', name: 'foo@127.0.0.1', cookie: COOKIE, portMapperPort, distPort, logger: log });
     expect(node.port).toBe(distPort);
     expect(log.lines).toEqual([
       `[warning] node "foo@127.0.0.1" runs without the port mapper (the port mapper at 127.0.0.1:${portMapperPort} is not available (nothing listens there)); peers must use port ${distPort}`,
@@ -66,7 +68,7 @@ describe('startDistribution', () => {
 
   it('fails without a port mapper when the port is not pinned, and frees its port', async () => {
     const portMapperPort = await freePort();
-    await expect(startDistribution({ mode: 'name', name: 'foo@127.0.0.1', cookie: 'c', host: '127.0.0.1', portMapperPort, startPortMapper: false })).rejects.toThrow(
+    await expect(startDistribution({ mode: 'name', name: 'foo@127.0.0.1', cookie: COOKIE, host: '127.0.0.1', portMapperPort, startPortMapper: false })).rejects.toThrow(
       `the port mapper at 127.0.0.1:${portMapperPort} is not available (nothing listens there)`,
     );
   });
@@ -77,14 +79,39 @@ describe('startDistribution', () => {
     await new Promise((resolve) => busy.once('listening', resolve));
     closers.push(() => new Promise((resolve) => busy.close(resolve)));
     const distPort = (busy.address() as net.AddressInfo).port;
-    await expect(start({ mode: 'name', name: 'foo@127.0.0.1', cookie: 'c', portMapperPort: m.port, distPort })).rejects.toThrow(
+    await expect(start({ mode: 'name', name: 'foo@127.0.0.1', cookie: COOKIE, portMapperPort: m.port, distPort })).rejects.toThrow(
       `node "foo@127.0.0.1" could not listen for other nodes on 127.0.0.1:${distPort}: the address is already in use; set KVREL_DIST_PORT to a free port or leave it unset`,
     );
     await expect(start({ mode: 'name', name: 'foo@127.0.0.1', cookie: '', portMapperPort: m.port })).rejects.toThrow(
       'the cookie is empty; set RELEASE_COOKIE or write releases/COOKIE',
     );
-    await expect(start({ mode: 'name', name: 'foo', cookie: 'c', portMapperPort: m.port })).rejects.toThrow('node name "foo" is not valid');
+    await expect(start({ mode: 'name', name: 'foo', cookie: COOKIE, portMapperPort: m.port })).rejects.toThrow('node name "foo" is not valid');
     expect(m.names().size).toBe(0);
+  });
+
+  it('warns at boot about a guessable cookie, never printing it', async () => {
+    const m = await mapper();
+    const weak = recorder();
+    await start({ mode: 'name', name: 'weak@127.0.0.1', cookie: 's3cret', portMapperPort: m.port, logger: weak });
+    expect(weak.lines).toEqual([expect.stringMatching(/^\[warning\] the distribution cookie is a common word: anyone who can reach/)]);
+    expect(weak.lines.join('\n')).not.toContain('s3cret');
+    const strong = recorder();
+    await start({ mode: 'name', name: 'strong@127.0.0.1', cookie: COOKIE, portMapperPort: m.port, logger: strong });
+    expect(strong.lines).toEqual([]);
+  });
+
+  it('takes its tick time from the kernel application env and refuses a bad one', async () => {
+    const m = await mapper();
+    putEnv('kernel', 'netTicktime', 'soon');
+    try {
+      await expect(start({ mode: 'name', name: 'foo@127.0.0.1', cookie: COOKIE, portMapperPort: m.port })).rejects.toThrow(
+        'kernel.netTicktime must be a number of seconds greater than 0 (got "soon")',
+      );
+    } finally {
+      deleteEnv('kernel', 'netTicktime');
+    }
+    expect(netTicktimeToMs(0.5)).toBe(500);
+    expect(() => netTicktimeToMs(0)).toThrow('kernel.netTicktime must be a number of seconds greater than 0 (got 0)');
   });
 
   it('reads its options from RELEASE_* and KVREL_* variables', () => {

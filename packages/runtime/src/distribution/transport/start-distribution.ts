@@ -6,9 +6,13 @@
  * boot.ts use: `startDistribution: () => startDistribution({ ...distributionOptionsFromEnv(process.env, release.name), cookie })`.
  */
 import net from 'node:net';
+import type { AdmissionLimits } from '../admission/pending-admission.js';
 import type { Invoke } from './connection.js';
+import { cookieWeakness, formatCookieWarning } from '../cookie-strength.js';
 import { DistributionTransport } from './distribution-transport.js';
 import { DistributionError } from '../errors.js';
+import { DEFAULT_NET_TICKTIME_MS } from './tick-watch.js';
+import { getEnv } from '../../application/environment.js';
 import { formatNodeName, parseDistributionMode, parseNodeName, type DistributionMode } from '../node-name.js';
 import { registerWithPortMapper } from '../port-mapper/client.js';
 import { DIST_PORT_ENV, parsePortVariable, portMapperPortFromEnv } from '../ports.js';
@@ -33,6 +37,11 @@ export interface StartDistributionOptions {
   readonly hostname?: string;
   readonly handshakeTimeoutMs?: number;
   readonly maxFrameBytes?: number;
+  /** Seconds of silence after which a peer is declared down; default: the `kernel` application's netTicktime, else 60. */
+  readonly netTicktime?: number;
+  readonly firstFrameTimeoutMs?: number;
+  /** Pending incoming handshakes per address and in all (incoming-handshakes.ts). */
+  readonly handshakeLimits?: AdmissionLimits;
   /** Runs incoming calls; default: this process's services (services.ts). */
   readonly invoke?: Invoke;
   readonly logger?: Logger;
@@ -61,6 +70,9 @@ export async function startDistribution(options: StartDistributionOptions): Prom
     throw new DistributionError({ code: 'DIST_BAD_COOKIE', reason: 'is empty' });
   }
   const log = options.logger ?? createLogger('distribution');
+  const netTicktimeMs = netTicktimeToMs(options.netTicktime ?? getEnv('kernel', 'netTicktime', DEFAULT_NET_TICKTIME_MS / 1000));
+  const weakness = cookieWeakness(options.cookie);
+  if (weakness !== undefined) log.warning(formatCookieWarning(weakness));
   const portMapperPort = options.portMapperPort ?? portMapperPortFromEnv();
   const host = options.host ?? '0.0.0.0';
   const server = net.createServer();
@@ -73,8 +85,11 @@ export async function startDistribution(options: StartDistributionOptions): Prom
     portMapperPort,
     pinnedPort: options.distPort || undefined,
     listenPort: port,
+    netTicktimeMs,
     ...(options.handshakeTimeoutMs !== undefined && { handshakeTimeoutMs: options.handshakeTimeoutMs }),
     ...(options.maxFrameBytes !== undefined && { maxFrameBytes: options.maxFrameBytes }),
+    ...(options.firstFrameTimeoutMs !== undefined && { firstFrameTimeoutMs: options.firstFrameTimeoutMs }),
+    ...(options.handshakeLimits !== undefined && { handshakeLimits: options.handshakeLimits }),
     ...(options.invoke !== undefined && { invoke: options.invoke }),
     logger: log,
   });
@@ -108,6 +123,14 @@ export async function startDistribution(options: StartDistributionOptions): Prom
   }
   log.debug(`node ${JSON.stringify(self)} listening for other nodes on ${host}:${port}`);
   return transport;
+}
+
+/** kernel.netTicktime (seconds, as Erlang's net_ticktime) in ms; throws DIST_BAD_NET_TICKTIME. */
+export function netTicktimeToMs(seconds: unknown): number {
+  if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds <= 0) {
+    throw new DistributionError({ code: 'DIST_BAD_NET_TICKTIME', value: seconds });
+  }
+  return Math.round(seconds * 1000);
 }
 
 function listen(server: net.Server, host: string, port: number, self: string): Promise<void> {

@@ -12,6 +12,8 @@ describe('messages', () => {
       { type: 'error', id: 5, message: 'boom', code: undefined },
       { type: 'ping', id: 6 },
       { type: 'pong', id: 0xffffffff },
+      { type: 'tick' },
+      { type: 'tock' },
     ];
     for (const message of messages) expect(decodeMessage(encodeMessage(message))).toEqual(message);
   });

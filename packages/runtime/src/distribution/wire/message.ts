@@ -13,6 +13,8 @@
  *   [3, id, message, code]       its error (message and code only; never a stack)
  *   [4, id]                      ping
  *   [5, id]                      pong
+ *   [6, 0]                       tick: are you there? (the failure detector, transport/tick-watch.ts)
+ *   [7, 0]                       tock: the answer to a tick
  */
 import { Packr, Unpackr } from 'msgpackr';
 
@@ -21,11 +23,15 @@ export type Message =
   | { readonly type: 'reply'; readonly id: number; readonly value: unknown }
   | { readonly type: 'error'; readonly id: number; readonly message: string; readonly code: string | undefined }
   | { readonly type: 'ping'; readonly id: number }
-  | { readonly type: 'pong'; readonly id: number };
+  | { readonly type: 'pong'; readonly id: number }
+  | { readonly type: 'tick' }
+  | { readonly type: 'tock' };
 
 const options = { useRecords: false, moreTypes: false, structuredClone: false, mapsAsObjects: true } as const;
 const packr = new Packr(options);
 const unpackr = new Unpackr(options);
+const TICK = packr.pack([6, 0]);
+const TOCK = packr.pack([7, 0]);
 
 export function encodeMessage(message: Message): Buffer {
   switch (message.type) {
@@ -39,6 +45,10 @@ export function encodeMessage(message: Message): Buffer {
       return packr.pack([4, message.id]);
     case 'pong':
       return packr.pack([5, message.id]);
+    case 'tick':
+      return TICK;
+    case 'tock':
+      return TOCK;
   }
 }
 
@@ -56,5 +66,7 @@ export function decodeMessage(frame: Uint8Array): Message {
   }
   if (tag === 4 && value.length === 2) return { type: 'ping', id };
   if (tag === 5 && value.length === 2) return { type: 'pong', id };
+  if (tag === 6 && value.length === 2) return { type: 'tick' };
+  if (tag === 7 && value.length === 2) return { type: 'tock' };
   throw new Error('not a distribution message');
 }
