@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { currentLogFile, lastLines, logFiles } from './log-files.js';
+import { currentLogFile, lastLines, logFiles, repeatedLinesFilter } from './log-files.js';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -37,5 +37,14 @@ describe('lastLines', () => {
     expect(lastLines('a\n', 5)).toBe('a\n');
     expect(lastLines('a\nb\n', 0)).toBe('');
     expect(lastLines('', 3)).toBe('');
+  });
+});
+
+describe('repeatedLinesFilter', () => {
+  it('drops the first lines a rotation repeated, across chunk edges, and keeps the rest', () => {
+    const skip = repeatedLinesFilter();
+    const text = 'a\n12:00 [info] log: the first lines of this node\'s life (pid 1), repeated after rotation:\nboot\n12:00 [info] log: end of the repeated first lines\nb\n';
+    const out = skip(text.slice(0, 30)) + skip(text.slice(30, 100)) + skip(text.slice(100));
+    expect(out).toBe('a\nb\n');
   });
 });

@@ -31,3 +31,28 @@ export function lastLines(text: string, count: number): string {
   const kept = lines.slice(Math.max(0, lines.length - count)).join('\n');
   return text.length === 0 ? '' : `${kept}\n`;
 }
+
+/** The markers the rotating log puts around the first lines it repeats at the top of a new file. */
+const REPEATED_START = "repeated after rotation:";
+const REPEATED_END = "end of the repeated first lines";
+
+/**
+ * A filter for log text read in order: it drops the blocks of first lines the rotating log repeats
+ * after each rotation (they stand earlier in the output already), line by line across chunks.
+ */
+export function repeatedLinesFilter(): (chunk: string) => string {
+  let partial = '';
+  let inBlock = false;
+  return (chunk) => {
+    const text = partial + chunk;
+    const end = text.lastIndexOf('\n') + 1;
+    partial = text.slice(end);
+    let out = '';
+    for (const line of text.slice(0, end).split('\n').slice(0, -1)) {
+      if (!inBlock && line.includes(REPEATED_START)) inBlock = true;
+      else if (inBlock && line.includes(REPEATED_END)) inBlock = false;
+      else if (!inBlock) out += `${line}\n`;
+    }
+    return out;
+  };
+}

@@ -7,7 +7,7 @@ import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs'
 import { logDir } from '../launcher/daemon.js';
 import type { ReleaseContext } from '../launcher/release-context.js';
 import { followLog } from './follow-log.js';
-import { lastLines, logFiles } from './log-files.js';
+import { lastLines, logFiles, repeatedLinesFilter } from './log-files.js';
 
 export interface LogsOptions {
   readonly lines?: number;
@@ -48,8 +48,10 @@ export async function logsCommand(args: readonly string[], context: ReleaseConte
   const current = files.at(-1);
   const fd = current ? openSync(current, 'r') : undefined;
   const size = fd === undefined ? 0 : fstatSync(fd).size;
-  const older = files.slice(0, -1).map((file) => readFileSync(file));
-  const all = Buffer.concat([...older, fd === undefined ? Buffer.alloc(0) : readPrefix(fd, size)]).toString('utf8');
+  // The oldest file shown keeps its repeated first lines (the original ones may have rotated away).
+  const [oldest, ...newer] = [...files.slice(0, -1).map((file) => readFileSync(file)), ...(fd === undefined ? [] : [readPrefix(fd, size)])];
+  const skipRepeated = repeatedLinesFilter();
+  const all = (oldest?.toString('utf8') ?? '') + skipRepeated(Buffer.concat(newer).toString('utf8'));
   process.stdout.write(options.lines === undefined ? all : lastLines(all, options.lines));
   if (!options.follow) {
     if (fd !== undefined) closeSync(fd);
@@ -62,7 +64,7 @@ export async function logsCommand(args: readonly string[], context: ReleaseConte
     dir,
     base,
     from: fd === undefined ? undefined : { fd, position: size },
-    write: (chunk) => process.stdout.write(chunk),
+    write: (chunk) => process.stdout.write(skipRepeated(chunk.toString())),
     signal: stop.signal,
   });
   return 0;
