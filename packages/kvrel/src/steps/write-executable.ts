@@ -79,7 +79,7 @@ export const writeExecutableStep: ReleaseStep = {
     }
     if (probe.misnamed.length > 0) {
       const { packageName, specName } = probe.misnamed[0]!;
-      throw new UserError('KVREL_UNKNOWN_APPLICATION', `release ${JSON.stringify(release.name)}: package ${JSON.stringify(packageName)} default-exports an application named ${JSON.stringify(specName)}; an application's name must be its package name, so set name: ${JSON.stringify(packageName)}`);
+      throw new UserError('KVREL_INVALID_APPLICATION', `release ${JSON.stringify(release.name)}: package ${JSON.stringify(packageName)} default-exports an application named ${JSON.stringify(specName)}; an application's name must be its package name, so set name: ${JSON.stringify(packageName)}`);
     }
     if (probe.addonFailures.length > 0) {
       const { file, reason } = probe.addonFailures[0]!;
