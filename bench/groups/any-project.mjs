@@ -2,7 +2,7 @@
 // worker file, figlet) installed from the packed tarballs. `npx kvrel release api` cold and warm,
 // release size on disk and as tar.gz, and boot-to-accept of the release against the same app run by
 // Node 24 as `node apps/api/dist/standalone.js` (tsc output: the sources, no bundle), interleaved.
-import { cpSync, readdirSync, statSync } from 'node:fs';
+import { cpSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { bootToAccept } from '../lib/boot-to-accept.mjs';
@@ -41,6 +41,7 @@ export async function runAnyProject({ quick, log }) {
   const base = makeTempDir('kvrel-bench-any-');
   const tarballs = join(base, 'tarballs');
   const dir = join(base, 'any-project');
+  mkdirSync(tarballs, { recursive: true });
   log('any-project: npm pack kvrel and @kvrel/runtime, install the fixture (compiles better-sqlite3 once)');
   await run(ROOT, 'npm', ['pack', '--workspace', 'kvrel', '--workspace', '@kvrel/runtime', '--pack-destination', tarballs], 'npm pack');
   cpSync(join(ROOT, 'test', 'fixtures', 'any-project'), dir, { recursive: true });

@@ -25,5 +25,7 @@ export async function startReleaseNode({ releaseDir, name = 'foo', env = {}, por
   port ??= await freePort();
   const child = spawnTracked(join(releaseDir, 'bin', name), ['start'], { env: await nodeEnv(port, { RELEASE_DISTRIBUTION: 'none', ...env }) });
   await waitForOutput(child, ACCEPTING, 30_000, `bin/${name} start to accept on ${port}`);
+  // Registered for distribution only once fully booted ("started on"), after it accepts.
+  await waitForOutput(child, / started on /, 30_000, `bin/${name} start to finish booting`);
   return { child, pid: child.pid, port, command: `PORT=<free> RELEASE_DISTRIBUTION=${env.RELEASE_DISTRIBUTION ?? 'none'} <release>/bin/${name} start` };
 }
