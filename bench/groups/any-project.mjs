@@ -75,13 +75,13 @@ export async function runAnyProject({ quick, log }) {
   const logFile = join(base, 'api.log');
   const variants = [
     { figure: 'boot-to-accept: bin/api start (release, Node 24 SEA)', command: join(rel, 'bin', 'api'), args: ['start'], env: { RELEASE_DISTRIBUTION: 'none' } },
-    { figure: 'boot-to-accept: node24 apps/api/dist/standalone.js (same app, no kvrel)', command: NODE24, args: [join(dir, 'apps', 'api', 'dist', 'standalone.js')], env: { API_LOG_FILE: logFile } },
+    { figure: 'boot-to-accept: node24 apps/api/dist/standalone.js (same app, no kvrel)', command: NODE24, args: [join(dir, 'apps', 'api', 'dist', 'standalone.js')], env: { API_LOG_FILE: logFile }, anyExit: true },
     { figure: 'boot-to-accept: node24 -e listen (floor)', command: NODE24, args: ['-e', FLOOR], env: {} },
   ];
   log(`any-project: boot-to-accept, ${repeats} runs of ${variants.length} variants, interleaved`);
   const times = variants.map(() => []);
-  for (const v of variants) await bootToAccept(v.command, v.args, v.env);
-  for (let i = 0; i < repeats; i++) for (const [k, v] of variants.entries()) times[k].push(await bootToAccept(v.command, v.args, v.env));
+  for (const v of variants) await bootToAccept(v.command, v.args, v.env, v);
+  for (let i = 0; i < repeats; i++) for (const [k, v] of variants.entries()) times[k].push(await bootToAccept(v.command, v.args, v.env, v));
   const medians = times.map((t) => summary(t).median);
   for (const [k, v] of variants.entries()) rows.push({ figure: v.figure, ...ms(summary(times[k])), target: k === 0 ? 'not slower than node24 standalone' : '—' });
   rows.push({ figure: 'ratio release / standalone', value: (medians[0] / medians[1]).toFixed(2), runs: repeats, target: '≤ 1.00' });

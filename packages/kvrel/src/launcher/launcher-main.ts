@@ -9,17 +9,21 @@ import * as nodeModule from 'node:module';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { libDir, loadReleaseContext, type ReleaseContext } from './release-context.js';
-import { runDaemon } from './daemon.js';
-import { closeRunningNodeConnection, runPortMapperIfAsked } from './node-link.js';
-import { pid, remote, restart, stop } from './remote-commands.js';
-import { runOperationCommand } from '../operations/operation-commands.js';
 import { PROBE_COMMAND } from './probe.js';
 import { formatFailure } from '../format-failure.js';
 import { COMPILE_CACHE_DIR, IMPORT_SHIM_FILE, NODE_BUNDLE_FILE } from '../release/layout.js';
 import type { ReleaseNodeModule } from '../node/release-node-main.js';
 
+/** The port mapper's marker (runtime's RUN_PORT_MAPPER_ENV), read before anything else is loaded. */
+const RUN_PORT_MAPPER = 'KVREL_RUN_PORT_MAPPER';
+
+// Each command loads only what it uses (esbuild keeps these imports lazy inside the one bundle): a
+// node's boot does not pay for the client commands, the daemon spawner or the port mapper.
+let clientLoaded: Promise<typeof import('./node-link.js')> | undefined;
+const nodeLink = () => (clientLoaded ??= import('./node-link.js'));
+
 export async function launcherMain(): Promise<void> {
-  if (await runPortMapperIfAsked()) return;
+  if (process.env[RUN_PORT_MAPPER] === '1' && (await (await nodeLink()).runPortMapperIfAsked())) return;
   const given = process.argv.slice(2);
   // A Node without SEA execArgvExtension leaves --node-options= in argv: it is not a command.
   if (given[0]?.startsWith('--node-options=')) given.shift();
@@ -38,9 +42,6 @@ export async function launcherMain(): Promise<void> {
 
 /** Returns an exit status, or undefined when the node keeps running. */
 async function dispatch(command: string, args: string[], context: ReleaseContext): Promise<number | undefined> {
-  // ping, status, top, logs, install, uninstall and rpc (with arguments): SPEC §10.
-  const operation = runOperationCommand(command, args, context);
-  if (operation) return operation;
   switch (command) {
     case 'start':
     case 'start_iex':
@@ -49,18 +50,23 @@ async function dispatch(command: string, args: string[], context: ReleaseContext
       return (await loadNode(context)).runReleaseNode(command, args, context);
     case 'daemon':
     case 'daemon_iex':
-      return runDaemon(context, 'start');
+      return (await import('./daemon.js')).runDaemon(context, 'start');
     case 'remote':
-      return remote();
     case 'pid':
-      return pid();
     case 'stop':
-      return stop();
-    case 'restart':
-      return restart();
-    default:
+    case 'restart': {
+      await nodeLink();
+      const remote = await import('./remote-commands.js');
+      return { remote: remote.remote, pid: remote.pid, stop: remote.stop, restart: remote.restart }[command]();
+    }
+    default: {
+      // ping, status, top, logs, install, uninstall and rpc (with arguments): SPEC §10.
+      await nodeLink();
+      const operation = (await import('../operations/operation-commands.js')).runOperationCommand(command, args, context);
+      if (operation) return operation;
       process.stderr.write(`ERROR: Unknown command ${command}; run bin/${context.manifest.name} for the list of commands\n`);
       return 1;
+    }
   }
 }
 
@@ -83,7 +89,7 @@ async function loadNode(context: ReleaseContext): Promise<ReleaseNodeModule> {
 
 /** Exits once stdout and stderr are flushed (a pipe may still hold what rpc printed). */
 async function exit(status: number): Promise<never> {
-  await closeRunningNodeConnection();
+  if (clientLoaded) await (await clientLoaded).closeRunningNodeConnection();
   await new Promise<void>((resolve) => process.stdout.write('', () => resolve()));
   await new Promise<void>((resolve) => process.stderr.write('', () => resolve()));
   process.exit(status);
