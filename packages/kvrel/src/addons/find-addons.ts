@@ -1,9 +1,9 @@
-/** Lists the native addons (`.node` files) under a folder, relative to it, in a stable order. */
+/** Walking a folder for files, and the native addons (`.node` files) under one, relative and sorted. */
 import { readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
-export function findAddons(dir: string): string[] {
-  const found: string[] = [];
+/** Every file under `dir` (depth first, lazily), skipping the folders `skipFolder` names. */
+export function* filesUnder(dir: string, skipFolder: (name: string) => boolean = () => false): Generator<string> {
   const stack = [dir];
   while (stack.length > 0) {
     const current = stack.pop()!;
@@ -15,9 +15,13 @@ export function findAddons(dir: string): string[] {
     }
     for (const entry of entries) {
       const path = join(current, entry.name);
-      if (entry.isDirectory()) stack.push(path);
-      else if (entry.name.endsWith('.node')) found.push(relative(dir, path));
+      if (entry.isDirectory()) {
+        if (!skipFolder(entry.name)) stack.push(path);
+      } else yield path;
     }
   }
-  return found.sort();
+}
+
+export function findAddons(dir: string): string[] {
+  return [...filesUnder(dir)].filter((file) => file.endsWith('.node')).map((file) => relative(dir, file)).sort();
 }

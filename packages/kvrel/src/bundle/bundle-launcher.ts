@@ -3,21 +3,13 @@
  * port mapper) into the one CommonJS file a SEA runs. It holds no application code, so it is the same
  * for every release built by this kvrel on this base binary, and so is the executable made from it.
  */
-import { build, type Plugin } from 'esbuild';
+import { build } from 'esbuild';
+import { stubOptionalNativeModules } from './stub-optional-native-modules.js';
 import { resolve } from 'node:path';
 import { kvrelEntryFile } from '../package-dir.js';
 import { reusableResult, saveResult, stateKey } from './build-state.js';
 import { UserError } from '../user-error.js';
 import { firstEsbuildError } from '../config/load-config-file.js';
-
-/** msgpackr falls back from its optional native extension; a SEA cannot load one from its blob. */
-const stubMsgpackrExtract: Plugin = {
-  name: 'kvrel-stub-msgpackr-extract',
-  setup(build) {
-    build.onResolve({ filter: /^msgpackr-extract$/ }, (args) => ({ path: args.path, namespace: 'kvrel-stub' }));
-    build.onLoad({ filter: /.*/, namespace: 'kvrel-stub' }, () => ({ contents: 'module.exports = undefined;', loader: 'js' }));
-  },
-};
 
 /** Bundles the launcher unless none of its sources changed since the last time (stateFile). */
 export async function bundleLauncher(outfile: string, target: string, stateFile: string): Promise<void> {
@@ -37,7 +29,7 @@ export async function bundleLauncher(outfile: string, target: string, stateFile:
       legalComments: 'none',
       // A SEA's main can require built-ins only: everything else is inside.
       packages: 'bundle',
-      plugins: [stubMsgpackrExtract],
+      plugins: [stubOptionalNativeModules],
       metafile: true,
     });
     saveResult(stateFile, key, Object.keys(result.metafile.inputs).map((input) => resolve(input)), [outfile], true);

@@ -17,6 +17,7 @@ import { nativeAddonPlugin } from './native-addon-plugin.js';
 import { DiskPackageScanner } from './stays-on-disk.js';
 import { packageOf } from './package-of.js';
 import { urlAssetsPlugin } from './url-assets-plugin.js';
+import { stubOptionalNativeModules } from './stub-optional-native-modules.js';
 
 export interface BundleNodeCodeOptions {
   readonly root: string;
@@ -56,20 +57,6 @@ interface SavedBundle {
   readonly warnings: readonly string[];
   readonly reachedPackages: readonly string[];
 }
-
-/**
- * Optional native add-ons a dependency tries to load and falls back from (msgpackr's
- * msgpackr-extract, whose install script kvrel does not run): they become empty modules.
- */
-const OPTIONAL_NATIVE_MODULES = /^msgpackr-extract$/;
-
-const stubOptionalNativeModules: Plugin = {
-  name: 'kvrel-stub-optional-native-modules',
-  setup(build) {
-    build.onResolve({ filter: OPTIONAL_NATIVE_MODULES }, (args) => ({ path: args.path, namespace: 'kvrel-stub' }));
-    build.onLoad({ filter: /.*/, namespace: 'kvrel-stub' }, () => ({ contents: 'module.exports = undefined;', loader: 'js' }));
-  },
-};
 
 /**
  * ES module output has no require, __filename or __dirname; CommonJS code inside the bundle gets a

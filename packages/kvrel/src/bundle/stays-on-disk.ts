@@ -8,8 +8,9 @@
  * Answers are cached per package (package.json stamp) and per file (size and mtime), in memory and in
  * a file, so a warm build reads nothing twice.
  */
-import { existsSync, readFileSync, readdirSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { existsSync, readFileSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
+import { basename, dirname, join, relative } from 'node:path';
+import { filesUnder } from '../addons/find-addons.js';
 
 /** Packages known to bundle safely although their code mentions such things (kvrel's own runtime). */
 const ALWAYS_BUNDLED = new Set(['@kvrel/runtime', 'kvrel']);
@@ -97,23 +98,8 @@ function stampOf(file: string): string {
 
 /** A `.node` file or binding.gyp inside the package (nested node_modules are other packages). */
 export function findNativeAddon(dir: string): string | undefined {
-  const stack = [dir];
-  while (stack.length > 0) {
-    const current = stack.pop()!;
-    let entries;
-    try {
-      entries = readdirSync(current, { withFileTypes: true });
-    } catch {
-      continue;
-    }
-    for (const entry of entries) {
-      const path = join(current, entry.name);
-      if (entry.isDirectory()) {
-        if (entry.name !== 'node_modules' && entry.name !== '.git') stack.push(path);
-      } else if (entry.name === 'binding.gyp' || entry.name.endsWith('.node')) {
-        return relative(dir, path);
-      }
-    }
+  for (const file of filesUnder(dir, (name) => name === 'node_modules' || name === '.git')) {
+    if (file.endsWith('.node') || basename(file) === 'binding.gyp') return relative(dir, file);
   }
   return undefined;
 }

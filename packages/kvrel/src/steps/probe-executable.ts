@@ -6,6 +6,7 @@
  * fills the release's compile cache, so its first boot is as fast as the next.
  */
 import { verifySea, type SmokeTestResult } from '../sea/index.js';
+import { envWithoutNodeOptions } from '../process/run-process.js';
 import { PROBE_COMMAND } from '../launcher/probe.js';
 import { requireFact, type Release } from '../release/release.js';
 import type { ProbeReport } from '../node/release-node-main.js';
@@ -13,7 +14,7 @@ import type { ProbeReport } from '../node/release-node-main.js';
 export async function probeExecutable(release: Release, vmArgs: readonly string[]): Promise<ProbeReport & { result: SmokeTestResult }> {
   const executable = requireFact(release, 'executable', 'probe');
   const viaCli = requireFact(release, 'baseBinary', 'probe').vmArgsVia === 'cli';
-  const { NODE_OPTIONS: _ignored, ...env } = process.env;
+  const env = envWithoutNodeOptions();
   const result = await verifySea(executable.path, viaCli ? [`--node-options=${vmArgs.join(' ')}`, PROBE_COMMAND] : [PROBE_COMMAND], {
     stdout: new RegExp(`"name":${JSON.stringify(JSON.stringify(release.name)).slice(1, -1)}`),
     env: {
