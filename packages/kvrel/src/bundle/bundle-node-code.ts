@@ -1,14 +1,15 @@
 /**
  * Bundles a node's code with esbuild into one ES module: the entry source (rendered by the caller),
  * the applications it imports, the project's own packages and every npm package that bundles safely.
- * ES modules keep top-level await and import.meta.url; packages that need their own files (addons,
- * fonts, worker scripts, transports) stay on disk (disk-packages-plugin.ts), `new URL(..., import.meta.url)`
- * files are emitted beside the bundle (url-assets-plugin.ts), and a source map names the sources.
+ * ES modules keep top-level await; packages that need their own files (addons, fonts, worker scripts,
+ * transports) stay on disk (disk-packages-plugin.ts); each project module keeps its own location and
+ * the scripts it names are bundled to their places (project-modules-plugin.ts), with the folders
+ * whose files ship beside the code; a source map names the sources.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { reusableResult, saveResult, stateKey } from './build-state.js';
-import { dirname, join, relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { build, type BuildOptions, type Message, type Plugin } from 'esbuild';
 import { UserError } from '../user-error.js';
 import { firstEsbuildError } from '../config/load-config-file.js';
@@ -16,7 +17,9 @@ import { diskPackagesPlugin, type DiskPackage } from './disk-packages-plugin.js'
 import { nativeAddonPlugin } from './native-addon-plugin.js';
 import { DiskPackageScanner } from './stays-on-disk.js';
 import { packageOf } from './package-of.js';
-import { urlAssetsPlugin } from './url-assets-plugin.js';
+import { projectModulesPlugin } from './project-modules-plugin.js';
+import { LOCATION_DEFINE, locationBanner, type BundleFormat } from './module-location.js';
+import { isProjectModule } from './project-folder.js';
 import { stubOptionalNativeModules } from './stub-optional-native-modules.js';
 
 export interface BundleNodeCodeOptions {
@@ -48,28 +51,17 @@ export interface NodeBundle {
   readonly warnings: readonly string[];
   /** Packages the bundle reached (bundled or on disk), by name. */
   readonly reachedPackages: ReadonlySet<string>;
+  /** Folders of the project whose files ship beside the code (beside-files.ts). */
+  readonly besideFolders: readonly string[];
+  /** Scripts bundled to their places in outDir (workers, fork and cluster targets). */
+  readonly emittedScripts: readonly string[];
+  /** The project's own files the bundles hold. */
+  readonly bundledProjectFiles: readonly string[];
   /** true: nothing changed since the last build, the files in outDir were kept. */
   readonly reused: boolean;
 }
 
-interface SavedBundle {
-  readonly diskPackages: readonly DiskPackage[];
-  readonly warnings: readonly string[];
-  readonly reachedPackages: readonly string[];
-}
-
-/**
- * ES module output has no require, __filename or __dirname; CommonJS code inside the bundle gets a
- * require for the bundle's location (so packages on disk and built-ins load) and its own names.
- */
-const BANNER = [
-  "import { createRequire as __kvrelCreateRequire } from 'node:module';",
-  "import { fileURLToPath as __kvrelFileURLToPath } from 'node:url';",
-  "import { dirname as __kvrelDirnameOf } from 'node:path';",
-  'const require = __kvrelCreateRequire(import.meta.url);',
-  'const __kvrel_filename = __kvrelFileURLToPath(import.meta.url);',
-  'const __kvrel_dirname = __kvrelDirnameOf(__kvrel_filename);',
-].join('\n');
+type SavedBundle = Omit<NodeBundle, 'file' | 'reachedPackages' | 'reused'> & { readonly reachedPackages: readonly string[] };
 
 /** Warnings whose code would fail at run time: shown for the project's own files. */
 const DYNAMIC_LOAD_WARNINGS = new Set(['unsupported-require-call', 'unsupported-dynamic-import']);
@@ -79,18 +71,19 @@ export async function bundleNodeCode(options: BundleNodeCodeOptions): Promise<No
   const { stateFile, staleOutputs, scanCacheFile, ...asked } = options;
   const key = stateKey(KVREL_BUNDLER_RULES, asked);
   const saved = stateFile ? reusableResult<SavedBundle>(stateFile, key) : undefined;
-  if (saved) return { file, diskPackages: saved.diskPackages, warnings: saved.warnings, reachedPackages: new Set(saved.reachedPackages), reused: true };
+  if (saved) return { ...saved, file, reachedPackages: new Set(saved.reachedPackages), reused: true };
   for (const stale of staleOutputs ?? []) await rm(join(options.outDir, stale), { recursive: true, force: true });
   const bundle = await bundleAnew(options);
   if (stateFile) {
-    const saving: SavedBundle = { diskPackages: bundle.diskPackages, warnings: bundle.warnings, reachedPackages: [...bundle.reachedPackages] };
-    saveResult(stateFile, key, bundle.inputs, [file, `${file}.map`], saving);
+    const { inputs, file: _file, ...made } = bundle;
+    const saving: SavedBundle = { ...made, reachedPackages: [...bundle.reachedPackages] };
+    saveResult(stateFile, key, inputs, [file, `${file}.map`, ...bundle.emittedScripts], saving);
   }
   return { ...bundle, reused: false };
 }
 
 /** Bumped when what the bundler makes changes, so state saved by an older kvrel is not reused. */
-const KVREL_BUNDLER_RULES = 1;
+const KVREL_BUNDLER_RULES = 2;
 
 async function bundleAnew(options: BundleNodeCodeOptions): Promise<Omit<NodeBundle, 'reused'> & { inputs: Set<string> }> {
   const scanner = new DiskPackageScanner(options.scanCacheFile);
@@ -104,7 +97,9 @@ async function bundleAnew(options: BundleNodeCodeOptions): Promise<Omit<NodeBund
     const found = new Map<string, DiskPackage>();
     const before = forced.size;
     const inputs = new Set<string>();
-    const result = await runEsbuild(options, scanner, found, forced, inputs);
+    const besideFolders = new Set<string>();
+    const emitted = new Set<string>();
+    const result = await runEsbuild(options, scanner, found, forced, inputs, besideFolders, emitted);
     for (const input of Object.keys(result.metafile?.inputs ?? {})) {
       const file = resolve(options.root, input);
       const pkg = packageOf(file);
@@ -128,15 +123,27 @@ async function bundleAnew(options: BundleNodeCodeOptions): Promise<Omit<NodeBund
       if (pkg) reachedPackages.add(pkg.name);
     }
     for (const pkg of found.values()) reachedPackages.add(pkg.name);
-    return { file, diskPackages: [...found.values()], warnings: projectWarnings(result.warnings), reachedPackages, inputs };
+    const bundledProjectFiles = [...inputs].filter((input) => isProjectModule(options.root, input));
+    return {
+      file,
+      diskPackages: [...found.values()],
+      warnings: projectWarnings(result.warnings),
+      reachedPackages,
+      besideFolders: [...besideFolders].sort(),
+      emittedScripts: [...emitted].sort(),
+      bundledProjectFiles,
+      inputs,
+    };
   }
 }
 
-function esbuildOptions(options: BundleNodeCodeOptions): BuildOptions {
+function esbuildOptions(options: BundleNodeCodeOptions, outfile: string, format: BundleFormat): BuildOptions {
+  const libFromBundle = relative(dirname(outfile), options.outDir).split(sep).join('/') || '.';
   return {
     bundle: true,
     platform: 'node',
-    format: 'esm',
+    format,
+    outfile,
     target: options.target,
     minify: options.minify ?? false,
     keepNames: true,
@@ -145,30 +152,36 @@ function esbuildOptions(options: BundleNodeCodeOptions): BuildOptions {
     metafile: true,
     logLevel: 'silent',
     legalComments: 'none',
-    banner: { js: BANNER },
-    define: { __dirname: '__kvrel_dirname', __filename: '__kvrel_filename' },
+    banner: { js: locationBanner(format, libFromBundle) },
+    define: LOCATION_DEFINE,
     absWorkingDir: options.root,
   };
 }
 
-async function runEsbuild(options: BundleNodeCodeOptions, scanner: DiskPackageScanner, found: Map<string, DiskPackage>, forced: Map<string, string>, inputs: Set<string>) {
+async function runEsbuild(
+  options: BundleNodeCodeOptions,
+  scanner: DiskPackageScanner,
+  found: Map<string, DiskPackage>,
+  forced: Map<string, string>,
+  inputs: Set<string>,
+  besideFolders: Set<string>,
+  emitted: Set<string>,
+) {
   const libDir = options.outDir;
-  const emitted = new Map<string, string>();
   const plugins = (bundleDir: string): Plugin[] => [
     stubOptionalNativeModules,
     nativeAddonPlugin({ mode: options.mode, libDir, bundleDir, onDisk: forced }),
     diskPackagesPlugin({ root: options.root, scanner, mode: options.mode, libDir, bundleDir, found, forced }),
-    urlAssetsPlugin({ libDir, bundleDir, bundleScript, emitted }),
+    projectModulesPlugin({ root: options.root, libDir, bundleScript, emitted, besideFolders }),
   ];
-  const bundleScript = async (entry: string, outfile: string): Promise<void> => {
-    const nested = await build({ ...esbuildOptions(options), entryPoints: [entry], outfile, plugins: plugins(dirname(outfile)) });
+  const bundleScript = async (entry: string, outfile: string, format: BundleFormat): Promise<void> => {
+    const nested = await build({ ...esbuildOptions(options, outfile, format), entryPoints: [entry], plugins: plugins(dirname(outfile)) });
     for (const input of Object.keys(nested.metafile?.inputs ?? {})) inputs.add(resolve(options.root, input));
   };
   try {
     return await build({
-      ...esbuildOptions(options),
+      ...esbuildOptions(options, join(options.outDir, options.outName), 'esm'),
       stdin: { contents: options.entrySource, resolveDir: options.root, sourcefile: 'kvrel-node-entry.ts', loader: 'ts' },
-      outfile: join(options.outDir, options.outName),
       plugins: plugins(libDir),
     });
   } catch (error) {

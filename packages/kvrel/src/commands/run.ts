@@ -16,6 +16,7 @@ import { loadBuildConfig, runtimeConfigPath } from '../config/project-config.js'
 import { loadConfigFile } from '../config/load-config-file.js';
 import { renderApplicationsModule } from '../bundle/applications-module.js';
 import { bundleNodeCode } from '../bundle/bundle-node-code.js';
+import { mirrorBesideFiles } from '../bundle/beside-files.js';
 import { UserError } from '../user-error.js';
 import { processAlive } from '../launcher/process-alive.js';
 import { chooseCookie } from './user-cookie.js';
@@ -84,6 +85,8 @@ export async function runNode(options: RunOptions, cwd = process.cwd()): Promise
     scanCacheFile: join(runDir, 'package-scan.json'),
   });
   for (const warning of bundle.warnings) process.stderr.write(`warning: ${warning}\n`);
+  // The project's modules believe they live in outDir: the files beside them are linked there.
+  mirrorBesideFiles({ root, libDir: outDir, folders: bundle.besideFolders, mode: 'link', bundled: new Set(), emitted: new Set(bundle.emittedScripts) });
   // Worker scripts and assets beside the bundle are read while the node runs: removed at exit.
   process.on('exit', () => rmSync(outDir, { recursive: true, force: true }));
   process.setSourceMapsEnabled(true);

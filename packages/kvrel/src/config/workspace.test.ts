@@ -38,7 +38,7 @@ function project(workspaces: unknown, members: Record<string, Member>): string {
 /** An application package with a spec module and an entry point. */
 function application(name: string, extra: Record<string, unknown> = {}): Member {
   return {
-    pkg: { name, version: '1.2.3', exports: './src/index.ts', kvrel: { application: './src/application.ts' }, ...extra },
+    pkg: { name, version: '1.2.3', exports: './src/index.ts', kvrel: { application: './src/application.ts', module: 'App' }, ...extra },
     files: { 'src/application.ts': `export default { name: '${name}' };\n`, 'src/index.ts': 'export const x = 1;\n' },
   };
 }
@@ -85,7 +85,7 @@ describe('loadWorkspace: workspaces as npm finds them', () => {
   it('reads the application: version, spec module, rpc module name, application dependencies only', async () => {
     const root = project(['apps/*'], {
       'apps/kv': application('kv', { kvrel: { application: './src/application.ts', module: 'KV' } }),
-      'apps/kv-server': application('kv-server', { dependencies: { kv: '*', '@kvrel/runtime': '*' } }),
+      'apps/kv-server': application('kv-server', { dependencies: { kv: '*', '@kvrel/runtime': '*' }, kvrel: { application: './src/application.ts' } }),
     });
     const workspace = await loadWorkspace(root);
     expect(workspace.applications.get('kv')).toMatchObject({ version: '1.2.3', moduleName: 'KV', applicationFile: join(root, 'apps', 'kv', 'src', 'application.ts') });
@@ -113,14 +113,21 @@ describe('loadWorkspace: an application that cannot be released is named at buil
     expect(error.message).toBe('apps/api/package.json: "kvrel.application" points to ./src/application.ts, which does not exist; point it at the module that default-exports the application spec');
   });
 
-  it('a package without main or exports (and no index file)', async () => {
+  it('a package without main or exports (and no index file), named in rpc scope', async () => {
     const member = application('api');
-    const root = project(['apps/*'], { 'apps/api': { ...member, pkg: { name: 'api', kvrel: { application: './src/application.ts' } } } });
+    const root = project(['apps/*'], { 'apps/api': { ...member, pkg: { name: 'api', kvrel: { application: './src/application.ts', module: 'Api' } } } });
     const error = await failure(loadWorkspace(root));
     expect(error).toMatchObject({ code: 'KVREL_INVALID_APPLICATION' });
     expect(error.message).toBe(
       'apps/api/package.json: application "api" has no entry point, and a node imports it by name; add "exports": "./src/index.ts" (or "main") naming the module whose exports rpc sees',
     );
+  });
+
+  it('needs no entry point when not named in rpc scope (no kvrel.module: an app a starter made)', async () => {
+    const member = application('api');
+    const root = project(['apps/*'], { 'apps/api': { ...member, pkg: { name: 'api', kvrel: { application: './src/application.ts' } } } });
+    const workspace = await loadWorkspace(root);
+    expect(workspace.applications.get('api')?.moduleName).toBeUndefined();
   });
 
   it('a main that points at a file that does not exist (a package never built)', async () => {

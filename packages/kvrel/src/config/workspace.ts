@@ -80,8 +80,9 @@ function applicationName(root: string, dir: string, pkg: PackageJson): string {
 }
 
 /**
- * A node imports every application by its package name (its exports are in scope for rpc/eval under
- * `kvrel.module`), so each must resolve from the root through node_modules and its main/exports.
+ * Every application must be linked into node_modules (npm install ran since it was added). One named
+ * in rpc's scope (`kvrel.module`) is imported by its package name, so it must resolve through its
+ * main/exports; one without needs no entry point (an app made by a starter has none).
  */
 async function checkEntryPoints(root: string, members: readonly WorkspacePackage[]): Promise<void> {
   const failures = await unresolvedPackages(root, members.map((m) => m.pkg.name!));
@@ -93,6 +94,7 @@ async function checkEntryPoints(root: string, members: readonly WorkspacePackage
     if (!existsSync(join(root, 'node_modules', pkg.name!))) {
       throw new UserError('KVREL_INVALID_APPLICATION', `application ${name} (${shown(root, dir)}) is not linked into node_modules; run npm install in ${root}`);
     }
+    if (pkg.kvrel?.module === undefined) continue;
     if (pkg.main === undefined && pkg.exports === undefined) {
       throw new UserError(
         'KVREL_INVALID_APPLICATION',

@@ -6,6 +6,7 @@
  * import.meta.url, workers and files beside packages work as under plain node).
  */
 import * as nodeModule from 'node:module';
+import { realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { libDir, loadReleaseContext, type ReleaseContext } from './release-context.js';
@@ -27,16 +28,43 @@ export async function launcherMain(): Promise<void> {
   const given = process.argv.slice(2);
   // A Node without SEA execArgvExtension leaves --node-options= in argv: it is not a command.
   if (given[0]?.startsWith('--node-options=')) given.shift();
-  const [command = '', ...args] = given;
   try {
     const context = loadReleaseContext();
-    const status = await dispatch(command, args, context);
+    const status = await runGiven(given, context);
     if (status !== undefined) await exit(status);
   } catch (error) {
     // NodeNotRunningError and boot errors alike: one line, no stack (the user's input or setup); a bug
     // underneath (a TypeError in an application's start) keeps its stack.
     process.stderr.write(`ERROR: ${formatFailure(error)}\n`);
     await exit(1);
+  }
+}
+
+/**
+ * A release command, or a node command line: code in a node that runs `process.execPath` with a
+ * script (fork, cluster, a process pool) gets what node would do. A cluster worker or a fork of the
+ * node's own main (`process.argv[1]`, the executable) runs the release command after it again.
+ */
+async function runGiven(given: string[], context: ReleaseContext): Promise<number | undefined> {
+  const [command = '', ...args] = given;
+  if (command === '' || RELEASE_COMMANDS.has(command)) return dispatch(command, args, context);
+  const { parseNodeCommandLine } = await import('./node-command-line.js');
+  const line = parseNodeCommandLine(given);
+  if (!line) return dispatch(command, args, context);
+  if (line.kind === 'script' && isThisExecutable(line.script)) return runGiven([...line.args], context);
+  const importFile = await diskImporter(context);
+  await (await import('./run-as-node.js')).runAsNode(line, importFile);
+  return undefined;
+}
+
+/** The commands bin/<name> runs the executable with. */
+const RELEASE_COMMANDS = new Set(['start', 'start_iex', 'eval', PROBE_COMMAND, 'daemon', 'daemon_iex', 'remote', 'pid', 'stop', 'restart', 'rpc', 'ping', 'status', 'top', 'logs', 'install', 'uninstall']);
+
+function isThisExecutable(path: string): boolean {
+  try {
+    return realpathSync(path) === realpathSync(process.execPath);
+  } catch {
+    return false;
   }
 }
 
@@ -81,10 +109,14 @@ async function loadNode(context: ReleaseContext): Promise<ReleaseNodeModule> {
   enable?.({ directory: join(lib, COMPILE_CACHE_DIR), portable: true });
   if (process.env['NODE_ENV'] === undefined && context.manifest.env === 'prod') process.env['NODE_ENV'] = 'production';
   process.setSourceMapsEnabled(true);
-  // A SEA's main has no import() on Node 20 (no dynamic import callback): a file on disk has one.
-  const shim = join(lib, IMPORT_SHIM_FILE);
-  const importFromDisk = nodeModule.createRequire(shim)(shim) as (url: string) => Promise<unknown>;
+  const importFromDisk = await diskImporter(context);
   return (await importFromDisk(pathToFileURL(join(lib, NODE_BUNDLE_FILE)).href)) as ReleaseNodeModule;
+}
+
+/** A SEA's main has no import() on Node 20 (no dynamic import callback): a file on disk has one. */
+async function diskImporter(context: ReleaseContext): Promise<(url: string) => Promise<unknown>> {
+  const shim = join(libDir(context), IMPORT_SHIM_FILE);
+  return nodeModule.createRequire(shim)(shim) as (url: string) => Promise<unknown>;
 }
 
 /** Exits once stdout and stderr are flushed (a pipe may still hold what rpc printed). */

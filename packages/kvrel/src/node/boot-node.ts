@@ -3,6 +3,7 @@
  * resolves the node's name once, starts distribution with the cookie alongside the applications,
  * boots (configuration, applications per their modes) and logs "started on <node>" once fully up.
  */
+import cluster from 'node:cluster';
 import { createLogger, resolveNodeName, startDistribution, type DistributionMode } from '@kvrel/runtime/internal';
 import { boot, type BootedNode, type BootOptions } from '@kvrel/runtime/internal';
 
@@ -37,10 +38,14 @@ export function nodeNameOf(distribution: NodeDistribution | undefined): string {
 }
 
 export async function bootNode(options: BootNodeOptions): Promise<BootedNodeInfo> {
-  const { distribution, announce = true, ...bootOptions } = options;
+  const { announce = true, ...bootOptions } = options;
+  // A cluster worker runs the node's code again, as node runs a program again in each worker: it
+  // serves through the primary and does not join distribution (the primary holds the node's name).
+  const distribution = cluster.isWorker ? undefined : options.distribution;
   const nodeName = nodeNameOf(distribution);
+  const { distribution: _asked, ...rest } = bootOptions;
   const booted = await boot({
-    ...bootOptions,
+    ...rest,
     nodeName: distribution ? nodeName : undefined,
     startDistribution: distribution ? () => startDistribution({ ...distribution }) : undefined,
   });

@@ -2,6 +2,7 @@
  * The node side of a release: the entry of releases/<vsn>/lib/node.mjs, loaded by the launcher for
  * `start`, `start_iex`, `eval` and the build's probe. It boots the applications this bundle carries.
  */
+import cluster from 'node:cluster';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
@@ -57,9 +58,12 @@ export function releaseNode(applications: readonly BundledApplication[]): Releas
 }
 
 async function startNode(context: ReleaseContext, applications: readonly ApplicationDescriptor[], withShell: boolean): Promise<void> {
-  const daemon = process.env[DAEMON_ENV] === '1';
+  // A cluster worker (the node's code run again by node:cluster) writes to the output it inherited
+  // from the primary (a daemon's log file) and leaves the pid file to the primary.
+  const daemon = process.env[DAEMON_ENV] === '1' && cluster.isPrimary;
   if (daemon) redirectOutputToLog(logDir(context), `${context.manifest.name}.log`);
-  const { nodeName } = await bootRelease(context, applications, { startApplications: true, distribution: distributionFromEnv(context.manifest.name) });
+  const distribution = cluster.isPrimary ? distributionFromEnv(context.manifest.name) : undefined;
+  const { nodeName } = await bootRelease(context, applications, { startApplications: true, distribution });
   if (daemon) {
     mkdirSync(context.tmp, { recursive: true });
     const file = pidFile(context);

@@ -43,7 +43,19 @@ export interface Release {
   /** The Node binary the executable is built on, and how vm.args reach it (resolve-base-binary). */
   readonly baseBinary?: BaseBinary;
   /** The node's code: releases/<vsn>/lib/node.mjs and the packages kept on disk beside it (bundle). */
-  readonly nodeBundle?: { readonly file: string; readonly reused: boolean; readonly diskPackages: readonly string[] };
+  readonly nodeBundle?: {
+    readonly file: string;
+    readonly reused: boolean;
+    readonly diskPackages: readonly string[];
+    /** Folders of the project whose files ship beside the code, at their paths under lib/. */
+    readonly besideFolders: readonly string[];
+    /** Scripts bundled to their places under lib/ (workers, fork and cluster targets). */
+    readonly emittedScripts: readonly string[];
+    /** The project's own files the bundles hold (not copied beside the code). */
+    readonly bundledProjectFiles: readonly string[];
+  };
+  /** Files copied beside the code this build (copy-beside-files). */
+  readonly besideFiles?: number;
   /** Native addons in lib/ (paths relative to it), each loadable by the embedded Node (native-addons). */
   readonly addons?: readonly string[];
   /** The launcher bundled for the executable (write-executable). */

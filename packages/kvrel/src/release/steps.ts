@@ -6,6 +6,7 @@ import type { ReleaseStep } from './run-steps.js';
 import { writeConfigStep } from '../steps/write-config.js';
 import { resolveBaseBinaryStep } from '../steps/resolve-base-binary.js';
 import { bundleStep } from '../steps/bundle.js';
+import { copyBesideFilesStep } from '../steps/copy-beside-files.js';
 import { writeExecutableStep } from '../steps/write-executable.js';
 import { renderReleaseFilesStep } from '../steps/render-release-files.js';
 import { checkVmArgsStep } from '../steps/check-vm-args.js';
@@ -20,6 +21,7 @@ export const RELEASE_STEPS: readonly ReleaseStep[] = [
   writeConfigStep,
   resolveBaseBinaryStep,
   bundleStep,
+  copyBesideFilesStep,
   nativeAddonsStep,
   copyPrivStep,
   copyOverlaysStep,

@@ -12,7 +12,6 @@ import { bundleNodeCode } from '../bundle/bundle-node-code.js';
 import { renderApplicationsModule } from '../bundle/applications-module.js';
 import { copyDiskPackages, findInstalled } from '../bundle/copy-disk-packages.js';
 import { packageOf, type PackageLocation } from '../bundle/package-of.js';
-import { ASSETS_DIR } from '../bundle/url-assets-plugin.js';
 import { ADDONS_DIR } from '../bundle/native-addon-plugin.js';
 import { COMPILE_CACHE_DIR, IMPORT_SHIM_FILE, LIB_DIR, NODE_BUNDLE_FILE } from '../release/layout.js';
 import type { Release } from '../release/release.js';
@@ -39,13 +38,15 @@ export const bundleStep: ReleaseStep = {
       external: release.external,
       scanCacheFile: join(release.workDir, 'package-scan.json'),
       stateFile: join(release.workDir, 'bundle-state.json'),
-      staleOutputs: [ASSETS_DIR, ADDONS_DIR, COMPILE_CACHE_DIR, NODE_BUNDLE_FILE, `${NODE_BUNDLE_FILE}.map`],
+      staleOutputs: [ADDONS_DIR, COMPILE_CACHE_DIR, NODE_BUNDLE_FILE, `${NODE_BUNDLE_FILE}.map`],
     });
     for (const warning of bundle.warnings) reporter.warn(warning);
     await writeFile(join(lib, IMPORT_SHIM_FILE), 'module.exports = (url) => import(url);\n');
     const onDisk: PackageLocation[] = [...bundle.diskPackages, ...declaredButUnreached(release, bundle.reachedPackages)];
     await copyDiskPackages(release.root, lib, onDisk);
-    return { ...release, nodeBundle: { file: bundle.file, reused: bundle.reused, diskPackages: [...new Set(onDisk.map((p) => p.name))].sort() } };
+    const { file, reused, besideFolders, emittedScripts, bundledProjectFiles } = bundle;
+    const diskPackages = [...new Set(onDisk.map((p) => p.name))].sort();
+    return { ...release, nodeBundle: { file, reused, diskPackages, besideFolders, emittedScripts, bundledProjectFiles } };
   },
   summary: (release) => {
     const apps = release.applications.map((a) => `${a.name} ${a.mode}`).join(', ') + (release.nodeBundle?.reused ? ', unchanged' : '');
