@@ -20,6 +20,7 @@ import { watchBootCrashes } from './boot-crash-watch.js';
 import { buildEvalScope } from './eval/eval-scope.js';
 import { registerSystemService } from './eval/system-service.js';
 import { startNodeOperations, type NodeOperations } from './status/node-operations.js';
+import { tagClusterForks, workerModes } from './application/cluster-worker.js';
 
 const log = createLogger('');
 
@@ -73,7 +74,9 @@ export async function boot(options: BootOptions): Promise<BootedNode> {
   const config = mergeConfig<AppConfig>(...layers);
   applyLoggerConfig(config);
 
-  controller.load(options.modes, config);
+  // A cluster worker starts the application that forked it; the primary tags its forks.
+  controller.load(workerModes(options.applications, options.modes), config);
+  tagClusterForks();
   // Configuration for applications this node does not carry still lands in the env (as OTP does).
   for (const [app, entries] of Object.entries(config)) {
     if (!options.applications.some((d) => d.spec.name === app)) loadEnv(app, undefined, entries);

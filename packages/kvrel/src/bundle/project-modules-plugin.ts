@@ -59,6 +59,7 @@ async function emitScript(path: string, options: ProjectModulesPluginOptions): P
   const outfile = join(options.libDir, relative(options.root, path));
   if (options.emitted.has(outfile)) return;
   options.emitted.add(outfile);
+  options.emitted.add(`${outfile}.map`);
   await options.bundleScript(source, outfile, formatAt(options.root, path));
 }
 

@@ -22,7 +22,7 @@ export function logDir(context: ReleaseContext): string {
 }
 
 /** Quotes execArgv back into one --node-options value (the format NODE_OPTIONS parsing takes). */
-function nodeOptionsArgument(): string {
+export function nodeOptionsArgument(): string {
   const quoted = process.execArgv.map((arg) => (/[\s"]/.test(arg) ? `"${arg.replace(/(["\\])/g, '\\$1')}"` : arg));
   return `--node-options=${quoted.join(' ')}`;
 }

@@ -52,7 +52,8 @@ export async function bootNode(options: BootNodeOptions): Promise<BootedNodeInfo
   if (announce) {
     // Logged once the node is fully up (applications started, registered for distribution).
     const release = bootOptions.release ? `${bootOptions.release.name} ${bootOptions.release.version} ` : '';
-    createLogger('').info(`${release}started on ${nodeName} (pid ${process.pid}, Node ${process.version})`);
+    const where = cluster.isWorker ? `as cluster worker ${cluster.worker?.id ?? '?'} of pid ${process.ppid}` : `on ${nodeName}`;
+    createLogger('').info(`${release}started ${where} (pid ${process.pid}, Node ${process.version})`);
   }
   return { ...booted, nodeName };
 }

@@ -11,7 +11,7 @@ import { buildEvalScope, evaluateOnce, keepRunning, System, type ApplicationDesc
 import type { ReleaseContext } from '../launcher/release-context.js';
 import { libDir } from '../launcher/release-context.js';
 import { bootRelease } from '../launcher/release-boot.js';
-import { DAEMON_ENV, logDir, pidFile } from '../launcher/daemon.js';
+import { DAEMON_ENV, logDir, nodeOptionsArgument, pidFile } from '../launcher/daemon.js';
 import { redirectOutputToLog } from '../launcher/daemon-output.js';
 import { distributionFromEnv } from '../launcher/node-link.js';
 import { printOutcome } from '../launcher/remote-commands.js';
@@ -63,6 +63,7 @@ async function startNode(context: ReleaseContext, applications: readonly Applica
   const daemon = process.env[DAEMON_ENV] === '1' && cluster.isPrimary;
   if (daemon) redirectOutputToLog(logDir(context), `${context.manifest.name}.log`);
   const distribution = cluster.isPrimary ? distributionFromEnv(context.manifest.name) : undefined;
+  inheritVmArgs(context);
   const { nodeName } = await bootRelease(context, applications, { startApplications: true, distribution });
   if (daemon) {
     mkdirSync(context.tmp, { recursive: true });
@@ -77,6 +78,15 @@ async function startNode(context: ReleaseContext, applications: readonly Applica
     shell.on('exit', () => System.stop(0));
   }
   keepRunning();
+}
+
+/**
+ * Processes the node starts from process.execPath (fork, cluster workers) get the node's vm.args as
+ * node's children get its execArgv: as the executable's first argument, which the SEA applies.
+ */
+function inheritVmArgs(context: ReleaseContext): void {
+  if (context.manifest.vmArgsVia !== 'cli' || process.execArgv.length === 0 || process.execArgv[0]!.startsWith('--node-options=')) return;
+  process.execArgv = [nodeOptionsArgument()];
 }
 
 /** `eval [--stdin] EXPR [ARG...]`: a fresh node, applications not started, `argv` and `input` in scope. */

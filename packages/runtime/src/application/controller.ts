@@ -11,6 +11,7 @@ import { loadEnv } from './environment.js';
 import { decideOnExit, isStarted, validateStartMode, type ExitReason, type StartMode } from './start-mode.js';
 import { startOrder } from './start-order.js';
 import { Supervisor, type SupervisorSnapshot } from '../supervision/supervisor.js';
+import { asApplication } from './cluster-worker.js';
 
 const log = createLogger('');
 
@@ -145,7 +146,7 @@ export class ApplicationController {
     let running: RunningApplication | void;
     entry.state = 'starting';
     try {
-      running = await spec.start?.();
+      running = await asApplication(spec.name, () => spec.start?.());
     } catch (error) {
       entry.state = 'failed';
       throw startFailure(spec.name, error);
