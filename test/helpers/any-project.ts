@@ -31,17 +31,24 @@ export interface AnyProject {
   readonly tarballs: readonly string[];
 }
 
-const INSTALLED = '.any-project-installed';
+const INSTALLED = '.fixture-installed';
 
 /** The fixture, installed once per test run (packs kvrel first). */
-export async function anyProject(): Promise<AnyProject> {
+export function anyProject(): Promise<AnyProject> {
+  return installedFixture('any-project');
+}
+
+/** A project of test/fixtures installed as a user installs kvrel, once per test run (kvrel packed once). */
+export async function installedFixture(name: string): Promise<AnyProject> {
   const runDir = inject('anyProjectRunDir');
-  const dir = join(runDir, 'any-project');
+  const dir = join(runDir, name);
   const tarballDir = join(runDir, 'tarballs');
   if (!existsSync(join(dir, INSTALLED))) {
-    mkdirSync(tarballDir, { recursive: true });
-    await npm(repoRoot, ['pack', '--workspace', 'kvrel', '--workspace', '@kvrel/runtime', '--pack-destination', tarballDir]);
-    cpSync(ANY_PROJECT_FIXTURE, dir, { recursive: true });
+    if (tarballsIn(tarballDir).length === 0) {
+      mkdirSync(tarballDir, { recursive: true });
+      await npm(repoRoot, ['pack', '--workspace', 'kvrel', '--workspace', '@kvrel/runtime', '--pack-destination', tarballDir]);
+    }
+    cpSync(join(repoRoot, 'test', 'fixtures', name), dir, { recursive: true });
     // better-sqlite3 compiles here for the host's Node; -O0 changes nothing kvrel looks at and cuts
     // that compile from ~85 s to ~30 s of CPU.
     await npm(dir, ['install', '--save-dev', '--include=dev', '--prefer-offline', '--no-audit', '--no-fund', ...tarballsIn(tarballDir)], { CFLAGS: '-O0', CXXFLAGS: '-O0' });
@@ -51,6 +58,7 @@ export async function anyProject(): Promise<AnyProject> {
 }
 
 function tarballsIn(dir: string): string[] {
+  if (!existsSync(dir)) return [];
   return readdirSync(dir)
     .filter((f) => f.endsWith('.tgz'))
     .map((f) => join(dir, f));

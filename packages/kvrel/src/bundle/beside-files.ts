@@ -14,7 +14,7 @@ import { extname, join, relative } from 'node:path';
 export interface BesideFilesOptions {
   readonly root: string;
   readonly libDir: string;
-  /** Absolute folders of the project to mirror. */
+  /** Absolute folders of the project to mirror, none inside another. */
   readonly folders: readonly string[];
   /** 'copy' for a release, 'link' for kvrel run. */
   readonly mode: 'copy' | 'link';
@@ -35,9 +35,7 @@ function skipped(name: string): boolean {
 /** Mirrors the folders; returns the number of files copied or linked. */
 export function mirrorBesideFiles(options: BesideFilesOptions): number {
   let count = 0;
-  // Nested folders (a package inside another's folder) are mirrored once, by the outer one.
-  const folders = [...new Set(options.folders)].sort().filter((dir, i, all) => !all.slice(0, i).some((outer) => !relative(outer, dir).startsWith('..')));
-  for (const folder of folders) {
+  for (const folder of options.folders) {
     const target = join(options.libDir, relative(options.root, folder));
     count += options.mode === 'copy' ? copyTree(folder, target, options) : linkTree(folder, target, options);
   }

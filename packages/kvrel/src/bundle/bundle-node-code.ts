@@ -129,7 +129,7 @@ async function bundleAnew(options: BundleNodeCodeOptions): Promise<Omit<NodeBund
       diskPackages: [...found.values()],
       warnings: projectWarnings(result.warnings),
       reachedPackages,
-      besideFolders: [...besideFolders].sort(),
+      besideFolders: outermost(besideFolders),
       emittedScripts: [...emitted].sort(),
       bundledProjectFiles,
       inputs,
@@ -201,6 +201,12 @@ function rewriteSourceMap(mapFile: string, options: BundleNodeCodeOptions): void
     return fromRoot.startsWith('..') ? source : fromRoot;
   });
   writeFileSync(mapFile, JSON.stringify(map));
+}
+
+/** The folders, less those inside another (mirroring the outer one ships them). */
+function outermost(folders: ReadonlySet<string>): string[] {
+  const sorted = [...folders].sort();
+  return sorted.filter((dir) => !sorted.some((outer) => outer !== dir && !relative(outer, dir).startsWith('..')));
 }
 
 function projectWarnings(warnings: readonly Message[]): string[] {
