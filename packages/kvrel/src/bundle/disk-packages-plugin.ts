@@ -19,7 +19,7 @@ export interface DiskPackagesPluginOptions {
   /** 'copy': rewrite to paths into `libDir` (where lib/ mirrors the project); 'in-place': absolute paths. */
   readonly mode: 'copy' | 'in-place';
   readonly libDir: string;
-  /** The folder of the file being bundled (lib/, or lib/assets/ for a worker script). */
+  /** The folder of the file being bundled (lib/, or the folder of a script bundled to its place under lib/). */
   readonly bundleDir: string;
   /** Filled with every package kept on disk, by folder. */
   readonly found: Map<string, DiskPackage>;

@@ -13,7 +13,7 @@ import { packageOf } from './package-of.js';
 export interface NativeAddonPluginOptions {
   readonly mode: 'copy' | 'in-place';
   readonly libDir: string;
-  /** The folder of the file being bundled (lib/, or lib/assets/ for a worker script). */
+  /** The folder of the file being bundled (lib/, or the folder of a script bundled to its place under lib/). */
   readonly bundleDir: string;
   /** Packages to keep on disk, by name, with the reason: this plugin adds those that require addons. */
   readonly onDisk: Map<string, string>;

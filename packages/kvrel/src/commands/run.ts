@@ -87,7 +87,7 @@ export async function runNode(options: RunOptions, cwd = process.cwd()): Promise
   for (const warning of bundle.warnings) process.stderr.write(`warning: ${warning}\n`);
   // The project's modules believe they live in outDir: the files beside them are linked there.
   mirrorBesideFiles({ root, libDir: outDir, folders: bundle.besideFolders, mode: 'link', bundled: new Set(), emitted: new Set(bundle.emittedScripts) });
-  // Worker scripts and assets beside the bundle are read while the node runs: removed at exit.
+  // Scripts bundled to their places and the links beside them are read while the node runs: removed at exit.
   process.on('exit', () => rmSync(outDir, { recursive: true, force: true }));
   process.setSourceMapsEnabled(true);
   const node = (await import(pathToFileURL(bundle.file).href)) as DevNodeModule;
