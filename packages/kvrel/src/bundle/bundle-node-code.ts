@@ -18,7 +18,7 @@ import { nativeAddonPlugin } from './native-addon-plugin.js';
 import { DiskPackageScanner } from './stays-on-disk.js';
 import { packageOf } from './package-of.js';
 import { projectModulesPlugin } from './project-modules-plugin.js';
-import { LOCATION_DEFINE, locationBanner, type BundleFormat } from './module-location.js';
+import { LOCATION_DEFINE, locationBanner, RESERVE_HERE, reserveHerePlugin, type BundleFormat } from './module-location.js';
 import { isProjectModule } from './project-folder.js';
 import { stubOptionalNativeModules } from './stub-optional-native-modules.js';
 
@@ -154,6 +154,7 @@ function esbuildOptions(options: BundleNodeCodeOptions, outfile: string, format:
     legalComments: 'none',
     banner: { js: locationBanner(format, libFromBundle) },
     define: LOCATION_DEFINE,
+    inject: [RESERVE_HERE],
     absWorkingDir: options.root,
   };
 }
@@ -169,6 +170,7 @@ async function runEsbuild(
 ) {
   const libDir = options.outDir;
   const plugins = (bundleDir: string): Plugin[] => [
+    reserveHerePlugin,
     stubOptionalNativeModules,
     nativeAddonPlugin({ mode: options.mode, libDir, bundleDir, onDisk: forced }),
     diskPackagesPlugin({ root: options.root, scanner, mode: options.mode, libDir, bundleDir, found, forced }),

@@ -6,6 +6,8 @@
  * turns each of them into a property of `__kvrel_here`; a project module declares its own
  * `__kvrel_here` on its first line, and bundled npm packages see the bundle's (declared by the banner).
  */
+import type { Plugin } from 'esbuild';
+
 export const HERE = '__kvrel_here';
 
 /** The names node gives a module for its location, and what each becomes. */
@@ -64,3 +66,18 @@ export function withLocation(text: string, pathInLib: string): string {
   const at = PROLOGUE.exec(text)?.[0].length ?? 0;
   return `${text.slice(0, at)}const ${HERE} = __kvrelLocate(${JSON.stringify(pathInLib)});${text.slice(at)}`;
 }
+
+/**
+ * Injected into every bundle: one reference to the bundle's own `__kvrel_here` from outside any
+ * module, so esbuild reserves that name and renames each module's declaration instead of letting one
+ * collide with the banner's (it would, in a bundle whose only modules are the project's).
+ */
+export const RESERVE_HERE = 'kvrel:reserve-here';
+
+export const reserveHerePlugin: Plugin = {
+  name: 'kvrel-reserve-here',
+  setup(build) {
+    build.onResolve({ filter: /^kvrel:reserve-here$/ }, () => ({ path: 'reserve-here', namespace: 'kvrel' }));
+    build.onLoad({ filter: /.*/, namespace: 'kvrel' }, () => ({ contents: `${HERE};\n`, loader: 'js' }));
+  },
+};
