@@ -2,7 +2,7 @@
  * The node side of a release: the entry of releases/<vsn>/lib/node.mjs, loaded by the launcher for
  * `start`, `start_iex`, `eval` and the build's probe. It boots the applications this bundle carries.
  */
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { start as startRepl } from 'node:repl';
@@ -10,7 +10,7 @@ import { buildEvalScope, evaluateOnce, keepRunning, System, type ApplicationDesc
 import type { ReleaseContext } from '../launcher/release-context.js';
 import { libDir } from '../launcher/release-context.js';
 import { bootRelease } from '../launcher/release-boot.js';
-import { DAEMON_ENV, logDir, pidFile } from '../launcher/daemon.js';
+import { DAEMON_ENV, logDir, pidFile, removePidFile, writePidFile } from '../launcher/daemon.js';
 import { redirectOutputToLog } from '../launcher/daemon-output.js';
 import { distributionFromEnv } from '../launcher/node-link.js';
 import { printOutcome } from '../launcher/remote-commands.js';
@@ -63,8 +63,8 @@ async function startNode(context: ReleaseContext, applications: readonly Applica
   if (daemon) {
     mkdirSync(context.tmp, { recursive: true });
     const file = pidFile(context);
-    writeFileSync(file, String(process.pid));
-    process.on('exit', () => rmSync(file, { force: true }));
+    writePidFile(file, process.pid);
+    process.on('exit', () => removePidFile(file, process.pid));
   }
   if (withShell && !daemon) {
     const shell = startRepl({ prompt: `${nodeName}> `, useGlobal: false });
