@@ -11,7 +11,7 @@ import { execa } from 'execa';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from './helpers/free-port.js';
 import { startPortMapper } from './helpers/port-mapper.js';
 import { alive, stopAll, trackPid } from './helpers/processes.js';
@@ -25,6 +25,8 @@ let env: Record<string, string>;
 const release = () => join(project, 'out', 'foo');
 const bin = (...args: string[]) => execa(join(release(), 'bin', 'foo'), args, { env, reject: false });
 const folders = () => readdirSync(join(release(), 'releases')).filter((f) => f !== 'COOKIE').sort();
+const versions = () => folders().filter((f) => !f.startsWith('.'));
+const daemons: number[] = [];
 
 function writeReleasesConfig(version: string): void {
   writeFileSync(
@@ -44,6 +46,7 @@ async function startDaemon(): Promise<number> {
   expect([started.exitCode, started.stderr]).toEqual([0, '']);
   const pid = Number(readFileSync(join(release(), 'tmp', 'foo.pid'), 'utf8'));
   trackPid(pid);
+  daemons.push(pid);
   return pid;
 }
 
@@ -61,6 +64,11 @@ beforeAll(async () => {
   };
   await build();
 }, BUILD_TIMEOUT + 30_000);
+
+// A test that failed half-way leaves no node behind for the next one.
+afterEach(() => {
+  for (const pid of daemons.splice(0)) if (alive(pid)) process.kill(pid, 'SIGKILL');
+});
 
 afterAll(async () => {
   await stopAll();
@@ -84,7 +92,9 @@ describe('rebuilding under a running node', () => {
     await rebuild;
     expect(calls).toBeGreaterThan(0);
     expect(failed).toEqual([]);
-    expect(folders()).toEqual(['0.0.1']);
+    // The node's own folder was set aside, not deleted: it still runs from it.
+    expect(versions()).toEqual(['0.0.1']);
+    expect(folders()).toEqual([expect.stringMatching(/^\.0\.0\.1\.replaced-/), '0.0.1']);
     expect((await bin('rpc', 'System.pid()')).stdout).toBe(String(pid));
     expect((await bin('stop')).exitCode).toBe(0);
     expect(alive(pid)).toBe(false);
@@ -96,7 +106,7 @@ describe('rebuilding under a running node', () => {
     writeReleasesConfig('0.0.2');
     const output = await build('--tar');
     expect(output).toContain(`kept releases/0.0.1: pid ${pid} runs from it`);
-    expect(folders()).toEqual(['0.0.1', '0.0.2']);
+    expect(versions()).toEqual(['0.0.1', '0.0.2']);
     expect((await bin('version')).stdout).toBe('foo 0.0.2');
 
     // The node still finds its own version's files through Application.privDir.
@@ -118,7 +128,7 @@ describe('rebuilding under a running node', () => {
     expect([stopped.exitCode, stopped.stderr]).toEqual([0, '']);
     await waitFor(() => !alive(pid), { what: `pid ${pid} to exit` });
     expect(existsSync(pidFile)).toBe(false);
-    // The first build after the old node stopped removes its version.
+    // The first build after the old node stopped removes its version (and what earlier rebuilds set aside).
     await build();
     expect(folders()).toEqual(['0.0.2']);
   }, 3 * BUILD_TIMEOUT);
