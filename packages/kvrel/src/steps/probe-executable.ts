@@ -5,10 +5,10 @@
  * addon that will not load. The one place kvrel runs a release's executable. Loading the code also
  * fills the release's compile cache, so its first boot is as fast as the next.
  */
+import { basename } from 'node:path';
 import { verifySea, type SmokeTestResult } from '../sea/index.js';
 import { envWithoutNodeOptions } from '../process/run-process.js';
 import { PROBE_COMMAND } from '../launcher/probe.js';
-import { basename } from 'node:path';
 import { assemblyRoot, requireFact, type Release } from '../release/release.js';
 import type { ProbeReport } from '../node/release-node-main.js';
 
