@@ -1,11 +1,12 @@
 /**
  * Operator safety around a release and `kvrel run` (SPEC §10, issue 10 item 6): a guessable cookie
  * and a cookie on the command line are warned about; a stale pid file naming another program does
- * not block `daemon`; a port mapper that hangs is named as the cause, not "no node is running".
+ * not block `daemon`; a RELEASE_TMP another user could have prepared (a link, another owner, open to
+ * all) is refused and the daemon's files are never opened through links; a port mapper that hangs is named as the cause, not "no node is running".
  */
 import { execa } from 'execa';
 import { spawn } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -92,10 +93,52 @@ describe('pid file', () => {
     expect(pid).not.toBe(unrelated.pid);
     // The real daemon's pid file does block a second one.
     const again = await execa(join(release(), 'bin', 'foo'), ['daemon'], { env, reject: false });
-    expect([again.exitCode, again.stderr]).toEqual([1, `ERROR: foo is already running as a daemon (pid ${pid}, ${pidFile})`]);
+    expect([again.exitCode, again.stderr]).toEqual([1, `ERROR: foo is already running as a daemon (pid ${pid}, ${pidFile}); stop it first with bin/foo stop`]);
+    expect(readFileSync(pidFile, 'utf8')).toBe(String(pid));
     expect((await execa(join(release(), 'bin', 'foo'), ['stop'], { env, reject: false })).exitCode).toBe(0);
     expect(alive(pid)).toBe(false);
     expect(alive(unrelated.pid!)).toBe(true);
+  });
+});
+
+describe('RELEASE_TMP of another user (the tests run as root)', () => {
+  const daemonWith = (tmp: string) => execa(join(release(), 'bin', 'foo'), ['daemon'], { env: { ...releaseEnv('tmpcheck@127.0.0.1'), RELEASE_TMP: tmp }, reject: false });
+
+  it('refuses a RELEASE_TMP that is a symbolic link, in one line, writing nothing through it', async () => {
+    const real = join(dir, 'real-tmp');
+    mkdirSync(real);
+    const link = join(dir, 'linked-tmp');
+    symlinkSync(real, link);
+    const result = await daemonWith(link);
+    expect([result.exitCode, result.stderr]).toEqual([1, `ERROR: RELEASE_TMP (${link}) is refused: it is a symbolic link; set RELEASE_TMP to a folder of your own that only you can write to`]);
+    expect(readdirSync(real)).toEqual([]);
+  });
+
+  it('refuses a RELEASE_TMP owned by another user, and one others may write to without the sticky bit', async () => {
+    const theirs = join(dir, 'nobodys-tmp');
+    mkdirSync(theirs, { mode: 0o755 });
+    chownSync(theirs, 65534, 65534);
+    const result = await daemonWith(theirs);
+    expect([result.exitCode, result.stderr]).toEqual([1, `ERROR: RELEASE_TMP (${theirs}) is refused: it belongs to uid 65534, not to the user running it (uid ${process.getuid!()}); set RELEASE_TMP to a folder of your own that only you can write to`]);
+    expect(readdirSync(theirs)).toEqual([]);
+    const shared = join(dir, 'shared-tmp');
+    mkdirSync(shared);
+    chmodSync(shared, 0o777);
+    const open = await daemonWith(shared);
+    expect([open.exitCode, open.stderr]).toEqual([1, `ERROR: RELEASE_TMP (${shared}) is refused: it is writable by other users (mode 0777) without the sticky bit; set RELEASE_TMP to a folder of your own that only you can write to`]);
+  });
+
+  it('never appends the daemon log through a symbolic link', async () => {
+    const tmp = join(dir, 'planted-tmp');
+    mkdirSync(join(tmp, 'log'), { recursive: true });
+    const victim = join(dir, 'root-only-file');
+    writeFileSync(victim, 'untouched\n', { mode: 0o600 });
+    symlinkSync(victim, join(tmp, 'log', 'foo.log.1'));
+    const result = await daemonWith(tmp);
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toMatch(/^ERROR: ELOOP: too many symbolic links encountered, open '.*foo\.log\.1'$/);
+    expect(readFileSync(victim, 'utf8')).toBe('untouched\n');
+    expect(existsSync(join(tmp, 'foo.pid'))).toBe(false);
   });
 });
 

@@ -111,9 +111,11 @@ describe('running a release', () => {
     expect(result.stdout).toMatch(/^\[ 'v24\.\d+\.\d+', '.*elsewhere' \]$/);
   });
 
-  it('--tar writes a tarball that unpacks into a release that boots', async () => {
+  it('--tar writes an owner-only tarball that unpacks into a release that boots', async () => {
     const tarball = join(builtRelease('bar'), '..', 'bar-0.0.1.tar.gz');
     expect(existsSync(tarball)).toBe(true);
+    // It carries releases/COOKIE: readable by its owner only, whatever the umask.
+    expect(mode(tarball)).toBe(0o600);
     const dir = mkdtempSync(join(tmpdir(), 'kvrel-untar-'));
     try {
       await execa('tar', ['-xzf', tarball, '-C', dir]);

@@ -1,17 +1,18 @@
 /**
- * bin/<name> install / uninstall (SPEC §10): the unit passes `systemd-analyze verify`, readiness is
+ * bin/<name> install / uninstall (SPEC §10): the unit passes `systemd-analyze verify` (also for a
+ * release whose path holds a space, quotes, `$` and `%`: systemd.syntax(7) escaping), readiness is
  * sent to NOTIFY_SOCKET only once the applications serve, and install --user / uninstall --user
  * write, enable, disable and remove the unit (with a stand-in systemctl: no systemd runs here).
  */
 import { execa } from 'execa';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { freePort } from './helpers/free-port.js';
 import { startPortMapper } from './helpers/port-mapper.js';
 import { start, stopAll } from './helpers/processes.js';
-import { copyRelease, removeReleaseCopies } from './helpers/releases.js';
+import { builtRelease, copyRelease, removeReleaseCopies } from './helpers/releases.js';
 import { repoRoot } from './helpers/repo.js';
 import { waitFor } from './helpers/wait-for.js';
 
@@ -62,6 +63,23 @@ describe('install --print', () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'foo.service'), `${unit}\n`);
     const verified = await execa('systemd-analyze', ['verify', join(dir, 'foo.service')], { reject: false, all: true });
+    expect([verified.exitCode, verified.all]).toEqual([0, '']);
+  });
+});
+
+describe('install in a folder with a space, quotes and $ in its path', () => {
+  it('writes a unit systemd-analyze verify accepts, which runs bin/foo there', async () => {
+    const odd = join(tempDir(), `my app's "v2" $HOME 100%`, 'foo');
+    cpSync(builtRelease('foo'), odd, { recursive: true });
+    const printed = await execa(join(odd, 'bin', 'foo'), ['install', '--print'], { env: { ...env, RELEASE_TMP: join(odd, 'tmp $x') } });
+    expect(printed.exitCode).toBe(0);
+    const quoted = `"${odd.replace(/%/g, '%%').replace(/\$/g, '$$$$').replace(/"/g, '\\"')}/bin/foo"`;
+    expect(printed.stdout).toContain(`ExecStart=/bin/sh ${quoted} start\nExecStop=/bin/sh ${quoted} stop\n`);
+    expect(printed.stdout).toContain(`WorkingDirectory=${odd.replace(/%/g, '%%')}\n`);
+    expect(printed.stdout).toContain(`Environment="RELEASE_TMP=${odd.replace(/%/g, '%%').replace(/"/g, '\\"')}/tmp $x"\n`);
+    const unit = join(tempDir(), 'foo.service');
+    writeFileSync(unit, `${printed.stdout}\n`);
+    const verified = await execa('systemd-analyze', ['verify', unit], { reject: false, all: true });
     expect([verified.exitCode, verified.all]).toEqual([0, '']);
   });
 });

@@ -22,6 +22,8 @@ export const KVREL_ERROR_CODES = [
   'KVREL_NO_RELEASES_CONFIG',
   'KVREL_TAR_FAILED',
   'KVREL_NATIVE_ADDON',
+  'KVREL_UNSAFE_RELEASE_TMP',
+  'KVREL_ALREADY_RUNNING',
 ] as const;
 
 export type KvrelErrorCode = (typeof KVREL_ERROR_CODES)[number];

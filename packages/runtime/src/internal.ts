@@ -18,7 +18,7 @@ export type { PollOptions } from './deadline.js';
 export { evaluateConfig } from './config/evaluate-config.js';
 export { resolveConfigEnv } from './config/config-env.js';
 export { setLogSink } from './logger/logger.js';
-export { RotatingLog } from './logger/rotating-log.js';
+export { APPEND_NO_FOLLOW, RotatingLog } from './logger/rotating-log.js';
 export { evaluateOnce } from './eval/evaluator.js';
 export type { EvalOutcome } from './eval/evaluator.js';
 export { buildEvalScope } from './eval/eval-scope.js';

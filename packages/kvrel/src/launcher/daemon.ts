@@ -1,15 +1,17 @@
 /**
  * `daemon`: starts the node as a detached copy of this executable (a SEA cannot fork its own
  * script: it re-runs itself with `start` and KVREL_DAEMON=1), its output going to rotated logs under
- * RELEASE_TMP/log, and returns once the node has booted and written its pid file.
+ * RELEASE_TMP/log, and returns once the node has booted and written its pid file. While a node of
+ * this release (whichever version it runs) owns the pid file, it refuses and leaves the file alone.
  */
 import { spawn } from 'node:child_process';
-import { closeSync, existsSync, openSync, readFileSync, rmSync } from 'node:fs';
-import { pollUntil } from '@kvrel/runtime/internal';
+import { closeSync, constants, existsSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { APPEND_NO_FOLLOW, pollUntil } from '@kvrel/runtime/internal';
 import { prepareReleaseTmp } from './release-tmp.js';
 import { join } from 'node:path';
-import { runsExecutable } from './release-process.js';
+import { runsRelease } from './release-process.js';
 import type { ReleaseContext } from './release-context.js';
+import { UserError } from '../user-error.js';
 
 export const DAEMON_ENV = 'KVREL_DAEMON';
 
@@ -21,6 +23,38 @@ export function logDir(context: ReleaseContext): string {
   return join(context.tmp, 'log');
 }
 
+/** The pid in a pid file, or 0 (none, unreadable, not a number). Never read through a symbolic link. */
+export function readPidFile(path: string): number {
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW);
+  } catch {
+    return 0;
+  }
+  try {
+    const pid = Number(readFileSync(fd, 'utf8').trim());
+    return Number.isInteger(pid) && pid > 0 ? pid : 0;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Writes the node's pid file afresh (a stale file or a planted link goes first), never through a link. */
+export function writePidFile(path: string, pid: number): void {
+  rmSync(path, { force: true });
+  const fd = openSync(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o644);
+  try {
+    writeSync(fd, String(pid));
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Removes the pid file when it still names `pid`: another node may own it by now. */
+export function removePidFile(path: string, pid: number): void {
+  if (readPidFile(path) === pid) rmSync(path, { force: true });
+}
+
 /** Quotes execArgv back into one --node-options value (the format NODE_OPTIONS parsing takes). */
 export function nodeOptionsArgument(): string {
   const quoted = process.execArgv.map((arg) => (/[\s"]/.test(arg) ? `"${arg.replace(/(["\\])/g, '\\$1')}"` : arg));
@@ -29,16 +63,17 @@ export function nodeOptionsArgument(): string {
 
 export async function runDaemon(context: ReleaseContext, command: 'start' | 'start_iex', timeoutMs = 30_000): Promise<number> {
   prepareReleaseTmp(context.tmp, ['log']);
+  const { name } = context.manifest;
   const pidPath = pidFile(context);
-  const running = existsSync(pidPath) ? Number(readFileSync(pidPath, 'utf8').trim()) : 0;
-  // A pid file is stale when its process is gone or is another program that got the pid since.
-  if (running > 0 && runsExecutable(running, process.execPath)) {
-    process.stderr.write(`ERROR: ${context.manifest.name} is already running as a daemon (pid ${running}, ${pidPath})\n`);
-    return 1;
+  const running = readPidFile(pidPath);
+  // A pid file is stale when its process is gone or is another program that got the pid since; a node
+  // of an older version of this release, still running after a rebuild, is this release.
+  if (running > 0 && runsRelease(running, join(context.root, 'releases'), name)) {
+    throw new UserError('KVREL_ALREADY_RUNNING', `${name} is already running as a daemon (pid ${running}, ${pidPath}); stop it first with bin/${name} stop`);
   }
   rmSync(pidPath, { force: true });
   // Whatever Node itself prints (a fatal error, an abort) lands in the log too, not in /dev/null.
-  const output = openSync(join(logDir(context), `${context.manifest.name}.log.1`), 'a');
+  const output = openSync(join(logDir(context), `${name}.log.1`), APPEND_NO_FOLLOW, 0o644);
   // With vm.args in NODE_OPTIONS (older Nodes), the child inherits them through the environment.
   const vmArgs = context.manifest.vmArgsVia === 'cli' ? [nodeOptionsArgument()] : [];
   const child = spawn(process.execPath, [...vmArgs, command === 'start_iex' ? 'start' : command], {
@@ -52,15 +87,12 @@ export async function runDaemon(context: ReleaseContext, command: 'start' | 'sta
     exited = code ?? (signal ? 128 : 1);
   });
   // Booted once the pid file names the child; false once the child has exited.
-  const booted = await pollUntil(
-    () => (exited !== undefined ? false : existsSync(pidPath) && readFileSync(pidPath, 'utf8').trim() === String(child.pid) ? true : undefined),
-    { timeoutMs, intervalMs: 10 },
-  );
+  const booted = await pollUntil(() => (exited !== undefined ? false : readPidFile(pidPath) === child.pid ? true : undefined), { timeoutMs, intervalMs: 10 });
   if (booted) {
     child.unref();
     return 0;
   }
-  const log = join(logDir(context), `${context.manifest.name}.log.1`);
+  const log = join(logDir(context), `${name}.log.1`);
   const tail = existsSync(log) ? readFileSync(log, 'utf8').split('\n').slice(-15).join('\n') : '';
   process.stderr.write(
     exited !== undefined

@@ -1,27 +1,46 @@
 /**
- * Whether a pid (read from a pid file) is this release's node, not just any live process: pids are
- * reused, so after a crash or a reboot the pid file may name an unrelated program. On Linux the
- * process's executable (/proc/<pid>/exe, else the first word of its command line when that link is
- * not readable, as for another user's process) must be the release's own executable. Where /proc
+ * Whether a pid (read from a pid file, or found in /proc) is a node of this release, and which
+ * version folder it runs from. Pids are reused, so after a crash or a reboot a pid file may name an
+ * unrelated program; and a node keeps running the version it was started from while a newer one is
+ * built beside it (releases/<old>/<name>, or that folder set aside or deleted by a rebuild). On Linux
+ * the process's executable (/proc/<pid>/exe, else the first word of its command line when that link
+ * is not readable, as for another user's process) must be <root>/releases/<folder>/<name>. Where /proc
  * says nothing, a live process is taken to be the node.
  */
 import { readFileSync, readlinkSync, realpathSync } from 'node:fs';
+import { basename, dirname } from 'node:path';
 import { processAlive } from './process-alive.js';
 
-export function runsExecutable(pid: number, executable: string, proc = '/proc'): boolean {
-  if (!processAlive(pid)) return false;
-  const wanted = resolved(executable);
+/** What a process runs: its executable's path, or undefined when /proc cannot tell. */
+export function executableOf(pid: number, proc = '/proc'): string | undefined {
   try {
-    return resolved(readlinkSync(`${proc}/${pid}/exe`).replace(/ \(deleted\)$/, '')) === wanted;
+    return readlinkSync(`${proc}/${pid}/exe`).replace(/ \(deleted\)$/, '');
   } catch {
     // Not ours to read (another user's process), or no /proc: try its command line.
   }
   try {
-    const argv0 = readFileSync(`${proc}/${pid}/cmdline`, 'utf8').split('\0')[0] ?? '';
-    return resolved(argv0) === wanted;
+    return readFileSync(`${proc}/${pid}/cmdline`, 'utf8').split('\0')[0] || undefined;
   } catch {
-    return true;
+    return undefined;
   }
+}
+
+/**
+ * The folder under `releasesDir` whose executable `name` the process runs (e.g. "0.0.1", or a folder
+ * a rebuild set aside), or undefined when it runs something else or /proc cannot tell.
+ */
+export function releaseFolderOf(pid: number, releasesDir: string, name: string, proc = '/proc'): string | undefined {
+  const executable = executableOf(pid, proc);
+  if (executable === undefined || basename(executable) !== name) return undefined;
+  const folder = dirname(executable);
+  return resolved(dirname(folder)) === resolved(releasesDir) ? basename(folder) : undefined;
+}
+
+/** Whether a live process is a node of this release, whichever version it runs. */
+export function runsRelease(pid: number, releasesDir: string, name: string, proc = '/proc'): boolean {
+  if (!processAlive(pid)) return false;
+  // Where /proc says nothing, a live process is taken to be the node.
+  return executableOf(pid, proc) === undefined || releaseFolderOf(pid, releasesDir, name, proc) !== undefined;
 }
 
 function resolved(path: string): string {

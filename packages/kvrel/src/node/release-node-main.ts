@@ -3,7 +3,7 @@
  * `start`, `start_iex`, `eval` and the build's probe. It boots the applications this bundle carries.
  */
 import cluster from 'node:cluster';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { start as startRepl } from 'node:repl';
@@ -11,7 +11,7 @@ import { buildEvalScope, evaluateOnce, keepRunning, System, type ApplicationDesc
 import type { ReleaseContext } from '../launcher/release-context.js';
 import { libDir } from '../launcher/release-context.js';
 import { bootRelease } from '../launcher/release-boot.js';
-import { DAEMON_ENV, logDir, nodeOptionsArgument, pidFile } from '../launcher/daemon.js';
+import { DAEMON_ENV, logDir, nodeOptionsArgument, pidFile, removePidFile, writePidFile } from '../launcher/daemon.js';
 import { redirectOutputToLog } from '../launcher/daemon-output.js';
 import { distributionFromEnv } from '../launcher/node-link.js';
 import { printOutcome } from '../launcher/remote-commands.js';
@@ -68,8 +68,8 @@ async function startNode(context: ReleaseContext, applications: readonly Applica
   if (daemon) {
     mkdirSync(context.tmp, { recursive: true });
     const file = pidFile(context);
-    writeFileSync(file, String(process.pid));
-    process.on('exit', () => rmSync(file, { force: true }));
+    writePidFile(file, process.pid);
+    process.on('exit', () => removePidFile(file, process.pid));
   }
   if (withShell && !daemon) {
     const shell = startRepl({ prompt: `${nodeName}> `, useGlobal: false });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { quoteArgument, renderSystemdUnit, unitEnvironment } from './systemd-unit.js';
+import { commandLine, quoteArgument, quoteAssignment, renderSystemdUnit, unitEnvironment, unitPath } from './systemd-unit.js';
 
 describe('renderSystemdUnit', () => {
   it('writes a Type=notify service that starts and stops the release where it is installed', () => {
@@ -47,6 +47,29 @@ describe('quoteArgument', () => {
     expect(quoteArgument('/opt/my app/bin/foo')).toBe('"/opt/my app/bin/foo"');
     expect(quoteArgument('A=say "hi"')).toBe('"A=say \\"hi\\""');
     expect(quoteArgument('/opt/100%/$HOME')).toBe('"/opt/100%%/$$HOME"');
+  });
+});
+
+describe('escaping per setting (systemd.syntax(7), systemd.service(5), systemd.exec(5))', () => {
+  const odd = `/srv/my app/it's "q"/$HOME/100%`;
+
+  it('runs an executable whose path systemd would refuse through /bin/sh, quoted', () => {
+    expect(commandLine('/opt/foo/bin/foo')).toBe('/opt/foo/bin/foo');
+    expect(commandLine(`${odd}/bin/foo`)).toBe(`/bin/sh "/srv/my app/it's \\"q\\"/$$HOME/100%%/bin/foo"`);
+  });
+
+  it('writes WorkingDirectory= as a bare absolute path with specifiers doubled, never quoted', () => {
+    expect(unitPath(odd)).toBe(`/srv/my app/it's "q"/$HOME/100%%`);
+  });
+
+  it('quotes Environment= values with C escapes and leaves $ alone (no variable expansion there)', () => {
+    expect(quoteAssignment('RELEASE_TMP=/srv/a b/$x')).toBe('"RELEASE_TMP=/srv/a b/$x"');
+    expect(quoteAssignment('A=back\\slash "q" 5%')).toBe('"A=back\\\\slash \\"q\\" 5%%"');
+    expect(quoteAssignment('KVREL_PORT_MAPPER_PORT=4999')).toBe('KVREL_PORT_MAPPER_PORT=4999');
+  });
+
+  it('refuses a newline, which no unit file setting can hold', () => {
+    expect(() => unitPath('/srv/a\nb')).toThrow(/holds a newline or NUL/);
   });
 });
 

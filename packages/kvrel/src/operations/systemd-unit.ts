@@ -19,7 +19,7 @@ export interface SystemdUnitOptions {
 }
 
 export function renderSystemdUnit(options: SystemdUnitOptions): string {
-  const bin = quoteArgument(`${options.root}/bin/${options.name}`);
+  const bin = commandLine(`${options.root}/bin/${options.name}`);
   const lines = [
     '# Written by bin/' + options.name + ' install (kvrel). Remove it with bin/' + options.name + ' uninstall.',
     '[Unit]',
@@ -32,9 +32,9 @@ export function renderSystemdUnit(options: SystemdUnitOptions): string {
     `ExecStart=${bin} start`,
     `ExecStop=${bin} stop`,
     'Restart=on-failure',
-    `WorkingDirectory=${quoteArgument(options.root)}`,
+    `WorkingDirectory=${unitPath(options.root)}`,
     ...(options.user && !options.userUnit ? [`User=${options.user}`] : []),
-    ...Object.entries(options.environment).map(([key, value]) => `Environment=${quoteArgument(`${key}=${value}`)}`),
+    ...Object.entries(options.environment).map(([key, value]) => `Environment=${quoteAssignment(`${key}=${value}`)}`),
     '',
     '[Install]',
     `WantedBy=${options.userUnit ? 'default.target' : 'multi-user.target'}`,
@@ -43,16 +43,53 @@ export function renderSystemdUnit(options: SystemdUnitOptions): string {
   return lines.join('\n');
 }
 
-/** `%` starts a specifier in unit files: `%%` is a literal one. */
+/** `%` starts a specifier in every setting of a unit file: `%%` is a literal one. */
 function escapeSpecifiers(text: string): string {
   return text.replace(/%/g, '%%');
 }
 
-/** One word of a command line or an assignment, quoted when it needs to be (systemd.syntax(7)). */
+/** Characters a unit file cannot hold in a value at all (a newline ends the setting). */
+function assertOneLine(text: string): void {
+  if (/[\n\r\0]/.test(text)) throw new Error(`${JSON.stringify(text)} holds a newline or NUL, which a systemd unit cannot hold; move the release to a plainer path`);
+}
+
+/** A word quoted with C escapes, as systemd unquotes command lines and Environment= (systemd.syntax(7)). */
+function quoteWord(text: string): string {
+  return `"${text.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+}
+
+/**
+ * One word of ExecStart=/ExecStop= (systemd.service(5) "Command lines"): specifiers and `$` (variable
+ * expansion) doubled, quoted when it holds anything beyond a plain path.
+ */
 export function quoteArgument(text: string): string {
+  assertOneLine(text);
   const escaped = escapeSpecifiers(text).replace(/\$/g, '$$$$');
-  if (/^[A-Za-z0-9_@%+=:,./-]+$/.test(escaped)) return escaped;
-  return `"${escaped.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`;
+  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(escaped) ? escaped : quoteWord(escaped);
+}
+
+/**
+ * `<executable> <args>` for ExecStart=: systemd takes the executable word unquoted and refuses one
+ * with a space, quote or backslash ("Executable name contains special characters"), so such a path
+ * is handed to /bin/sh as an argument (bin/<name> is a POSIX sh script; its `exec` keeps the node
+ * the service's main process).
+ */
+export function commandLine(executable: string): string {
+  assertOneLine(executable);
+  return /^[A-Za-z0-9_@+=:,./-]+$/.test(executable) ? escapeSpecifiers(executable) : `/bin/sh ${quoteArgument(executable)}`;
+}
+
+/** An absolute path for WorkingDirectory=: taken as it is (no quotes, no `$`), specifiers doubled. */
+export function unitPath(path: string): string {
+  assertOneLine(path);
+  return escapeSpecifiers(path);
+}
+
+/** `KEY=value` for Environment=: quoted with C escapes, specifiers doubled; `$` means nothing there. */
+export function quoteAssignment(text: string): string {
+  assertOneLine(text);
+  const escaped = escapeSpecifiers(text);
+  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(escaped) ? escaped : quoteWord(escaped);
 }
 
 /**

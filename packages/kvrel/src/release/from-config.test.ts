@@ -32,7 +32,7 @@ describe('fromConfig', () => {
       ['kv-server', 'permanent'],
     ]);
     expect(release.path).toBe('/repo/_build/prod/rel/foo');
-    expect(release.versionPath).toBe('/repo/_build/prod/rel/foo/releases/0.0.1');
+    expect(release.versionPath).toBe('/repo/_build/prod/kvrel-cache/foo/stage/releases/0.0.1');
   });
 
   it('keeps a slice to its own applications', () => {

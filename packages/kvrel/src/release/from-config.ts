@@ -38,6 +38,7 @@ export function fromConfig(releases: ReleasesConfig, workspace: Workspace, overr
   const defaultPath = resolve(root, '_build', overrides.env, 'rel', name);
   const path = resolve(root, overrides.path ?? definition.path ?? defaultPath);
   // The tarball goes to _build/<env>/, or beside the release folder when it was put elsewhere.
+  const workDir = resolve(root, '_build', overrides.env, 'kvrel-cache', name);
   const tarDir = path === defaultPath ? resolve(root, '_build', overrides.env) : dirname(path);
   return {
     name,
@@ -45,7 +46,7 @@ export function fromConfig(releases: ReleasesConfig, workspace: Workspace, overr
     env: overrides.env,
     root,
     path,
-    versionPath: join(path, 'releases', definition.version),
+    versionPath: join(workDir, 'stage', 'releases', definition.version),
     applications: resolveApplications(name, definition.applications, workspace.applications),
     node: overrides.node ?? definition.node,
     cookie: definition.cookie,
@@ -53,7 +54,7 @@ export function fromConfig(releases: ReleasesConfig, workspace: Workspace, overr
     overlays: [...(existsSync(join(root, 'rel', 'overlays')) ? [join('rel', 'overlays')] : []), ...(definition.overlays ?? [])],
     external: definition.external ?? [],
     keepOldVersions: overrides.keepOldVersions ?? definition.keepOldVersions ?? false,
-    workDir: resolve(root, '_build', overrides.env, 'kvrel-cache', name),
+    workDir,
     tarPath: join(tarDir, `${name}-${definition.version}.tar.gz`),
   };
 }

@@ -3,6 +3,7 @@
  * the paths it is built at, and the facts each step resolves (base binary, bundle, executable, ...).
  * Steps never mutate it: each returns a copy with its facts added.
  */
+import { dirname } from 'node:path';
 import type { StartMode } from '@kvrel/runtime/internal';
 import type { WorkspaceApplication } from '../config/workspace.js';
 import type { BaseBinary } from '../steps/resolve-base-binary.js';
@@ -17,9 +18,14 @@ export interface Release {
   /** Build env (prod unless told otherwise). */
   readonly env: string;
   readonly root: string;
-  /** The release folder, e.g. <root>/_build/prod/rel/foo. */
+  /** The release folder, e.g. <root>/_build/prod/rel/foo: only the publish step writes there (and the cookie). */
   readonly path: string;
-  /** <path>/releases/<version>. */
+  /**
+   * Where the steps assemble releases/<version>: <workDir>/stage/releases/<version>, a folder laid out
+   * as the release (bin/ and the overlays go to its root, assemblyRoot()). The publish step then copies
+   * it into <path> and switches to it atomically, so a node running from <path> never sees a half-built
+   * version.
+   */
   readonly versionPath: string;
   /** Dependencies first. */
   readonly applications: readonly ReleaseApplication[];
@@ -66,6 +72,13 @@ export interface Release {
   readonly vmArgs?: readonly string[];
   /** Whether releases/COOKIE was kept or (re)written (write-cookie). */
   readonly cookieFile?: 'kept' | 'written';
+  /** Folders of releases/ other than this version that live processes run from, kept (publish): folder → pids. */
+  readonly keptInUse?: Readonly<Record<string, readonly number[]>>;
+}
+
+/** The root of the folder the steps assemble the release in (versionPath is its releases/<version>). */
+export function assemblyRoot(release: Pick<Release, 'versionPath'>): string {
+  return dirname(dirname(release.versionPath));
 }
 
 /** A fact a step needs from an earlier one; a missing one is a bug in the step list, not a user error. */

@@ -13,6 +13,7 @@ import { checkVmArgsStep } from '../steps/check-vm-args.js';
 import { writeCookieStep } from '../steps/write-cookie.js';
 import { writeManifestStep } from '../steps/write-manifest.js';
 import { writeTarStep } from '../steps/write-tar.js';
+import { publishReleaseStep } from '../steps/publish-release.js';
 import { nativeAddonsStep } from '../steps/native-addons.js';
 import { copyPrivStep } from '../steps/copy-priv.js';
 import { copyOverlaysStep } from '../steps/copy-overlays.js';
@@ -30,5 +31,6 @@ export const RELEASE_STEPS: readonly ReleaseStep[] = [
   renderReleaseFilesStep,
   checkVmArgsStep,
   writeCookieStep,
+  publishReleaseStep,
   writeTarStep,
 ];

@@ -1,11 +1,12 @@
 /**
  * Step "copying overlays": rel/overlays/ and each folder of the release's `overlays`, copied into the
- * release root (Mix's overlays): scripts, configuration files, anything the release should carry.
+ * release root (Mix's overlays; copied into the folder the release is assembled in, then published): scripts, configuration files, anything the release should carry.
  */
 import { existsSync, statSync } from 'node:fs';
 import { cp } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { ReleaseStep } from '../release/run-steps.js';
+import { assemblyRoot } from '../release/release.js';
 import { UserError } from '../user-error.js';
 
 export const copyOverlaysStep: ReleaseStep = {
@@ -17,7 +18,7 @@ export const copyOverlaysStep: ReleaseStep = {
       if (!existsSync(source) || !statSync(source).isDirectory()) {
         throw new UserError('KVREL_INVALID_RELEASE', `release ${JSON.stringify(release.name)}: overlay ${JSON.stringify(overlay)} is not a folder (looked at ${source}); create it or remove it from overlays`);
       }
-      await cp(source, release.path, { recursive: true, dereference: true, force: true });
+      await cp(source, assemblyRoot(release), { recursive: true, dereference: true, force: true });
     }
     return release;
   },

@@ -5,10 +5,11 @@
  * addon that will not load. The one place kvrel runs a release's executable. Loading the code also
  * fills the release's compile cache, so its first boot is as fast as the next.
  */
+import { basename } from 'node:path';
 import { verifySea, type SmokeTestResult } from '../sea/index.js';
 import { envWithoutNodeOptions } from '../process/run-process.js';
 import { PROBE_COMMAND } from '../launcher/probe.js';
-import { requireFact, type Release } from '../release/release.js';
+import { assemblyRoot, requireFact, type Release } from '../release/release.js';
 import type { ProbeReport } from '../node/release-node-main.js';
 
 export async function probeExecutable(release: Release, vmArgs: readonly string[]): Promise<ProbeReport & { result: SmokeTestResult }> {
@@ -20,8 +21,9 @@ export async function probeExecutable(release: Release, vmArgs: readonly string[
     env: {
       ...env,
       ...(viaCli || vmArgs.length === 0 ? {} : { NODE_OPTIONS: vmArgs.join(' ') }),
-      RELEASE_ROOT: release.path,
-      RELEASE_VSN: release.version,
+      // The release as assembled, before it is published.
+      RELEASE_ROOT: assemblyRoot(release),
+      RELEASE_VSN: basename(release.versionPath),
       RELEASE_NAME: release.name,
       RELEASE_TMP: `${release.workDir}/probe-tmp`,
       RELEASE_DISTRIBUTION: 'none',

@@ -1,12 +1,12 @@
 /**
  * Step "writing bin, env.sh and vm.args": renders env.sh, vm.args and remote.vm.args into
  * releases/<vsn>/ from rel/*.eex (or kvrel's own templates), and bin/<name> from kvrel's launcher
- * template (not customisable, as in Mix).
+ * template (not customisable, as in Mix), in the folder the release is assembled in (published later).
  */
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import type { ReleaseStep } from '../release/run-steps.js';
-import { requireFact } from '../release/release.js';
+import { assemblyRoot, requireFact } from '../release/release.js';
 import { renderTemplate } from '../template/render-template.js';
 import { resolveTemplate, templatePath, TEMPLATE_FILES } from '../template/template-files.js';
 import { UserError } from '../user-error.js';
@@ -28,8 +28,8 @@ export const renderReleaseFilesStep: ReleaseStep = {
       const target = join(release.versionPath, name.replace(/\.eex$/, ''));
       await writeFile(target, text, { mode: name === 'env.sh.eex' ? 0o755 : 0o644 });
     }
-    await mkdir(join(release.path, 'bin'), { recursive: true });
-    const bin = join(release.path, 'bin', release.name);
+    await mkdir(join(assemblyRoot(release), 'bin'), { recursive: true });
+    const bin = join(assemblyRoot(release), 'bin', release.name);
     await writeFile(bin, renderTemplate(await readFile(templatePath('bin.sh.eex'), 'utf8'), bindings, 'bin.sh.eex'));
     await chmod(bin, 0o755);
     return release;

@@ -1,7 +1,9 @@
 /**
- * Step "writing configuration": starts releases/<vsn> afresh (as Mix does; lib/ is kept for the
- * bundle step to update in place, and older versions go unless the release keeps them), writes the build-time configuration, evaluated now, as releases/<vsn>/sys.config.json,
- * and config/runtime.ts compiled to releases/<vsn>/runtime.cjs (one CommonJS file, evaluated at every boot).
+ * Step "writing configuration": starts the assembly of releases/<vsn> afresh (as Mix does; lib/ and
+ * the executable are kept for the bundle and executable steps to reuse when unchanged; the release
+ * folder itself is only touched when the release is published), writes the build-time configuration,
+ * evaluated now, as releases/<vsn>/sys.config.json, and config/runtime.ts compiled to
+ * releases/<vsn>/runtime.cjs (one CommonJS file, evaluated at every boot).
  */
 import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -9,7 +11,7 @@ import { build } from 'esbuild';
 import { loadBuildConfig, runtimeConfigPath } from '../config/project-config.js';
 import { firstEsbuildError } from '../config/load-config-file.js';
 import { UserError } from '../user-error.js';
-import type { Release } from '../release/release.js';
+import { assemblyRoot, type Release } from '../release/release.js';
 import type { ReleaseStep } from '../release/run-steps.js';
 import { NODE_TARGET } from './bundle.js';
 import { LIB_DIR, RUNTIME_CONFIG_FILE, SYS_CONFIG_FILE } from '../release/layout.js';
@@ -18,7 +20,7 @@ import { LIB_DIR, RUNTIME_CONFIG_FILE, SYS_CONFIG_FILE } from '../release/layout
 export const writeConfigStep: ReleaseStep = {
   title: 'writing configuration',
   run: async (release) => {
-    await clearVersionFolder(release);
+    await clearAssembly(release);
     await mkdir(release.workDir, { recursive: true });
     await writeBuildConfig(release);
     return { ...release, runtimeConfig: await writeRuntimeConfig(release) };
@@ -27,17 +29,18 @@ export const writeConfigStep: ReleaseStep = {
     release.runtimeConfig ? 'using config/runtime.ts to configure the release at runtime' : 'skipping runtime configuration (config/runtime.ts not found)',
 };
 
-async function clearVersionFolder(release: Release): Promise<void> {
+/** Empties the assembly folder but for releases/<vsn>/lib and the executable (bin/ and overlays are written again). */
+async function clearAssembly(release: Release): Promise<void> {
   await mkdir(release.versionPath, { recursive: true });
-  for (const entry of await readdir(release.versionPath)) {
-    // lib/ is updated in place by the bundle step, the executable replaced only when it changed.
-    if (entry !== LIB_DIR && entry !== release.name) await rm(join(release.versionPath, entry), { recursive: true, force: true });
-  }
-  if (release.keepOldVersions) return;
-  const releases = join(release.path, 'releases');
-  for (const entry of await readdir(releases, { withFileTypes: true })) {
-    if (entry.isDirectory() && entry.name !== release.version) await rm(join(releases, entry.name), { recursive: true, force: true });
-  }
+  const root = assemblyRoot(release);
+  const releases = join(root, 'releases');
+  const keep = async (dir: string, kept: readonly string[]) => {
+    for (const entry of await readdir(dir)) if (!kept.includes(entry)) await rm(join(dir, entry), { recursive: true, force: true });
+  };
+  await keep(root, ['releases']);
+  await keep(releases, [release.version]);
+  // lib/ is updated in place by the bundle step, the executable replaced only when it changed.
+  await keep(release.versionPath, [LIB_DIR, release.name]);
 }
 
 async function writeBuildConfig(release: Release): Promise<void> {

@@ -1,10 +1,10 @@
 /**
- * Step "writing the cookie": releases/COOKIE, the distribution cookie, written once (kept across rebuilds, as Mix does) and
- * readable by its owner only. A cookie set in the release definition replaces it.
+ * Step "writing the cookie": releases/COOKIE in the release folder, the distribution cookie, written
+ * once (kept across rebuilds, as Mix does) and readable by its owner only. A cookie set in the release definition replaces it.
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { chmod, readFile, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Release } from '../release/release.js';
 import type { ReleaseStep } from '../release/run-steps.js';
@@ -35,14 +35,20 @@ export const writeCookieStep: ReleaseStep = {
 };
 
 async function writeCookie(release: Release): Promise<'kept' | 'written'> {
-  const file = join(release.path, 'releases', 'COOKIE');
+  const releases = join(release.path, 'releases');
+  await mkdir(releases, { recursive: true });
+  const file = join(releases, 'COOKIE');
   if (release.cookie === undefined && existsSync(file)) {
     await chmod(file, 0o600);
     return 'kept';
   }
   const cookie = release.cookie ?? randomCookie();
   if (existsSync(file) && (await readFile(file, 'utf8')) === cookie) return 'kept';
-  await writeFile(file, cookie, { mode: 0o600 });
-  await chmod(file, 0o600);
+  // Written beside it and renamed over it: a node starting meanwhile reads the old cookie or the new one.
+  const partial = `${file}.${process.pid}.partial`;
+  await rm(partial, { force: true });
+  await writeFile(partial, cookie, { mode: 0o600, flag: 'wx' });
+  await chmod(partial, 0o600);
+  await rename(partial, file);
   return 'written';
 }

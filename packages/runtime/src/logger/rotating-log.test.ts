@@ -28,6 +28,14 @@ function flakyFs(): LogFileSystem & { failing: string | undefined } {
 }
 
 describe('RotatingLog', () => {
+  it('never opens its file through a symbolic link (ELOOP), leaving the link target untouched', () => {
+    const target = join(dir, 'root-only');
+    fs.writeFileSync(target, 'secret\n');
+    fs.symlinkSync(target, join(dir, 'foo.log.1'));
+    expect(() => new RotatingLog({ dir, base: 'foo.log' })).toThrow(/ELOOP/);
+    expect(read('root-only')).toBe('secret\n');
+  });
+
   it('keeps at most `generations` files of at most maxBytes each', () => {
     const log = new RotatingLog({ dir, base: 'foo.log', maxBytes: 1000, generations: 3, keepFirstBytes: 0 });
     for (let i = 0; i < 100; i++) log.write(line(i));

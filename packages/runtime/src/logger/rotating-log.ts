@@ -13,6 +13,12 @@ import * as nodeFs from 'node:fs';
 import { join } from 'node:path';
 import { formatLogLine, logTimestamp } from './logger.js';
 
+/**
+ * How log files are opened: appended to, created when missing, and never through a symbolic link, so a
+ * link planted in a shared RELEASE_TMP cannot make a root daemon append to another file.
+ */
+export const APPEND_NO_FOLLOW = nodeFs.constants.O_WRONLY | nodeFs.constants.O_APPEND | nodeFs.constants.O_CREAT | nodeFs.constants.O_NOFOLLOW;
+
 /** The file calls the log makes (tests pass failing ones). */
 export type LogFileSystem = Pick<typeof nodeFs, 'openSync' | 'writeSync' | 'closeSync' | 'fstatSync' | 'renameSync' | 'rmSync' | 'existsSync' | 'mkdirSync'>;
 
@@ -65,7 +71,7 @@ export class RotatingLog {
     this.now = options.now ?? Date.now;
     this.fs = options.fs ?? nodeFs;
     this.fs.mkdirSync(options.dir, { recursive: true });
-    this.fd = this.fs.openSync(this.file(1), 'a');
+    this.fd = this.fs.openSync(this.file(1), APPEND_NO_FOLLOW);
     this.size = this.fs.fstatSync(this.fd).size;
   }
 
@@ -129,7 +135,7 @@ export class RotatingLog {
 
   private reopen(): boolean {
     try {
-      this.fd = this.fs.openSync(this.file(1), 'a');
+      this.fd = this.fs.openSync(this.file(1), APPEND_NO_FOLLOW);
       this.size = this.fs.fstatSync(this.fd).size;
       return true;
     } catch (error) {
