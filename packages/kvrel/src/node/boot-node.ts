@@ -3,7 +3,7 @@
  * resolves the node's name once, starts distribution with the cookie alongside the applications,
  * boots (configuration, applications per their modes) and logs "started on <node>" once fully up.
  */
-import { createLogger, resolveNodeName, startDistribution, type DistributionMode } from '@kvrel/runtime/internal';
+import { createLogger, recordExits, resolveNodeName, startDistribution, type DistributionMode } from '@kvrel/runtime/internal';
 import { boot, type BootedNode, type BootOptions } from '@kvrel/runtime/internal';
 
 /** How the node joins distribution: from `kvrel run --sname/--name/--cookie`, or a release's RELEASE_* env. */
@@ -48,6 +48,8 @@ export async function bootNode(options: BootNodeOptions): Promise<BootedNodeInfo
     // Logged once the node is fully up (applications started, registered for distribution).
     const release = bootOptions.release ? `${bootOptions.release.name} ${bootOptions.release.version} ` : '';
     createLogger('').info(`${release}started on ${nodeName} (pid ${process.pid}, Node ${process.version})`);
+    // From here on, however the node ends, its log says why and with which status.
+    recordExits();
   }
   return { ...booted, nodeName };
 }
