@@ -51,13 +51,15 @@ async function dispatch(command: string, args: string[], context: ReleaseContext
     case 'daemon':
     case 'daemon_iex':
       return (await import('./daemon.js')).runDaemon(context, 'start');
+    case 'stop':
+      await nodeLink();
+      return (await import('./stop-command.js')).stop(context);
     case 'remote':
     case 'pid':
-    case 'stop':
     case 'restart': {
       await nodeLink();
       const remote = await import('./remote-commands.js');
-      return { remote: remote.remote, pid: remote.pid, stop: remote.stop, restart: remote.restart }[command]();
+      return { remote: remote.remote, pid: remote.pid, restart: remote.restart }[command]();
     }
     default: {
       // ping, status, top, logs, install, uninstall and rpc (with arguments): SPEC §10.

@@ -15,7 +15,7 @@ import { redirectOutputToLog } from '../launcher/daemon-output.js';
 import { distributionFromEnv } from '../launcher/node-link.js';
 import { printOutcome } from '../launcher/remote-commands.js';
 import { PROBE_COMMAND } from '../launcher/probe.js';
-import { evalBindings, parseEvalArguments } from '../operations/eval-arguments.js';
+import { evalBindings, parseEvalArguments, timeoutMsOf } from '../operations/eval-arguments.js';
 
 export interface ReleaseNodeModule {
   runReleaseNode(command: string, args: readonly string[], context: ReleaseContext): Promise<number | undefined>;
@@ -75,7 +75,7 @@ async function startNode(context: ReleaseContext, applications: readonly Applica
   keepRunning();
 }
 
-/** `eval [--stdin] EXPR [ARG...]`: a fresh node, applications not started, `argv` and `input` in scope. */
+/** `eval [--stdin] [--timeout SECONDS] EXPR [ARG...]`: a fresh node, applications not started, `argv` and `input` in scope; no time limit unless given. */
 async function evalCommand(context: ReleaseContext, applications: readonly ApplicationDescriptor[], args: readonly string[]): Promise<number> {
   const parsed = parseEvalArguments(args);
   if (parsed.expression === '') {
@@ -84,7 +84,7 @@ async function evalCommand(context: ReleaseContext, applications: readonly Appli
   }
   const bindings = await evalBindings(parsed);
   await bootRelease(context, applications, { startApplications: false });
-  return printOutcome(await evaluateOnce(parsed.expression, { ...buildEvalScope(applications), ...bindings }));
+  return printOutcome(await evaluateOnce(parsed.expression, { ...buildEvalScope(applications), ...bindings }, { timeoutMs: timeoutMsOf(parsed, undefined) }));
 }
 
 function probe(context: ReleaseContext, applications: readonly BundledApplication[], addons: readonly string[]): ProbeReport {
