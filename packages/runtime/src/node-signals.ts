@@ -40,7 +40,9 @@ export function installSignalHandlers(): void {
   };
   listen('SIGINT', stopOn('SIGINT', 0));
   listen('SIGTERM', stopOn('SIGTERM', 0));
-  listen('SIGHUP', () => log.warning('SIGHUP received and ignored: the node keeps running (stop it with bin/<name> stop or SIGTERM)'));
+  const release = process.env['RELEASE_NAME'];
+  const stopIt = release ? `bin/${release} stop or SIGTERM stops it` : 'SIGTERM stops it';
+  listen('SIGHUP', () => log.warning(`SIGHUP received and ignored: the node keeps running (${stopIt})`));
   for (const signal of FATAL_SIGNALS) listen(signal, stopOn(signal, signalExitStatus(signal)));
 }
 

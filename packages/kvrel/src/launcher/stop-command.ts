@@ -5,7 +5,7 @@
  * STOP_TERM_MS later SIGKILL. A node that does not answer is found through its pid file (a daemon's).
  * Exit 0 once the node's process is gone, however it went; 1 when there is no node, or no way to it.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { pollUntil } from '@kvrel/runtime/internal';
 import { formatFailure } from '../format-failure.js';
 import { pidFile } from './daemon.js';
@@ -27,22 +27,23 @@ export async function stop(context: ReleaseContext): Promise<number> {
   try {
     nodePid = (await callRunningNode('system', 'stop', [], STOP_ANSWER_MS)) as number;
   } catch (error) {
-    const daemonPid = runningDaemonPid(context);
+    const daemonPid = runningDaemonPid(pidFile(context));
     // Nothing runs: the usual "no node" error. A node that does not answer: signals, if its pid is known.
     if (daemonPid === undefined) throw error;
     const why = error instanceof NodeNotRunningError ? 'is not reachable over distribution' : `did not answer the stop request within ${STOP_ANSWER_MS / 1000} s (${formatFailure(error)})`;
     process.stderr.write(`node ${node} ${why}; pid ${daemonPid} (${pidFile(context)})\n`);
     await closeRunningNodeConnection();
-    return escalate(node, daemonPid);
+    return escalate(node, daemonPid, pidFile(context));
   }
   // Let go of the connection at once, so the node's shutdown does not wait for this client.
   await closeRunningNodeConnection();
   if (await exitedWithin(nodePid, STOP_GRACEFUL_MS)) return 0;
   process.stderr.write(`node ${node} (pid ${nodePid}) is still running ${STOP_GRACEFUL_MS / 1000} s after it was asked to stop\n`);
-  return escalate(node, nodePid);
+  return escalate(node, nodePid, pidFile(context));
 }
 
-async function escalate(node: string, pid: number): Promise<number> {
+/** SIGTERM, then SIGKILL; a killed daemon cannot remove its pid file, so this does. */
+async function escalate(node: string, pid: number, pidPath: string): Promise<number> {
   process.stderr.write(`sent SIGTERM to node ${node} (pid ${pid})\n`);
   if (!signal(pid, 'SIGTERM') || (await exitedWithin(pid, STOP_TERM_MS))) {
     process.stderr.write(`node ${node} (pid ${pid}) exited after SIGTERM\n`);
@@ -51,6 +52,7 @@ async function escalate(node: string, pid: number): Promise<number> {
   process.stderr.write(`node ${node} (pid ${pid}) is still running ${STOP_TERM_MS / 1000} s after SIGTERM; sent SIGKILL\n`);
   if (!signal(pid, 'SIGKILL') || (await exitedWithin(pid, STOP_TERM_MS))) {
     process.stderr.write(`node ${node} (pid ${pid}) was killed (SIGKILL)\n`);
+    if (existsSync(pidPath) && readFileSync(pidPath, 'utf8').trim() === String(pid)) rmSync(pidPath, { force: true });
     return 0;
   }
   process.stderr.write(`ERROR: node ${node} (pid ${pid}) is still running after SIGKILL\n`);
@@ -72,8 +74,7 @@ async function exitedWithin(pid: number, timeoutMs: number): Promise<boolean> {
 }
 
 /** The pid in the daemon's pid file, when that process is still this release's node. */
-function runningDaemonPid(context: ReleaseContext): number | undefined {
-  const file = pidFile(context);
+function runningDaemonPid(file: string): number | undefined {
   const pid = existsSync(file) ? Number(readFileSync(file, 'utf8').trim()) : 0;
   return Number.isInteger(pid) && pid > 0 && runsExecutable(pid, process.execPath) ? pid : undefined;
 }
