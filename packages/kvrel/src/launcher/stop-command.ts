@@ -29,7 +29,14 @@ export async function stop(context: ReleaseContext): Promise<number> {
   } catch (error) {
     const daemonPid = runningDaemonPid(pidFile(context));
     // Nothing runs: the usual "no node" error. A node that does not answer: signals, if its pid is known.
-    if (daemonPid === undefined) throw error;
+    if (daemonPid === undefined && error instanceof NodeNotRunningError) throw error;
+    if (daemonPid === undefined) {
+      process.stderr.write(
+        `ERROR: node ${node} did not answer the stop request within ${STOP_ANSWER_MS / 1000} s (${formatFailure(error)}), ` +
+          `and no pid file names it (only a daemon writes one, ${pidFile(context)}): end it with kill -TERM <pid>, then kill -KILL\n`,
+      );
+      return 1;
+    }
     const why = error instanceof NodeNotRunningError ? 'is not reachable over distribution' : `did not answer the stop request within ${STOP_ANSWER_MS / 1000} s (${formatFailure(error)})`;
     process.stderr.write(`node ${node} ${why}; pid ${daemonPid} (${pidFile(context)})\n`);
     await closeRunningNodeConnection();
