@@ -142,6 +142,14 @@ describe('rpc bounds', () => {
     expect((await run(['pid'])).stdout).toBe(String(node.pid));
   });
 
+  it('eval says so when its expression awaits a promise nothing can settle, and reports a null rejection', async () => {
+    const noDist = { ...env, RELEASE_DISTRIBUTION: 'none' };
+    const never = await execa(bin(), ['eval', 'await new Promise(() => {})'], { env: noDist, reject: false });
+    expect([never.exitCode, never.stderr]).toEqual([1, 'ERROR: the expression did not return: it awaits a promise that nothing left in the node can settle']);
+    const rejected = await execa(bin(), ['eval', 'await Promise.reject(null)'], { env: noDist, reject: false });
+    expect([rejected.exitCode, rejected.stderr]).toEqual([1, 'Uncaught null']);
+  });
+
   it('stop ends a node whose event loop an rpc holds: SIGTERM, then SIGKILL, and says so', async () => {
     const release = copyRelease('foo');
     expect((await run(['daemon'], release)).exitCode).toBe(0);

@@ -84,7 +84,17 @@ async function evalCommand(context: ReleaseContext, applications: readonly Appli
   }
   const bindings = await evalBindings(parsed);
   await bootRelease(context, applications, { startApplications: false });
-  return printOutcome(await evaluateOnce(parsed.expression, { ...buildEvalScope(applications), ...bindings }, { timeoutMs: timeoutMsOf(parsed, undefined) }));
+  // A promise that nothing left can settle would otherwise end the process quietly, with status 0.
+  const neverSettles = () => {
+    process.stderr.write('ERROR: the expression did not return: it awaits a promise that nothing left in the node can settle\n');
+    process.exit(1);
+  };
+  process.once('beforeExit', neverSettles);
+  try {
+    return printOutcome(await evaluateOnce(parsed.expression, { ...buildEvalScope(applications), ...bindings }, { timeoutMs: timeoutMsOf(parsed, undefined) }));
+  } finally {
+    process.off('beforeExit', neverSettles);
+  }
 }
 
 function probe(context: ReleaseContext, applications: readonly BundledApplication[], addons: readonly string[]): ProbeReport {
