@@ -55,7 +55,7 @@ describe('install --print', () => {
     expect(printed.exitCode).toBe(0);
     const unit = printed.stdout;
     expect(unit).toContain('Type=notify\nNotifyAccess=all\n');
-    expect(unit).toContain(`ExecStart=${foo}/bin/foo start\nExecStop=${foo}/bin/foo stop\nRestart=on-failure\n`);
+    expect(unit).toContain(`ExecStart=${foo}/bin/foo start\nExecStop=${foo}/bin/foo stop\nRestart=on-failure\nRestartForceExitStatus=SIGHUP SIGINT SIGTERM SIGPIPE\n`);
     expect(unit).toContain(`User=${userInfo().username}\n`);
     expect(unit).toContain(`Environment=KVREL_PORT_MAPPER_PORT=${env['KVREL_PORT_MAPPER_PORT']}\nEnvironment=RELEASE_DISTRIBUTION=name\nEnvironment=RELEASE_NODE=foo@127.0.0.1\n`);
     expect(unit).not.toContain(readFileSync(join(foo, 'releases', 'COOKIE'), 'utf8'));

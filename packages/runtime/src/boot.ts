@@ -14,7 +14,8 @@ import { mergeConfig } from './config/merge-config.js';
 import { NO_NODE, setTransport, type Transport } from './distribution/node.js';
 import { deferredTransport } from './distribution/transport/deferred-transport.js';
 import { createLogger, setLogLevel, type LogLevel } from './logger/logger.js';
-import { attachNode, installSignalHandlers, markBooted, stopAndExit } from './node-lifecycle.js';
+import { attachNode, markBooted, stopAndExit } from './node-lifecycle.js';
+import { installSignalHandlers } from './node-signals.js';
 import { installCrashLog } from './crash-log.js';
 import { watchBootCrashes } from './boot-crash-watch.js';
 import { buildEvalScope } from './eval/eval-scope.js';
@@ -64,7 +65,7 @@ export async function boot(options: BootOptions): Promise<BootedNode> {
   const controller = new ApplicationController(options.applications, {
     onStopNode: (reason) => {
       log.error(`stopping node: ${reason}`);
-      void stopAndExit(1);
+      void stopAndExit(1, reason);
     },
   });
 

@@ -13,6 +13,7 @@ export type { HasDependencies } from './application/start-order.js';
 export { boot } from './boot.js';
 export type { BootConfigFile, BootOptions, BootedNode } from './boot.js';
 export { keepRunning } from './node-lifecycle.js';
+export { recordExits } from './exit-record.js';
 export { pollUntil, withDeadline } from './deadline.js';
 export type { PollOptions } from './deadline.js';
 export { evaluateConfig } from './config/evaluate-config.js';

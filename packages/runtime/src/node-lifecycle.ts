@@ -1,9 +1,10 @@
 /**
  * The node's lifecycle as boot and the launchers drive it: boot attaches the running node and marks
  * it booted; a stop is graceful (applications in reverse order, then distribution, then exit);
- * SIGINT and SIGTERM do the same with exit status 0. Internal: application code and rpc see the
+ * signals drive it too (node-signals.ts), and each exit is logged with its cause (exit-record.ts). Internal: application code and rpc see the
  * System module (system.ts), which reads this state and exposes none of these levers.
  */
+import { noteExitCause } from './exit-record.js';
 import { createLogger } from './logger/logger.js';
 
 const log = createLogger('');
@@ -49,9 +50,15 @@ export function attachNode(node: NodeLifecycle | undefined): void {
   stopping = undefined;
 }
 
-/** Stops the node gracefully and exits with `status` (at once when no node is attached). */
-export function stopAndExit(status: number): Promise<void> {
+/** Whether a stop is under way. */
+export function isStopping(): boolean {
+  return stopping !== undefined;
+}
+
+/** Stops the node gracefully and exits with `status` (at once when no node is attached); `cause` is logged at exit. */
+export function stopAndExit(status: number, cause = 'stopped'): Promise<void> {
   if (stopping) return stopping;
+  noteExitCause(cause);
   const node = current;
   stopping = (async () => {
     await new Promise((resolve) => setImmediate(resolve));
@@ -78,22 +85,4 @@ export async function restartApplications(): Promise<void> {
 /** A node runs until it is stopped (SIGINT/SIGTERM, `stop`, System.stop()), like `mix run --no-halt`. */
 export function keepRunning(): void {
   setInterval(() => {}, 1 << 30);
-}
-
-let signalsInstalled = false;
-
-/** SIGINT / SIGTERM → graceful stop, exit 0. A second signal while stopping exits at once. */
-export function installSignalHandlers(): void {
-  if (signalsInstalled) return;
-  signalsInstalled = true;
-  const onSignal = (signal: NodeJS.Signals) => {
-    if (stopping) {
-      log.warning(`${signal} received again while stopping; exiting now`);
-      process.exit(1);
-    }
-    log.info(`${signal} received, stopping`);
-    void stopAndExit(0);
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
 }

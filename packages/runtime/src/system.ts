@@ -11,7 +11,7 @@ export function pid(): number {
 
 /** Stops the node gracefully and exits with `status`. Returns at once; the stop happens on the next turn. */
 export function stop(status = 0): void {
-  void lifecycle.stopAndExit(status);
+  void lifecycle.stopAndExit(status, `System.stop(${status}) called`);
 }
 
 /** Restarts every application in this node (the OS process stays); resolves once they are up again. */

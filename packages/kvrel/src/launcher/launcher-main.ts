@@ -23,7 +23,18 @@ const RUN_PORT_MAPPER = 'KVREL_RUN_PORT_MAPPER';
 let clientLoaded: Promise<typeof import('./node-link.js')> | undefined;
 const nodeLink = () => (clientLoaded ??= import('./node-link.js'));
 
+/**
+ * Node's SIGUSR1 inspector stays shut unless vm.args asks for it (--inspect...): bin/<name> passes
+ * --disable-sigusr1 where the Node takes it; a listener does the same on older Nodes, and costs
+ * nothing where the flag is on. Installed before anything else the executable does.
+ */
+function keepSigusr1InspectorShut(): void {
+  const options = `${process.execArgv.join(' ')} ${process.env['NODE_OPTIONS'] ?? ''}`;
+  if (!/(^|\s)--inspect/.test(options)) process.on('SIGUSR1', () => {});
+}
+
 export async function launcherMain(): Promise<void> {
+  keepSigusr1InspectorShut();
   if (process.env[RUN_PORT_MAPPER] === '1' && (await (await nodeLink()).runPortMapperIfAsked())) return;
   const given = process.argv.slice(2);
   // A Node without SEA execArgvExtension leaves --node-options= in argv: it is not a command.
@@ -79,13 +90,15 @@ async function dispatch(command: string, args: string[], context: ReleaseContext
     case 'daemon':
     case 'daemon_iex':
       return (await import('./daemon.js')).runDaemon(context, 'start');
+    case 'stop':
+      await nodeLink();
+      return (await import('./stop-command.js')).stop(context);
     case 'remote':
     case 'pid':
-    case 'stop':
     case 'restart': {
       await nodeLink();
       const remote = await import('./remote-commands.js');
-      return { remote: remote.remote, pid: remote.pid, stop: remote.stop, restart: remote.restart }[command]();
+      return { remote: remote.remote, pid: remote.pid, restart: remote.restart }[command]();
     }
     default: {
       // ping, status, top, logs, install, uninstall and rpc (with arguments): SPEC §10.

@@ -1,12 +1,11 @@
 /**
  * The launcher's commands that talk to the running node over the cookie-authenticated channel:
- * remote, pid, stop, restart (rpc, with its arguments, is in operations/evaluate-commands.ts).
+ * remote, pid, restart (stop is stop-command.ts; rpc, with its arguments, operations/rpc-command.ts).
  * Each fails with one line and exit 1 when no node runs.
  */
 import { createInterface } from 'node:readline';
-import { pollUntil, type EvalOutcome } from '@kvrel/runtime/internal';
-import { processAlive } from './process-alive.js';
-import { callRunningNode, closeRunningNodeConnection, NO_DEADLINE_MS, NodeNotRunningError, runningNodeName } from './node-link.js';
+import type { EvalOutcome } from '@kvrel/runtime/internal';
+import { callRunningNode, NO_DEADLINE_MS, NodeNotRunningError, runningNodeName } from './node-link.js';
 
 export function printOutcome(outcome: EvalOutcome): number {
   if (outcome.output) process.stdout.write(outcome.output);
@@ -31,17 +30,6 @@ export async function pid(): Promise<number> {
 export async function restart(): Promise<number> {
   await call('restart', [], NO_DEADLINE_MS);
   return 0;
-}
-
-/** Asks the node to stop, then waits until its OS process has exited. */
-export async function stop(): Promise<number> {
-  const nodePid = (await call('stop')) as number;
-  // Let go of the connection at once, so the node's shutdown does not wait for this client.
-  await closeRunningNodeConnection();
-  const exited = await pollUntil(() => (processAlive(nodePid) ? undefined : true), { timeoutMs: 60_000, intervalMs: 10 });
-  if (exited) return 0;
-  process.stderr.write(`ERROR: node ${JSON.stringify(runningNodeName())} (pid ${nodePid}) is still running 60 s after stop\n`);
-  return 1;
 }
 
 /** A REPL whose input is evaluated in the running node; works with piped stdin too. */

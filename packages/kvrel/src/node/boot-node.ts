@@ -4,7 +4,7 @@
  * boots (configuration, applications per their modes) and logs "started on <node>" once fully up.
  */
 import cluster from 'node:cluster';
-import { createLogger, resolveNodeName, startDistribution, type DistributionMode } from '@kvrel/runtime/internal';
+import { createLogger, recordExits, resolveNodeName, startDistribution, type DistributionMode } from '@kvrel/runtime/internal';
 import { boot, type BootedNode, type BootOptions } from '@kvrel/runtime/internal';
 
 /** How the node joins distribution: from `kvrel run --sname/--name/--cookie`, or a release's RELEASE_* env. */
@@ -54,6 +54,8 @@ export async function bootNode(options: BootNodeOptions): Promise<BootedNodeInfo
     const release = bootOptions.release ? `${bootOptions.release.name} ${bootOptions.release.version} ` : '';
     const where = cluster.isWorker ? `as cluster worker ${cluster.worker?.id ?? '?'} of pid ${process.ppid}` : `on ${nodeName}`;
     createLogger('').info(`${release}started ${where} (pid ${process.pid}, Node ${process.version})`);
+    // From here on, however the node ends, its log says why and with which status.
+    recordExits();
   }
   return { ...booted, nodeName };
 }

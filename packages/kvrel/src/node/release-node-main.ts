@@ -16,7 +16,7 @@ import { redirectOutputToLog } from '../launcher/daemon-output.js';
 import { distributionFromEnv } from '../launcher/node-link.js';
 import { printOutcome } from '../launcher/remote-commands.js';
 import { PROBE_COMMAND } from '../launcher/probe.js';
-import { evalBindings, parseEvalArguments } from '../operations/eval-arguments.js';
+import { evalBindings, parseEvalArguments, timeoutMsOf } from '../operations/eval-arguments.js';
 
 export interface ReleaseNodeModule {
   runReleaseNode(command: string, args: readonly string[], context: ReleaseContext): Promise<number | undefined>;
@@ -89,7 +89,7 @@ function inheritVmArgs(context: ReleaseContext): void {
   process.execArgv = [nodeOptionsArgument()];
 }
 
-/** `eval [--stdin] EXPR [ARG...]`: a fresh node, applications not started, `argv` and `input` in scope. */
+/** `eval [--stdin] [--timeout SECONDS] EXPR [ARG...]`: a fresh node, applications not started, `argv` and `input` in scope; no time limit unless given. */
 async function evalCommand(context: ReleaseContext, applications: readonly ApplicationDescriptor[], args: readonly string[]): Promise<number> {
   const parsed = parseEvalArguments(args);
   if (parsed.expression === '') {
@@ -98,7 +98,17 @@ async function evalCommand(context: ReleaseContext, applications: readonly Appli
   }
   const bindings = await evalBindings(parsed);
   await bootRelease(context, applications, { startApplications: false });
-  return printOutcome(await evaluateOnce(parsed.expression, { ...buildEvalScope(applications), ...bindings }));
+  // A promise that nothing left can settle would otherwise end the process quietly, with status 0.
+  const neverSettles = () => {
+    process.stderr.write('ERROR: the expression did not return: it awaits a promise that nothing left in the node can settle\n');
+    process.exit(1);
+  };
+  process.once('beforeExit', neverSettles);
+  try {
+    return printOutcome(await evaluateOnce(parsed.expression, { ...buildEvalScope(applications), ...bindings }, { timeoutMs: timeoutMsOf(parsed, undefined) }));
+  } finally {
+    process.off('beforeExit', neverSettles);
+  }
 }
 
 function probe(context: ReleaseContext, applications: readonly BundledApplication[], addons: readonly string[]): ProbeReport {

@@ -24,6 +24,7 @@ describe('renderSystemdUnit', () => {
         'ExecStart=/opt/foo/bin/foo start',
         'ExecStop=/opt/foo/bin/foo stop',
         'Restart=on-failure',
+        'RestartForceExitStatus=SIGHUP SIGINT SIGTERM SIGPIPE',
         'WorkingDirectory=/opt/foo',
         'User=kv',
         'Environment=RELEASE_NODE=foo@127.0.0.1',

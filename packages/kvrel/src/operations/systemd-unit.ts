@@ -3,7 +3,8 @@
  * applications have started (the runtime's systemd-notify.ts), through `systemd-notify`, a child of
  * the node, hence NotifyAccess=all. ExecStop is `bin/<name> stop`, which returns once the node has
  * exited; Restart=on-failure brings back a node that stopped abnormally (a permanent application
- * that crashed past its restart intensity).
+ * that crashed past its restart intensity, a death by signal: the node exits 128 + its number, and
+ * RestartForceExitStatus covers the signals systemd otherwise counts as clean).
  */
 export interface SystemdUnitOptions {
   readonly name: string;
@@ -32,6 +33,9 @@ export function renderSystemdUnit(options: SystemdUnitOptions): string {
     `ExecStart=${bin} start`,
     `ExecStop=${bin} stop`,
     'Restart=on-failure',
+    // A node that died of one of these "clean" signals (before its handlers were in place) is restarted
+    // too; a node stopped on purpose exits 0 (SIGTERM handled) and systemctl stop is never restarted.
+    'RestartForceExitStatus=SIGHUP SIGINT SIGTERM SIGPIPE',
     `WorkingDirectory=${unitPath(options.root)}`,
     ...(options.user && !options.userUnit ? [`User=${options.user}`] : []),
     ...Object.entries(options.environment).map(([key, value]) => `Environment=${quoteAssignment(`${key}=${value}`)}`),

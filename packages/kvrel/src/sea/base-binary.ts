@@ -41,6 +41,11 @@ export function supportsExecArgv({ major, minor }: NodeVersion): boolean {
   return major > 24 || (major === 24 && minor >= 7);
 }
 
+/** Takes --disable-sigusr1 (23.7+, backported to 22.14), with which a release turns Node's SIGUSR1 inspector off. */
+export function supportsDisableSigusr1({ major, minor }: NodeVersion): boolean {
+  return major > 23 || (major === 23 && minor >= 7) || (major === 22 && minor >= 14);
+}
+
 // Runs in the candidate binary: any Node answers, even one without node:sea (it throws there).
 const PROBE = `let seaModule = false;
 try { seaModule = typeof require('node:sea').isSea === 'function'; } catch {}

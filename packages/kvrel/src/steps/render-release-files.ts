@@ -10,12 +10,15 @@ import { assemblyRoot, requireFact } from '../release/release.js';
 import { renderTemplate } from '../template/render-template.js';
 import { resolveTemplate, templatePath, TEMPLATE_FILES } from '../template/template-files.js';
 import { UserError } from '../user-error.js';
+import { supportsDisableSigusr1 } from '../sea/base-binary.js';
 
 export const renderReleaseFilesStep: ReleaseStep = {
   title: 'writing bin, env.sh and vm.args',
   run: async (release) => {
-    const { vmArgsVia } = requireFact(release, 'baseBinary', 'writing bin, env.sh and vm.args');
-    const bindings = { release: { name: release.name, version: release.version, env: release.env, vmArgsVia } };
+    const { vmArgsVia, info } = requireFact(release, 'baseBinary', 'writing bin, env.sh and vm.args');
+    // Older Nodes refuse the flag; the launcher's SIGUSR1 listener keeps their inspector shut instead.
+    const sigusr1Flag = supportsDisableSigusr1(info) ? '--disable-sigusr1' : '';
+    const bindings = { release: { name: release.name, version: release.version, env: release.env, vmArgsVia, sigusr1Flag } };
     for (const name of TEMPLATE_FILES) {
       const source = resolveTemplate(release.root, name);
       const shown = relative(release.root, source) || source;

@@ -43,6 +43,43 @@ describe('evaluateOnce', () => {
   });
 });
 
+describe('evaluateOnce: whatever the code throws or rejects with is an error', () => {
+  it('reports null and undefined as thrown, sync or async', async () => {
+    expect(await evaluateOnce('await Promise.reject(null)', scope)).toEqual({ output: '', error: 'Uncaught null' });
+    expect(await evaluateOnce('throw undefined', scope)).toEqual({ output: '', error: 'Uncaught undefined' });
+    expect(await evaluateOnce('await null; throw undefined', scope)).toEqual({ output: '', error: 'Uncaught undefined' });
+    expect((await evaluateOnce('await 1; throw 0', scope)).error).toBe('Uncaught 0');
+  });
+
+  it('keeps the last statement\'s value with await, whatever splits it', async () => {
+    expect((await evaluateOnce('const a = await Promise.resolve(2)\na * 5', scope)).value).toBe('10');
+    expect((await evaluateOnce('const s = await Promise.resolve("x;y"); s', scope)).value).toBe('x;y');
+    expect((await evaluateOnce('const v = await Promise.resolve(1) // note; 99\nv', scope)).value).toBe('1');
+    expect((await evaluateOnce('{ a: await Promise.resolve(1) }', scope)).value).toBe('{ a: 1 }');
+    expect(await evaluateOnce('const z = await Promise.resolve(1)', scope)).toEqual({ output: '' });
+  });
+});
+
+describe('evaluateOnce limits', () => {
+  it('interrupts synchronous code past the timeout', async () => {
+    const outcome = await evaluateOnce('while (true) {}', scope, { timeoutMs: 200 });
+    expect(outcome.error).toBe('ran past its 0.2 s timeout and was interrupted (--timeout 0.2)');
+  });
+
+  it('stops waiting for a promise past the timeout', async () => {
+    const outcome = await evaluateOnce('await new Promise(() => {})', scope, { timeoutMs: 200 });
+    expect(outcome.error).toMatch(/^did not return within 0.2 s \(--timeout 0.2\)/);
+  });
+
+  it('refuses a result over the size limit, naming the limit, and keeps no more output than that', async () => {
+    const big = await evaluateOnce('"x".repeat(2000)', scope, { maxResultBytes: 1000 });
+    expect(big).toEqual({ output: '', error: expect.stringMatching(/^the result is 2,000 bytes or more, over the limit of 1,000 bytes/) });
+    const printed = await evaluateOnce('for (let i = 0; i < 100; i++) console.log("y".repeat(99))', scope, { maxResultBytes: 1000 });
+    expect(printed.error).toMatch(/^the result is 10,000 bytes or more/);
+    expect((await evaluateOnce('"x".repeat(999)', scope, { maxResultBytes: 1000 })).value).toHaveLength(999);
+  });
+});
+
 describe('Evaluator sessions', () => {
   it('keeps bindings across inputs', async () => {
     const session = new Evaluator(scope);

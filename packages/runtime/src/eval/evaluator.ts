@@ -8,8 +8,11 @@ import { Console } from 'node:console';
 import { create as createDomain } from 'node:domain';
 import { start as startRepl, type REPLServer } from 'node:repl';
 import { PassThrough, Writable } from 'node:stream';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { createContext, Script } from 'node:vm';
 import { inspect } from 'node:util';
+import { compileAwaitScript } from './await-script.js';
+import { resultTooLarge, timeoutError, type EvalLimits } from './eval-limits.js';
 
 export interface EvalOutcome {
   /** What the code printed through console.log / info / dir / table while it ran. */
@@ -26,10 +29,14 @@ export interface EvalOutcome {
 export class Evaluator {
   private readonly server: REPLServer;
   private readonly domain = createDomain();
-  private readonly capture = captureConsole();
+  private readonly capture: ConsoleCapture;
   private pending: ((outcome: EvalOutcome) => void) | undefined;
 
-  constructor(scope: Readonly<Record<string, unknown>>) {
+  constructor(
+    scope: Readonly<Record<string, unknown>>,
+    private readonly maxResultBytes?: number,
+  ) {
+    this.capture = captureConsole(maxResultBytes);
     const sink = new PassThrough();
     sink.resume();
     this.server = startRepl({
@@ -74,22 +81,30 @@ export class Evaluator {
     if (!resolve) return;
     this.pending = undefined;
     // Let console output written in the same turn reach the capture stream first.
-    setImmediate(() => resolve({ ...this.capture.take(), ...result }));
+    setImmediate(() => {
+      const seen = this.capture.seenBytes();
+      resolve(bounded({ ...this.capture.take(), ...result }, seen, this.maxResultBytes));
+    });
   }
 }
 
 /**
- * Evaluates once in a fresh context. Code without `await` that compiles as a script runs in a plain
- * vm context (0.6 ms, where starting a REPL takes ~22 ms on Node 24) with the REPL's own rules: the
- * last statement's value, and `{ ... }` read as an object literal when it parses as one. Anything
- * else goes through the REPL, so its errors read exactly as the REPL's.
+ * Evaluates once in a fresh context, within `limits`. Code without `await` that compiles as a script
+ * runs in a plain vm context (0.6 ms, where starting a REPL takes ~22 ms on Node 24) with the REPL's
+ * own rules: the last statement's value, and `{ ... }` read as an object literal when it parses as
+ * one. Code with `await` runs as an async function in such a context (await-script.ts). The vm's
+ * `timeout` interrupts synchronous code (a `while (true) {}`); a promise that does not settle in time
+ * is no longer awaited. Code that runs after an `await` cannot be interrupted: a loop there holds the
+ * node until it is killed (bin/<name> stop escalates to that). Anything that does not compile goes
+ * through the REPL, so its errors read exactly as the REPL's.
  */
-export async function evaluateOnce(code: string, scope: Readonly<Record<string, unknown>>): Promise<EvalOutcome> {
-  const script = AWAIT.test(code) ? undefined : compileScript(code);
-  if (script) return runScript(script, scope);
-  const evaluator = new Evaluator(scope);
+export async function evaluateOnce(code: string, scope: Readonly<Record<string, unknown>>, limits: EvalLimits = {}): Promise<EvalOutcome> {
+  const awaits = AWAIT.test(code);
+  const script = awaits ? compileAwaitScript(code) : compileScript(code);
+  if (script) return runScript(script, scope, awaits, limits);
+  const evaluator = new Evaluator(scope, limits.maxResultBytes);
   try {
-    return await evaluator.evaluate(code);
+    return await settleWithin(evaluator.evaluate(code), limits.timeoutMs, (error) => ({ output: '', error }));
   } finally {
     evaluator.close();
   }
@@ -110,26 +125,93 @@ function compileScript(code: string): Script | undefined {
   return undefined;
 }
 
-function runScript(script: Script, scope: Readonly<Record<string, unknown>>): EvalOutcome {
-  const capture = captureConsole();
+async function runScript(script: Script, scope: Readonly<Record<string, unknown>>, awaits: boolean, limits: EvalLimits): Promise<EvalOutcome> {
+  const capture = captureConsole(limits.maxResultBytes);
   // Node's globals (process, Buffer, timers) show through the prototype; the scope and console sit on top.
   const sandbox = Object.assign(Object.create(globalThis) as object, scope, { console: capture.console });
+  const { timeoutMs } = limits;
+  const started = Date.now();
+  let result: { value?: string; error?: string };
   try {
-    const value = script.runInContext(createContext(sandbox));
-    return value === undefined ? capture.take() : { ...capture.take(), value: formatValue(value) };
+    let value: unknown = script.runInContext(createContext(sandbox), timeoutMs === undefined ? {} : { timeout: timeoutMs });
+    if (awaits) {
+      const left = timeoutMs === undefined ? undefined : Math.max(1, timeoutMs - (Date.now() - started));
+      value = await settleWithin(value as Promise<unknown>, left, () => {
+        throw new TimedOut(timeoutError(timeoutMs!, false));
+      });
+      // Let console output written in the same turn reach the capture first.
+      await nextTurn();
+    }
+    result = value === undefined ? {} : { value: formatValue(value) };
   } catch (error) {
-    return { ...capture.take(), error: messageOf(error) };
+    result = { error: describeThrown(error, timeoutMs) };
+  }
+  const seen = capture.seenBytes();
+  return bounded({ ...capture.take(), ...result }, seen, limits.maxResultBytes);
+}
+
+/** A promise no longer awaited past `timeoutMs`; `onTimeout` says what that means for the caller. */
+async function settleWithin<T>(promise: Promise<T>, timeoutMs: number | undefined, onTimeout: (error: string) => T): Promise<T> {
+  if (timeoutMs === undefined) return promise;
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<T>((resolve, reject) => {
+    timer = setTimeout(() => {
+      try {
+        resolve(onTimeout(timeoutError(timeoutMs, false)));
+      } catch (error) {
+        reject(error);
+      }
+    }, timeoutMs);
+  });
+  try {
+    return await Promise.race([promise, late]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 
-/** A console whose stdout and stderr are kept apart, to be forwarded to the caller's. */
-function captureConsole(): { console: Console; take(): { output: string; errorOutput?: string } } {
+class TimedOut {
+  constructor(readonly message: string) {}
+}
+
+function describeThrown(error: unknown, timeoutMs: number | undefined): string {
+  if (error instanceof TimedOut) return error.message;
+  if (timeoutMs !== undefined && (error as { code?: unknown } | null)?.code === 'ERR_SCRIPT_EXECUTION_TIMEOUT') return timeoutError(timeoutMs, true);
+  return messageOf(error);
+}
+
+/** The outcome, or an error naming the limit when what it carries (`seen` bytes printed, and its value) is over it. */
+function bounded(outcome: EvalOutcome, seen: number, maxBytes: number | undefined): EvalOutcome {
+  if (maxBytes === undefined) return outcome;
+  // Counted without encoding anything: a value of hundreds of MB is not copied to be measured.
+  const bytes = Math.max(seen, byteLength(outcome.output) + byteLength(outcome.errorOutput)) + byteLength(outcome.value) + byteLength(outcome.error);
+  return bytes > maxBytes ? { output: '', error: resultTooLarge(bytes, maxBytes) } : outcome;
+}
+
+function byteLength(text: string | undefined): number {
+  return text === undefined ? 0 : Buffer.byteLength(text, 'utf8');
+}
+
+interface ConsoleCapture {
+  readonly console: Console;
+  take(): { output: string; errorOutput?: string };
+  /** Bytes printed since the last take, kept or not. */
+  seenBytes(): number;
+}
+
+/**
+ * A console whose stdout and stderr are kept apart, to be forwarded to the caller's. Past `maxBytes`
+ * what is printed is counted, not kept: such an outcome is refused anyway.
+ */
+function captureConsole(maxBytes = Infinity): ConsoleCapture {
   let output = '';
   let errorOutput = '';
+  let seen = 0;
   const sink = (append: (text: string) => void) =>
     new Writable({
       write(chunk: Buffer, _encoding, done) {
-        append(chunk.toString());
+        seen += chunk.length;
+        if (seen <= maxBytes) append(chunk.toString());
         done();
       },
     });
@@ -139,8 +221,10 @@ function captureConsole(): { console: Console; take(): { output: string; errorOu
       const taken = errorOutput === '' ? { output } : { output, errorOutput };
       output = '';
       errorOutput = '';
+      seen = 0;
       return taken;
     },
+    seenBytes: () => seen,
   };
 }
 
@@ -151,5 +235,6 @@ export function formatValue(value: unknown): string {
 function messageOf(error: unknown): string {
   // Errors thrown by the evaluated code come from the REPL's context: another realm, so no instanceof.
   if (error !== null && typeof error === 'object' && typeof (error as Error).message === 'string') return (error as Error).message;
-  return typeof error === 'string' ? error : inspect(error);
+  // `throw null`, `Promise.reject(undefined)`: said as the REPL says it, never an empty line.
+  return typeof error === 'string' ? error : `Uncaught ${inspect(error)}`;
 }

@@ -4,7 +4,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import { registerService } from '../distribution/services.js';
+import { stopAndExit } from '../node-lifecycle.js';
 import * as System from '../system.js';
+import { MAX_RPC_RESULT_BYTES } from './eval-limits.js';
 import { Evaluator, evaluateOnce } from './evaluator.js';
 
 export const SYSTEM_SERVICE = 'system';
@@ -27,10 +29,12 @@ export function registerSystemService(scope: Readonly<Record<string, unknown>>):
   };
   registerService(SYSTEM_SERVICE, {
     pid: () => process.pid,
-    // bindings: rpc's extra arguments as `argv` and its --stdin value as `input` (SPEC §10).
-    eval: (code: string, bindings?: Readonly<Record<string, unknown>>) => evaluateOnce(code, bindings ? { ...scope, ...bindings } : scope),
+    // bindings: rpc's extra arguments as `argv` and its --stdin value as `input` (SPEC §10);
+    // options: rpc's --timeout (older launchers send none: no limit).
+    eval: (code: string, bindings?: Readonly<Record<string, unknown>>, options?: { timeoutMs?: unknown }) =>
+      evaluateOnce(code, bindings ? { ...scope, ...bindings } : scope, { timeoutMs: validTimeout(options?.timeoutMs), maxResultBytes: MAX_RPC_RESULT_BYTES }),
     stop: () => {
-      System.stop(0);
+      void stopAndExit(0, 'stop requested (bin/<name> stop)');
       return process.pid;
     },
     restart: () => System.restart(),
@@ -38,7 +42,7 @@ export function registerSystemService(scope: Readonly<Record<string, unknown>>):
       const id = randomUUID();
       const timer = setTimeout(() => close(id), SESSION_IDLE_MS);
       timer.unref();
-      sessions.set(id, { evaluator: new Evaluator(scope), timer });
+      sessions.set(id, { evaluator: new Evaluator(scope, MAX_RPC_RESULT_BYTES), timer });
       return id;
     },
     evalInSession: (id: string, code: string) => {
@@ -48,4 +52,10 @@ export function registerSystemService(scope: Readonly<Record<string, unknown>>):
     },
     closeSession: (id: string) => close(id),
   });
+}
+
+/** A timeout from the wire: whole milliseconds, at least 1, within what a timer takes; else none. */
+function validTimeout(value: unknown): number | undefined {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) return undefined;
+  return Math.min(Math.ceil(value), 2_147_483_647);
 }

@@ -48,6 +48,15 @@ describe('Connection', () => {
     });
   });
 
+  it('answers a result larger than a frame with an error naming the limit, and keeps the link', async () => {
+    const [x, y] = duplexPair();
+    const foo = new Connection({ peer: 'bar@h', socket: new FramedSocket(x, { maxFrameBytes: 1000 }), logger: recorder() });
+    const bar = new Connection({ peer: 'foo@h', socket: new FramedSocket(y, { maxFrameBytes: 1000 }), invoke: (_s, fn) => 'x'.repeat(fn === 'big' ? 2000 : 10), logger: recorder() });
+    open.push(foo, bar);
+    await expect(foo.call('s', 'big', [], 1000)).rejects.toThrow(/the result of s\.big could not be sent: it is 2,0\d\d bytes, over the frame limit of 1,000 bytes/);
+    await expect(foo.call('s', 'small', [], 1000)).resolves.toBe('x'.repeat(10));
+  });
+
   it('serves calls in both directions', async () => {
     const { foo, bar } = link(() => 'from bar', () => 'from foo');
     await expect(Promise.all([foo.call('s', 'f', [], 1000), bar.call('s', 'f', [], 1000)])).resolves.toEqual(['from bar', 'from foo']);

@@ -208,10 +208,19 @@ export class Connection {
     );
   }
 
-  /** Throws when the message cannot be encoded; writes nothing once closed. */
+  /**
+   * Throws when the message cannot be encoded, or is a reply larger than a frame may be (the peer
+   * would drop the link on it: the caller gets an error naming the limit instead); writes nothing
+   * once closed.
+   */
   #send(message: Message): void {
     if (this.#closed) return;
-    this.#socket.write(encodeMessage(message));
+    const payload = encodeMessage(message);
+    const limit = this.#socket.maxFrameBytes;
+    if (message.type === 'reply' && payload.length > limit) {
+      throw new Error(`it is ${payload.length.toLocaleString('en-US')} bytes, over the frame limit of ${limit.toLocaleString('en-US')} bytes`);
+    }
+    this.#socket.write(payload);
   }
 
   #onClosed(reason: string | undefined): void {

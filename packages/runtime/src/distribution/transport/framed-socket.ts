@@ -83,6 +83,11 @@ export class FramedSocket {
     return this.stream.writableLength;
   }
 
+  /** The largest frame this end accepts (and, as both ends share the default, sends). */
+  get maxFrameBytes(): number {
+    return this.#decoder.maxFrameBytes;
+  }
+
   set maxFrameBytes(value: number) {
     this.#decoder.maxFrameBytes = value;
   }
