@@ -11,6 +11,7 @@ import { DEFAULT_MAX_FRAME_BYTES } from '../wire/frame.js';
 import { FramedSocket } from './framed-socket.js';
 import { HANDSHAKE_TIMEOUT_MS, initiateHandshake } from './handshake.js';
 import { HANDSHAKE_MAX_FRAME_BYTES, HandshakeError } from '../wire/handshake-messages.js';
+import type { SessionKeys } from '../wire/frame-auth.js';
 import { connectSocket } from '../connect-socket.js';
 import { splitNodeName } from '../node-name.js';
 import { lookupNodePort } from '../port-mapper/client.js';
@@ -42,14 +43,15 @@ export async function dialNode(target: string, options: DialOptions): Promise<Co
   const port = await resolvePort(target, name, host, options, remaining());
   const socket = await connectTo(target, host, port, remaining());
   const framed = new FramedSocket(socket, { maxFrameBytes: HANDSHAKE_MAX_FRAME_BYTES });
+  let keys: SessionKeys;
   try {
-    await initiateHandshake(framed, {
+    ({ keys } = await initiateHandshake(framed, {
       self: options.self,
       cookie: options.cookie,
       hidden: options.hidden ?? false,
       peer: target,
       timeoutMs: remaining(),
-    });
+    }));
   } catch (error) {
     framed.destroy();
     const hung = error instanceof HandshakeError && error.failure === 'handshake timed out';
@@ -57,6 +59,7 @@ export async function dialNode(target: string, options: DialOptions): Promise<Co
   }
   if (framed.closed) throw new DistributionError({ code: 'DIST_HANDSHAKE_FAILED', node: target, reason: 'the connection closed during the handshake' });
   framed.maxFrameBytes = options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES;
+  framed.authenticate(keys);
   return new Connection({ peer: target, hidden: false, socket: framed, ...optional(options) });
 }
 

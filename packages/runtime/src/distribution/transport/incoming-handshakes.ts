@@ -26,7 +26,7 @@ export interface IncomingHandshakesOptions {
   readonly limits?: AdmissionLimits;
   readonly logger: Logger;
   readonly report: DropReport;
-  /** An authenticated peer, its socket ready for a Connection. */
+  /** An authenticated peer, its socket ready for a Connection (its frames tagged and checked). */
   readonly onAuthenticated: (peer: string, hidden: boolean, framed: FramedSocket) => void;
 }
 
@@ -78,8 +78,9 @@ export class IncomingHandshakes {
       admit: (name) => (name === this.#options.self ? `${JSON.stringify(name)} is the name of this node` : undefined),
     })
       .then(
-        ({ peer, hidden }) => {
+        ({ peer, hidden, keys }) => {
           if (this.#stopped || framed.closed) return void framed.destroy();
+          framed.authenticate(keys);
           this.#options.onAuthenticated(peer, hidden, framed);
         },
         (error: unknown) => this.#refuse(framed, error),
