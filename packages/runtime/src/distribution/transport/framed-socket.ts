@@ -32,6 +32,15 @@ interface SocketLike {
 export interface FramedSocketOptions {
   readonly maxFrameBytes?: number;
   readonly maxWriteBufferBytes?: number;
+  /** `address:port` for log lines; default the stream's own. */
+  readonly remoteAddress?: string;
+}
+
+/** `address:port` of a socket's peer, or "unknown address" (a stream pair in tests). */
+export function remoteAddressOf(stream: Duplex): string {
+  const socket = stream as Duplex & SocketLike;
+  if (socket.remoteAddress === undefined) return 'unknown address';
+  return socket.remotePort === undefined ? socket.remoteAddress : `${socket.remoteAddress}:${socket.remotePort}`;
 }
 
 export class FramedSocket {
@@ -53,13 +62,7 @@ export class FramedSocket {
     this.stream = stream;
     this.#decoder = new FrameDecoder({ maxFrameBytes: options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES });
     this.#maxWriteBufferBytes = options.maxWriteBufferBytes ?? DEFAULT_MAX_WRITE_BUFFER_BYTES;
-    const socket = stream as Duplex & SocketLike;
-    this.#remoteAddress =
-      socket.remoteAddress === undefined
-        ? 'unknown address'
-        : socket.remotePort === undefined
-          ? socket.remoteAddress
-          : `${socket.remoteAddress}:${socket.remotePort}`;
+    this.#remoteAddress = options.remoteAddress ?? remoteAddressOf(stream);
     stream.on('data', (chunk: Buffer) => {
       this.#bytesReceived += chunk.length;
       this.#decoder.push(chunk);

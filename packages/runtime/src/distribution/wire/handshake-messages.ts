@@ -29,7 +29,14 @@ export const DIGEST_BYTES = 32;
 const LABEL = 'kvrel-dist-1';
 const TAG = { name: 0x4e, status: 0x53, reply: 0x52, ack: 0x41, failure: 0x46 } as const;
 
-export type HandshakeFailure = 'malformed handshake' | 'cookie challenge failed' | 'refused' | 'no name in time' | 'handshake timed out' | 'closed';
+export type HandshakeFailure =
+  | 'malformed handshake'
+  | 'cookie challenge failed'
+  | 'refused'
+  | 'no name in time'
+  | 'handshake timed out'
+  | 'closed'
+  | 'TLS handshake failed';
 
 export class HandshakeError extends Error {
   readonly failure: HandshakeFailure;
