@@ -153,11 +153,11 @@ describe('authenticated frames (the default)', () => {
     const marker = join(dir, 'injected');
     const before = bar.output().length;
     await ask({ do: 'inject', hex: evalFrame(appendLine(marker)).toString('hex') });
-    await waitFor(() => bar.output().slice(before).includes(`closed the link to node "${FOO}": a frame from ${hosts.routerOnA}:`), {
+    await waitFor(() => bar.output().slice(before).includes(`closed the link to node "${FOO}": a frame from ${hosts.routerOnB}:`), {
       what: 'bar to log the forged frame',
       details: () => bar.output().slice(before),
     });
-    expect(bar.output().slice(before)).toMatch(/\[warning\] distribution: closed the link to node "foo@10\.217\.1\.2": a frame from 10\.217\.1\.1:\d+ failed authentication \(injected, replayed, reordered or altered on the way\); nothing in it was run/);
+    expect(bar.output().slice(before)).toMatch(/\[warning\] distribution: closed the link to node "foo@10\.217\.1\.2": a frame from 10\.217\.2\.1:\d+ failed authentication \(injected, replayed, reordered or altered on the way\); nothing in it was run/);
     expect(existsSync(marker)).toBe(false);
 
     await waitFor(async () => (await client(['rpc', `await KV.put('zebra', 'milk', '2'); await KV.get('zebra', 'milk')`])).stdout === '2', {

@@ -15,6 +15,8 @@ export interface TwoHosts {
   readonly aAddress: string;
   /** The router's address on a's side (where a man in the middle listens for a's dials). */
   readonly routerOnA: string;
+  /** The router's address on b's side (what b sees as the peer of a link the router relays). */
+  readonly routerOnB: string;
   readonly bAddress: string;
   /** argv prefix that runs a command inside a namespace. */
   exec(ns: string): string[];
@@ -36,6 +38,7 @@ export function createTwoHosts(): TwoHosts {
     b,
     aAddress: '10.217.1.2',
     routerOnA: '10.217.1.1',
+    routerOnB: '10.217.2.1',
     bAddress: '10.217.2.2',
     exec: (ns) => ['netns', 'exec', ns],
     remove: () => {
