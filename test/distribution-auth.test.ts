@@ -224,6 +224,15 @@ describe('distribution over TLS (RELEASE_DIST_TLS)', () => {
     });
   });
 
+  it('a bad settings file is one coded line', async () => {
+    const missing = join(dir, 'missing.json');
+    const result = await client(['ping'], { RELEASE_DIST_TLS: missing });
+    expect(result.exitCode).not.toBe(0);
+    expect(result.stderr.trim()).toBe(
+      `ERROR: RELEASE_DIST_TLS file ${missing}: no such file; it must be JSON like {"cert": "node.pem", "key": "node.key", "ca": "ca.pem"}`,
+    );
+  });
+
   it('rpc, remote, ping, status, pid and stop work with the same file', async () => {
     const env = { RELEASE_DIST_TLS: settings };
     expect((await client(['rpc', '1+1'], env)).stdout).toBe('2');

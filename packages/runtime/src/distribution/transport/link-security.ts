@@ -35,10 +35,11 @@ export function secureOutgoing(socket: net.Socket, settings: DistTls | undefined
       link.destroy();
       reject(new Error(reason));
     };
-    link.once('error', (error: NodeJS.ErrnoException) => fail(outgoingFailure(error)));
-    link.once('close', () => fail('it closed the connection during the TLS handshake'));
+    const onError = (error: NodeJS.ErrnoException) => fail(outgoingFailure(error));
+    const onClose = () => fail('it closed the connection during the TLS handshake');
+    link.once('error', onError).once('close', onClose);
     link.once('secureConnect', () => {
-      link.removeAllListeners('error').removeAllListeners('close');
+      link.removeListener('error', onError).removeListener('close', onClose);
       if (settings.verify && !link.authorized) return fail(`its TLS certificate is refused: ${describeCertError(link.authorizationError)}`);
       resolve(link);
     });
