@@ -6,10 +6,11 @@
 // Each variant: bar and foo from source (`kvrel run`), every bucket owned by bar (a-z=bar), the C
 // kvload against foo (each operation foo → bar → foo), 50 clients × depth 1 and 16; then a hidden
 // client (the runtime's connectHidden, as `rpc` uses) connects 30 times (median: TCP + TLS + cookie
-// handshake) and calls system.eval("1+1") 2,000 times in sequence on one link (p50/p99).
+// handshake) and calls system.eval("1+1") 2,000 times in sequence on one link (p50/p99). CPU per
+// operation (both nodes' utime+stime) is the figure to compare on a busy machine; latencies move with it.
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { durations } from '../lib/durations.mjs';
@@ -26,10 +27,13 @@ const COLUMNS = [
   { key: 'round', label: 'round' },
   { key: 'ops1', label: 'routed ops/s d1' },
   { key: 'p99d1', label: 'p99 µs d1' },
+  { key: 'cpu1', label: 'CPU µs/op d1' },
   { key: 'ops16', label: 'routed ops/s d16' },
   { key: 'p99d16', label: 'p99 µs d16' },
+  { key: 'cpu16', label: 'CPU µs/op d16' },
   { key: 'rpcP50', label: 'rpc 1+1 p50 µs' },
   { key: 'rpcP99', label: 'rpc 1+1 p99 µs' },
+  { key: 'rpcCpu', label: 'node CPU µs/rpc' },
   { key: 'connectMs', label: 'connect+handshake ms' },
 ];
 
@@ -47,7 +51,7 @@ export async function runDistSecurity({ quick, log }) {
   else result.skipped.push('before (main) skipped: set KVREL_BENCH_BASELINE to a checkout of main built with `npm run build`');
   const tlsFile = makeCertificates();
   variants.push({ name: 'auth (default)', root: ROOT }, { name: 'TLS', root: ROOT, tlsFile });
-  const rounds = quick ? 1 : 2;
+  const rounds = quick ? 1 : 3;
   for (let round = 1; round <= rounds; round++) {
     for (const variant of variants) {
       log(`dist-security: ${variant.name}, round ${round}`);
@@ -80,12 +84,18 @@ async function measure(variant, kvloadPath, d) {
       nodes.push({ child, port });
     }
     const row = {};
+    const cpu = () => nodes.reduce((sum, n) => sum + cpuSeconds(n.child.pid), 0);
     for (const depth of [1, 16]) {
-      const r = loadRow(await runKvload(kvloadPath, nodes[1].port, { clients: 50, pipeline: depth, warmupS: 1, durationS: Math.min(d.loadS, 6) }));
+      const scenario = { clients: 50, pipeline: depth, warmupS: 1, durationS: Math.min(d.loadS, 6) };
+      const before = cpu();
+      const r = loadRow(await runKvload(kvloadPath, nodes[1].port, scenario));
       row[`ops${depth}`] = r.opsPerSec;
       row[`p99d${depth}`] = r.p99Us;
+      // Both nodes' CPU over the whole run (preload, warm-up, measured part) per measured-rate operation:
+      // less sensitive than latency to the other work on a shared machine.
+      row[`cpu${depth}`] = Math.round(((cpu() - before) * 1e6) / (r.opsPerSec * (scenario.durationS + scenario.warmupS)) * 10) / 10;
     }
-    Object.assign(row, await rpcLatency(variant, cookie, mapperPort, d.repeats > 3 ? 2000 : 200));
+    Object.assign(row, await rpcLatency(variant, cookie, mapperPort, d.repeats > 3 ? 2000 : 200, nodes[1].child.pid));
     return row;
   } finally {
     for (const n of nodes.reverse()) await stopProcess(n.child);
@@ -93,7 +103,7 @@ async function measure(variant, kvloadPath, d) {
   }
 }
 
-async function rpcLatency(variant, cookie, portMapperPort, calls) {
+async function rpcLatency(variant, cookie, portMapperPort, calls, fooPid) {
   const runtime = await import(pathToFileURL(join(variant.root, 'packages', 'runtime', 'dist', 'internal.js')).href);
   const tls = variant.tlsFile ? runtime.loadDistTls(variant.tlsFile) : undefined;
   const options = { portMapperPort, ...(tls && { tls }) };
@@ -106,6 +116,7 @@ async function rpcLatency(variant, cookie, portMapperPort, calls) {
   }
   const link = await runtime.connectHidden('foo@127.0.0.1', cookie, options);
   const times = [];
+  const cpuBefore = cpuSeconds(fooPid);
   try {
     for (let i = 0; i < calls; i++) {
       const started = process.hrtime.bigint();
@@ -115,7 +126,8 @@ async function rpcLatency(variant, cookie, portMapperPort, calls) {
   } finally {
     link.close();
   }
-  return { rpcP50: Math.round(quantile(times, 0.5)), rpcP99: Math.round(quantile(times, 0.99)), connectMs: Math.round(quantile(connects, 0.5) * 10) / 10 };
+  const rpcCpu = Math.round(((cpuSeconds(fooPid) - cpuBefore) * 1e6) / calls);
+  return { rpcP50: Math.round(quantile(times, 0.5)), rpcP99: Math.round(quantile(times, 0.99)), rpcCpu, connectMs: Math.round(quantile(connects, 0.5) * 10) / 10 };
 }
 
 /** A CA and one node certificate (every node uses it), and the RELEASE_DIST_TLS file naming them. */
@@ -128,6 +140,13 @@ function makeCertificates() {
   const file = join(dir, 'dist-tls.json');
   writeFileSync(file, JSON.stringify({ cert: 'node.pem', key: 'node.key', ca: 'ca.pem' }));
   return file;
+}
+
+/** utime + stime of a process, in seconds (clock ticks of 1/100 s). */
+function cpuSeconds(pid) {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 function quantile(values, q) {

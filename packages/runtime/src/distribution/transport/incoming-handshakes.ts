@@ -88,6 +88,7 @@ export class IncomingHandshakes {
     this.#pending.add(close);
     let framed: FramedSocket | undefined;
     const timeoutMs = this.#options.handshakeTimeoutMs ?? HANDSHAKE_TIMEOUT_MS;
+    const started = Date.now();
     withDeadline(
       timeoutMs,
       () => new HandshakeError('handshake timed out', `the handshake took more than ${timeoutMs} ms`),
@@ -100,7 +101,8 @@ export class IncomingHandshakes {
         return acceptHandshake(framed, {
           self: this.#options.self,
           cookie: this.#options.cookie,
-          timeoutMs,
+          // One deadline for TLS and the cookie handshake together.
+          timeoutMs: Math.max(1, timeoutMs - (Date.now() - started)),
           ...(this.#options.firstFrameTimeoutMs !== undefined && { firstFrameTimeoutMs: this.#options.firstFrameTimeoutMs }),
           onName: () => ticket.progressed(),
           admit: (name) => (name === this.#options.self ? `${JSON.stringify(name)} is the name of this node` : undefined),
@@ -135,10 +137,11 @@ export class IncomingHandshakes {
   #refuse(framed: FramedSocket | undefined, close: () => void, remote: string, error: unknown): void {
     const failure = error instanceof HandshakeError ? error.failure : 'malformed handshake';
     const claimed = error instanceof HandshakeError ? error.claimedName : undefined;
-    // A refusal or a failed challenge was answered: let that frame leave before closing (secureIncoming ended its own).
-    if (framed && (failure === 'refused' || failure === 'cookie challenge failed')) framed.end();
-    else if (framed || (failure !== 'refused')) close();
-    else setTimeout(close, END_GRACE_MS).unref();
+    // A refusal or a failed challenge was answered: let that frame leave before closing.
+    const answered = failure === 'refused' || failure === 'cookie challenge failed';
+    if (!answered) close();
+    else if (framed) framed.end();
+    else setTimeout(close, END_GRACE_MS).unref(); // secureIncoming ended the stream after its refusal
     if (this.#stopped) return;
     const reason = failure === 'closed' ? 'closed during the handshake' : (error as Error).message;
     const line = formatRefusal(claimed, remote, reason);
