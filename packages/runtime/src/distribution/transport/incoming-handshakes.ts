@@ -88,7 +88,7 @@ export class IncomingHandshakes {
     this.#pending.add(close);
     let framed: FramedSocket | undefined;
     const timeoutMs = this.#options.handshakeTimeoutMs ?? HANDSHAKE_TIMEOUT_MS;
-    const started = Date.now();
+    // Securing the link (the TLS handshake) and the cookie handshake each get the handshake deadline.
     withDeadline(
       timeoutMs,
       () => new HandshakeError('handshake timed out', `the handshake took more than ${timeoutMs} ms`),
@@ -101,8 +101,7 @@ export class IncomingHandshakes {
         return acceptHandshake(framed, {
           self: this.#options.self,
           cookie: this.#options.cookie,
-          // One deadline for TLS and the cookie handshake together.
-          timeoutMs: Math.max(1, timeoutMs - (Date.now() - started)),
+          timeoutMs,
           ...(this.#options.firstFrameTimeoutMs !== undefined && { firstFrameTimeoutMs: this.#options.firstFrameTimeoutMs }),
           onName: () => ticket.progressed(),
           admit: (name) => (name === this.#options.self ? `${JSON.stringify(name)} is the name of this node` : undefined),
