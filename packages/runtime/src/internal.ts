@@ -31,6 +31,8 @@ export type { DistributionErrorCode, DistributionErrorData } from './distributio
 export { startDistribution, distributionOptionsFromEnv } from './distribution/transport/start-distribution.js';
 export type { StartDistributionOptions } from './distribution/transport/start-distribution.js';
 export { connectHidden } from './distribution/remote-call.js';
+export { DIST_TLS_ENV, distTlsFromEnv, loadDistTls } from './distribution/dist-tls.js';
+export type { DistTls } from './distribution/dist-tls.js';
 export type { HiddenConnection } from './distribution/remote-call.js';
 export { runPortMapperFromEnv } from './distribution/port-mapper/server.js';
 export { setPortMapperSpawner } from './distribution/port-mapper/spawner.js';

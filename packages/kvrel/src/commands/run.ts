@@ -7,7 +7,7 @@ import { Command } from 'commander';
 import { join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { readdirSync, rmSync } from 'node:fs';
-import { distributionOptionsFromEnv, resolveConfigEnv, resolveNodeName, type ApplicationDescriptor, type StartMode } from '@kvrel/runtime/internal';
+import { DIST_TLS_ENV, distributionOptionsFromEnv, loadDistTls, resolveConfigEnv, resolveNodeName, type ApplicationDescriptor, type StartMode } from '@kvrel/runtime/internal';
 import type { keepRunning } from '@kvrel/runtime/internal';
 import type { bootNode, NodeDistribution } from '../node/boot-node.js';
 import { kvrelEntryFile } from '../package-dir.js';
@@ -28,6 +28,7 @@ export interface RunOptions {
   cookieFile?: string;
   config: string[];
   start: boolean;
+  distTls?: string;
 }
 
 export function runCommand(): Command {
@@ -37,6 +38,7 @@ export function runCommand(): Command {
     .option('--name <name>', 'start distribution with a long node name (name@host, e.g. foo@127.0.0.1)')
     .option('--cookie-file <file>', 'read the distribution cookie from FILE (default: RELEASE_COOKIE, else ~/.kvrel.cookie)')
     .option('--cookie <cookie>', 'the distribution cookie on the command line, where other users can read it (prefer --cookie-file)')
+    .option('--dist-tls <file>', 'run distribution over TLS with the settings in FILE (JSON: cert, key, ca, verify; default: RELEASE_DIST_TLS)')
     .option('--config <file>', 'a configuration file applied after config/runtime.ts; repeatable', collect, [])
     .option('--no-start', 'load code and configuration but start no application')
     .addHelpText(
@@ -54,6 +56,7 @@ function collect(value: string, previous: string[]): string[] {
 
 export async function runNode(options: RunOptions, cwd = process.cwd()): Promise<void> {
   if (options.sname && options.name) throw new UserError('KVREL_BAD_OPTION', 'kvrel run takes --sname or --name, not both');
+  const distribution = distributionOptions(options, cwd);
   const root = findProjectRoot(cwd);
   const env = resolveConfigEnv('dev');
   const workspace = await loadWorkspace(root);
@@ -99,7 +102,7 @@ export async function runNode(options: RunOptions, cwd = process.cwd()): Promise
       env,
       config,
       runtimeConfig,
-      distribution: distributionOptions(options),
+      distribution,
       startApplications: options.start,
     });
   } catch (error) {
@@ -122,8 +125,8 @@ async function removeLeftovers(runDir: string): Promise<void> {
   }
 }
 
-/** --sname / --name / --cookie / --cookie-file, with KVREL_PORT_MAPPER_PORT and KVREL_DIST_PORT from the environment. */
-function distributionOptions(options: RunOptions): NodeDistribution | undefined {
+/** --sname / --name / --cookie / --cookie-file / --dist-tls, with KVREL_PORT_MAPPER_PORT and KVREL_DIST_PORT from the environment. */
+function distributionOptions(options: RunOptions, cwd: string): NodeDistribution | undefined {
   const mode = options.name ? 'name' : options.sname ? 'sname' : undefined;
   if (!mode) return undefined;
   const name = (options.name ?? options.sname)!;
@@ -135,7 +138,10 @@ function distributionOptions(options: RunOptions): NodeDistribution | undefined 
   const { cookie, warnings } = chooseCookie({ cookie: options.cookie, cookieFile: options.cookieFile });
   for (const warning of warnings) process.stderr.write(`warning: ${warning}\n`);
   const { portMapperPort, distPort } = distributionOptionsFromEnv(process.env, name);
-  return { mode, name, cookie, portMapperPort, distPort };
+  const tlsSetting = options.distTls ?? process.env[DIST_TLS_ENV];
+  const tlsFile = tlsSetting ? resolve(cwd, tlsSetting) : undefined;
+  if (tlsFile) loadDistTls(tlsFile); // a bad file is one line now, before anything is built
+  return { mode, name, cookie, portMapperPort, distPort, tlsFile };
 }
 
 /** The dev node's bundle: its own copy of the runtime (this CLI's copy only evaluates configuration). */

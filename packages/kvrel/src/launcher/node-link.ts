@@ -1,10 +1,11 @@
 /**
  * How the release's executable reaches distribution: the node name and cookie bin/<name> exported
- * (RELEASE_NODE, RELEASE_DISTRIBUTION, RELEASE_COOKIE, KVREL_PORT_MAPPER_PORT, KVREL_DIST_PORT),
+ * (RELEASE_NODE, RELEASE_DISTRIBUTION, RELEASE_COOKIE, KVREL_PORT_MAPPER_PORT, KVREL_DIST_PORT,
+ * RELEASE_DIST_TLS),
  * starting distribution for `start`, and calling the running node as a hidden client for rpc,
  * remote, stop, restart and pid (one connection per command).
  */
-import { connectHidden, distributionOptionsFromEnv, peerAbsent, runPortMapperFromEnv, type HiddenConnection } from '@kvrel/runtime/internal';
+import { connectHidden, DIST_TLS_ENV, distributionOptionsFromEnv, distTlsFromEnv, peerAbsent, runPortMapperFromEnv, type HiddenConnection } from '@kvrel/runtime/internal';
 import { nodeNameOf, type NodeDistribution } from '../node/boot-node.js';
 
 export class NodeNotRunningError extends Error {
@@ -34,7 +35,7 @@ function cookie(env: NodeJS.ProcessEnv): string {
 export function distributionFromEnv(name: string, env: NodeJS.ProcessEnv = process.env): NodeDistribution | undefined {
   const options = distributionOptionsFromEnv(env, name);
   if (options.mode === 'none') return undefined;
-  return { ...options, mode: options.mode, cookie: cookie(env) };
+  return { ...options, mode: options.mode, cookie: cookie(env), tlsFile: env[DIST_TLS_ENV] || undefined };
 }
 
 let connection: Promise<HiddenConnection> | undefined;
@@ -45,7 +46,13 @@ function connect(env: NodeJS.ProcessEnv): Promise<HiddenConnection> {
   }
   const target = runningNodeName(env);
   const options = distributionOptionsFromEnv(env, releaseName(env));
-  return connectHidden(target, cookie(env), { portMapperPort: options.portMapperPort, distPort: options.distPort }).catch((error: unknown) => {
+  let tls;
+  try {
+    tls = distTlsFromEnv(env);
+  } catch (error) {
+    return Promise.reject(error as Error);
+  }
+  return connectHidden(target, cookie(env), { portMapperPort: options.portMapperPort, distPort: options.distPort, tls }).catch((error: unknown) => {
     // Only when nothing runs there; a port mapper or a node that hangs is reported as it is.
     if (peerAbsent(error)) throw new NodeNotRunningError(`no node ${JSON.stringify(target)} is running`);
     throw error;

@@ -4,7 +4,7 @@
  * boots (configuration, applications per their modes) and logs "started on <node>" once fully up.
  */
 import cluster from 'node:cluster';
-import { createLogger, recordExits, resolveNodeName, startDistribution, type DistributionMode } from '@kvrel/runtime/internal';
+import { createLogger, loadDistTls, recordExits, resolveNodeName, startDistribution, type DistributionMode } from '@kvrel/runtime/internal';
 import { boot, type BootedNode, type BootOptions } from '@kvrel/runtime/internal';
 
 /** How the node joins distribution: from `kvrel run --sname/--name/--cookie`, or a release's RELEASE_* env. */
@@ -15,6 +15,8 @@ export interface NodeDistribution {
   readonly cookie: string;
   readonly portMapperPort?: number;
   readonly distPort?: number | undefined;
+  /** RELEASE_DIST_TLS / --dist-tls: the JSON file of TLS settings; links run over TLS. */
+  readonly tlsFile?: string | undefined;
 }
 
 export interface BootNodeOptions extends Omit<BootOptions, 'nodeName' | 'startDistribution'> {
@@ -47,7 +49,12 @@ export async function bootNode(options: BootNodeOptions): Promise<BootedNodeInfo
   const booted = await boot({
     ...rest,
     nodeName: distribution ? nodeName : undefined,
-    startDistribution: distribution ? () => startDistribution({ ...distribution }) : undefined,
+    startDistribution: distribution
+      ? () => {
+          const { tlsFile, ...options } = distribution;
+          return startDistribution({ ...options, tls: tlsFile ? loadDistTls(tlsFile) : undefined });
+        }
+      : undefined,
   });
   if (announce) {
     // Logged once the node is fully up (applications started, registered for distribution).

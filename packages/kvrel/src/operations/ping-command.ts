@@ -14,8 +14,9 @@ export async function pingCommand(timeoutMs = PING_TIMEOUT_MS): Promise<number> 
   const answer = callRunningNode('status', 'ping', [], timeoutMs).then(
     (reply) => (reply === 'pong' ? 'pong' : 'pang'),
     (error: unknown) => {
-      // No node, or none answering: pang. A setup mistake (no cookie, distribution none) is an error.
-      if (error instanceof NodeNotRunningError || String((error as { code?: unknown }).code).startsWith('DIST_')) return 'pang' as const;
+      // No node, or none answering: pang. A setup mistake (no cookie, distribution none, a bad RELEASE_DIST_TLS file) is an error.
+      const code = String((error as { code?: unknown }).code);
+      if (error instanceof NodeNotRunningError || (code.startsWith('DIST_') && code !== 'DIST_BAD_TLS_CONFIG')) return 'pang' as const;
       throw error;
     },
   );

@@ -26,7 +26,8 @@ export type DistributionErrorData =
   | { code: 'DIST_FRAME_TOO_LARGE'; size: number; max: number }
   | { code: 'DIST_PORT_MAPPER_UNAVAILABLE'; address: string; reason: string }
   | { code: 'DIST_NOT_STARTED'; node: string; state: 'not started' | 'stopped' }
-  | { code: 'DIST_LISTEN_FAILED'; node: string; address: string; reason: string };
+  | { code: 'DIST_LISTEN_FAILED'; node: string; address: string; reason: string }
+  | { code: 'DIST_BAD_TLS_CONFIG'; file: string; reason: string };
 
 export type DistributionErrorCode = DistributionErrorData['code'];
 
@@ -46,6 +47,7 @@ export const DISTRIBUTION_ERROR_CODES: readonly DistributionErrorCode[] = [
   'DIST_PORT_MAPPER_UNAVAILABLE',
   'DIST_NOT_STARTED',
   'DIST_LISTEN_FAILED',
+  'DIST_BAD_TLS_CONFIG',
 ];
 
 export function formatDistributionError(error: DistributionErrorData): string {
@@ -80,6 +82,8 @@ export function formatDistributionError(error: DistributionErrorData): string {
       return `node ${q(error.node)} is not reachable (distribution is ${error.state} on this node)`;
     case 'DIST_LISTEN_FAILED':
       return `node ${q(error.node)} could not listen for other nodes on ${error.address}: ${error.reason}; set KVREL_DIST_PORT to a free port or leave it unset`;
+    case 'DIST_BAD_TLS_CONFIG':
+      return `RELEASE_DIST_TLS file ${error.file}: ${error.reason}; it must be JSON like {"cert": "node.pem", "key": "node.key", "ca": "ca.pem"}`;
   }
 }
 

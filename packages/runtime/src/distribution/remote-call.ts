@@ -6,6 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Connection } from './transport/connection.js';
+import type { DistTls } from './dist-tls.js';
 import { dialNode } from './transport/dial-node.js';
 import { DEFAULT_CALL_TIMEOUT_MS } from './node.js';
 import { splitNodeName } from './node-name.js';
@@ -18,6 +19,8 @@ export interface RemoteCallOptions {
   readonly portMapperPort?: number;
   /** Port tried when the target's host has no mapper entry (targets pinned with KVREL_DIST_PORT). */
   readonly distPort?: number | undefined;
+  /** RELEASE_DIST_TLS settings: the target runs distribution over TLS. */
+  readonly tls?: DistTls | undefined;
   /** The client's own name; default `rpc-<hex>-<target name>@<target host>`. */
   readonly clientName?: string;
 }
@@ -44,6 +47,7 @@ export async function connectHidden(target: string, cookie: string, options: Rem
     portMapperPort: options.portMapperPort ?? portMapperPortFromEnv(),
     fallbackPort: options.distPort,
     timeoutMs,
+    tls: options.tls,
   });
   return {
     node: target,

@@ -4,6 +4,10 @@ import { Connection, type Invoke } from './connection.js';
 import { DistributionError, RemoteCallError } from '../errors.js';
 import { FramedSocket } from './framed-socket.js';
 import type { Logger } from '../../logger/logger.js';
+import { deriveSessionKeys } from '../wire/frame-auth.js';
+import { encodeFrame } from '../wire/frame.js';
+import { encodeMessage } from '../wire/message.js';
+import { newChallenge } from '../wire/handshake-messages.js';
 
 const open: Connection[] = [];
 afterEach(() => {
@@ -167,5 +171,28 @@ describe('Connection', () => {
     expect((error as Error).message).toMatch(/^node "bar@h" is not reading what this node sends \(\d+ bytes wait for it, the limit is 10000\); "s\.f" was not sent$/);
     expect(foo.closed).toBe(false);
     expect(foo.pendingCalls).toBe(3);
+  });
+
+  it('closes an authenticated link at a forged call, runs nothing, and logs one rate-limited line naming the address', async () => {
+    const [x, y] = duplexPair();
+    const transcript = { initiator: 'foo@h', acceptor: 'bar@h', initiatorChallenge: newChallenge(), acceptorChallenge: newChallenge() };
+    const fooSocket = new FramedSocket(x, { remoteAddress: '10.0.0.2:4000' });
+    const barSocket = new FramedSocket(y, { remoteAddress: '10.0.0.1:5000' });
+    fooSocket.authenticate(deriveSessionKeys('cookie', transcript, 'initiator'));
+    barSocket.authenticate(deriveSessionKeys('cookie', transcript, 'acceptor'));
+    const ran: string[] = [];
+    const limited: string[] = [];
+    const log = { ...recorder(), limited: (_level: string, key: string, message: string) => void limited.push(`${key}: ${message}`) };
+    const foo = new Connection({ peer: 'bar@h', socket: fooSocket, logger: recorder() });
+    const bar = new Connection({ peer: 'foo@h', socket: barSocket, invoke: (_s, fn) => void ran.push(fn), logger: log });
+    open.push(foo, bar);
+    await foo.call('system', 'first', [], 1000);
+    x.write(encodeFrame(encodeMessage({ type: 'call', id: 99, service: 'system', fn: 'forged', args: [] })));
+    await vi.waitFor(() => expect(bar.closed).toBe(true));
+    expect(ran).toEqual(['first']);
+    expect(limited).toEqual([
+      'unauthenticated frames: closed the link to node "foo@h": a frame from 10.0.0.1:5000 failed authentication (injected, replayed, reordered or altered on the way); nothing in it was run',
+    ]);
+    expect(bar.closeReason).toContain('failed authentication');
   });
 });

@@ -7,6 +7,8 @@
  * the node's services (services.ts); their errors travel back as messages, never as a crash.
  *
  * A peer silent for netTicktime is declared down (tick-watch.ts): the link closes with that reason.
+ * A frame that fails authentication (framed-socket.ts) closes the link with that reason, logged
+ * rate-limited; the next use dials again with new keys.
  * Calls push back once maxSendQueueBytes wait for the peer to read: they fail at once, unsent
  * (DIST_SEND_QUEUE_FULL), instead of growing this process's memory.
  */
@@ -15,7 +17,8 @@ import type { FramedSocket } from './framed-socket.js';
 import { DEFAULT_NET_TICKTIME_MS, TickWatch } from './tick-watch.js';
 import { decodeMessage, encodeMessage, type Message } from '../wire/message.js';
 import { invokeLocal } from '../services.js';
-import { createLogger, type Logger } from '../../logger/logger.js';
+import { FrameAuthenticationError } from '../wire/frame-auth.js';
+import { createLogger, type Logger, type ScopedLogger } from '../../logger/logger.js';
 
 export type Invoke = (service: string, fn: string, args: readonly unknown[]) => unknown;
 
@@ -73,7 +76,10 @@ export class Connection {
       sendTick: () => this.#send({ type: 'tick' }),
       onSilent: () => this.#declareDown(`it did not answer for ${formatSeconds(netTicktimeMs)} (kernel.netTicktime)`),
     });
-    this.#socket.onClose((error) => this.#onClosed(error?.message));
+    this.#socket.onClose((error) => {
+      if (error instanceof FrameAuthenticationError) this.#reportForgery(error);
+      this.#onClosed(error?.message);
+    });
     this.#socket.startReading((frame) => this.#onFrame(frame));
   }
 
@@ -119,6 +125,14 @@ export class Connection {
   close(): void {
     this.#socket.end();
     this.#onClosed(undefined);
+  }
+
+  /** Someone on the path wrote into the link: one line per window, however many try. */
+  #reportForgery(error: FrameAuthenticationError): void {
+    const line = `closed the link to node ${JSON.stringify(this.peer)}: ${error.message}; nothing in it was run`;
+    const log = this.#log as Logger & Partial<Pick<ScopedLogger, 'limited'>>;
+    if (log.limited) log.limited('warning', 'unauthenticated frames', line);
+    else log.warning(line);
   }
 
   #declareDown(reason: string): void {

@@ -1,16 +1,21 @@
 /**
  * Opens an authenticated connection to another node: look its port up with the port mapper of
- * its host (the part after "@"), connect, run the initiator's handshake. Every failure is a
+ * its host (the part after "@"), connect, secure the link (TLS when asked), run the initiator's
+ * handshake; from then on every frame is tagged (wire/frame-auth.ts). Every failure is a
  * DistributionError naming the node, raised promptly: a refused connection or a name nobody
  * registered fails at once, and the whole dial has one deadline.
  */
 import type net from 'node:net';
+import type { Duplex } from 'node:stream';
+import type { DistTls } from '../dist-tls.js';
+import { secureOutgoing } from './link-security.js';
 import { Connection, type Invoke } from './connection.js';
 import { DistributionError } from '../errors.js';
 import { DEFAULT_MAX_FRAME_BYTES } from '../wire/frame.js';
 import { FramedSocket } from './framed-socket.js';
 import { HANDSHAKE_TIMEOUT_MS, initiateHandshake } from './handshake.js';
 import { HANDSHAKE_MAX_FRAME_BYTES, HandshakeError } from '../wire/handshake-messages.js';
+import type { SessionKeys } from '../wire/frame-auth.js';
 import { connectSocket } from '../connect-socket.js';
 import { splitNodeName } from '../node-name.js';
 import { lookupNodePort } from '../port-mapper/client.js';
@@ -33,6 +38,8 @@ export interface DialOptions {
   /** kernel.netTicktime of the link (default 60 s). */
   readonly netTicktimeMs?: number;
   readonly maxSendQueueBytes?: number;
+  /** RELEASE_DIST_TLS: the link runs over TLS. */
+  readonly tls?: DistTls | undefined;
 }
 
 export async function dialNode(target: string, options: DialOptions): Promise<Connection> {
@@ -41,15 +48,17 @@ export async function dialNode(target: string, options: DialOptions): Promise<Co
   const remaining = () => Math.max(1, deadline - Date.now());
   const port = await resolvePort(target, name, host, options, remaining());
   const socket = await connectTo(target, host, port, remaining());
-  const framed = new FramedSocket(socket, { maxFrameBytes: HANDSHAKE_MAX_FRAME_BYTES });
+  const link = await secure(target, socket, options.tls, remaining());
+  const framed = new FramedSocket(link, { maxFrameBytes: HANDSHAKE_MAX_FRAME_BYTES });
+  let keys: SessionKeys;
   try {
-    await initiateHandshake(framed, {
+    ({ keys } = await initiateHandshake(framed, {
       self: options.self,
       cookie: options.cookie,
       hidden: options.hidden ?? false,
       peer: target,
       timeoutMs: remaining(),
-    });
+    }));
   } catch (error) {
     framed.destroy();
     const hung = error instanceof HandshakeError && error.failure === 'handshake timed out';
@@ -57,7 +66,23 @@ export async function dialNode(target: string, options: DialOptions): Promise<Co
   }
   if (framed.closed) throw new DistributionError({ code: 'DIST_HANDSHAKE_FAILED', node: target, reason: 'the connection closed during the handshake' });
   framed.maxFrameBytes = options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES;
+  framed.authenticate(keys);
   return new Connection({ peer: target, hidden: false, socket: framed, ...optional(options) });
+}
+
+/** TLS when asked (link-security.ts), under the dial's deadline. */
+async function secure(target: string, socket: net.Socket, tls: DistTls | undefined, timeoutMs: number): Promise<Duplex> {
+  try {
+    return await withDeadline(
+      timeoutMs,
+      () => new DistributionError({ code: 'DIST_HANDSHAKE_FAILED', node: target, reason: `the TLS handshake took more than ${timeoutMs} ms`, state: 'hung' }),
+      () => secureOutgoing(socket, tls),
+    );
+  } catch (error) {
+    socket.destroy();
+    if (error instanceof DistributionError) throw error;
+    throw new DistributionError({ code: 'DIST_HANDSHAKE_FAILED', node: target, reason: (error as Error).message });
+  }
 }
 
 async function resolvePort(target: string, name: string, host: string, options: DialOptions, timeoutMs: number): Promise<number> {

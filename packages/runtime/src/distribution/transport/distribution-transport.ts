@@ -15,6 +15,7 @@
  */
 import type { Duplex } from 'node:stream';
 import type { AdmissionLimits } from '../admission/pending-admission.js';
+import type { DistTls } from '../dist-tls.js';
 import { DropReport } from '../admission/drop-report.js';
 import { Connection, type Invoke } from './connection.js';
 import { dialNode } from './dial-node.js';
@@ -49,6 +50,8 @@ export interface DistributionTransportOptions {
   /** kernel.netTicktime in ms: a peer silent this long is declared down. Default 60 s. */
   readonly netTicktimeMs?: number;
   readonly maxSendQueueBytes?: number;
+  /** RELEASE_DIST_TLS: every link over TLS; plain peers are refused. */
+  readonly tls?: DistTls | undefined;
   readonly invoke?: Invoke;
   readonly logger?: Logger;
 }
@@ -79,6 +82,7 @@ export class DistributionTransport implements Transport {
       ...(options.handshakeTimeoutMs !== undefined && { handshakeTimeoutMs: options.handshakeTimeoutMs }),
       ...(options.firstFrameTimeoutMs !== undefined && { firstFrameTimeoutMs: options.firstFrameTimeoutMs }),
       ...(options.handshakeLimits !== undefined && { limits: options.handshakeLimits }),
+      tls: options.tls,
       logger: this.#log,
       report: this.#report,
       onAuthenticated: (peer, hidden, framed) => {
@@ -176,6 +180,7 @@ export class DistributionTransport implements Transport {
       fallbackPort: differentHost ? this.#options.pinnedPort : undefined,
       timeoutMs: this.#options.handshakeTimeoutMs ?? HANDSHAKE_TIMEOUT_MS,
       maxFrameBytes: this.#options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES,
+      tls: this.#options.tls,
       invoke: this.#invoke,
       logger: this.#log,
       ...this.#linkOptions(),

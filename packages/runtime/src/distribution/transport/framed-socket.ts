@@ -11,9 +11,14 @@
  * past its send-queue limit); a peer that stops reading while frames keep coming anyway (replies to
  * calls it already sent) is dropped once more than maxWriteBufferBytes are queued, so it cannot
  * grow this process's memory.
+ *
+ * After the handshake the owner calls authenticate(keys): from then on every frame written carries
+ * its tag and every frame read must carry a right one (wire/frame-auth.ts); the first that does not
+ * closes the stream with a FrameAuthenticationError before anything reads it.
  */
 import type { Duplex } from 'node:stream';
 import { DEFAULT_MAX_FRAME_BYTES, FrameDecoder, encodeFrameHeader } from '../wire/frame.js';
+import { FrameAuthenticationError, FrameTagger, TAG_BYTES, type SessionKeys } from '../wire/frame-auth.js';
 
 /** Queued for one peer past which it is dropped (one frame may go over it: the check comes before each frame). */
 export const DEFAULT_MAX_WRITE_BUFFER_BYTES = 32 * 1024 * 1024;
@@ -27,6 +32,15 @@ interface SocketLike {
 export interface FramedSocketOptions {
   readonly maxFrameBytes?: number;
   readonly maxWriteBufferBytes?: number;
+  /** `address:port` for log lines; default the stream's own. */
+  readonly remoteAddress?: string;
+}
+
+/** `address:port` of a socket's peer, or "unknown address" (a stream pair in tests). */
+export function remoteAddressOf(stream: Duplex): string {
+  const socket = stream as Duplex & SocketLike;
+  if (socket.remoteAddress === undefined) return 'unknown address';
+  return socket.remotePort === undefined ? socket.remoteAddress : `${socket.remoteAddress}:${socket.remotePort}`;
 }
 
 export class FramedSocket {
@@ -40,19 +54,15 @@ export class FramedSocket {
   #closeListeners: ((error: Error | undefined) => void)[] = [];
   #corked = false;
   #bytesReceived = 0;
+  #sendTags: FrameTagger | undefined;
+  #receiveTags: FrameTagger | undefined;
   readonly #remoteAddress: string;
 
   constructor(stream: Duplex, options: FramedSocketOptions = {}) {
     this.stream = stream;
     this.#decoder = new FrameDecoder({ maxFrameBytes: options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES });
     this.#maxWriteBufferBytes = options.maxWriteBufferBytes ?? DEFAULT_MAX_WRITE_BUFFER_BYTES;
-    const socket = stream as Duplex & SocketLike;
-    this.#remoteAddress =
-      socket.remoteAddress === undefined
-        ? 'unknown address'
-        : socket.remotePort === undefined
-          ? socket.remoteAddress
-          : `${socket.remoteAddress}:${socket.remotePort}`;
+    this.#remoteAddress = options.remoteAddress ?? remoteAddressOf(stream);
     stream.on('data', (chunk: Buffer) => {
       this.#bytesReceived += chunk.length;
       this.#decoder.push(chunk);
@@ -90,6 +100,12 @@ export class FramedSocket {
 
   set maxFrameBytes(value: number) {
     this.#decoder.maxFrameBytes = value;
+  }
+
+  /** Tags every frame from now on and checks every frame read from now on (call before startReading). */
+  authenticate(keys: SessionKeys): void {
+    this.#sendTags = new FrameTagger(keys.send);
+    this.#receiveTags = new FrameTagger(keys.receive);
   }
 
   /** Pull mode: the next frame. Rejects when the stream closes or a frame is too large. */
@@ -131,6 +147,12 @@ export class FramedSocket {
       this.destroy(new Error(`the peer is not reading (more than ${this.#maxWriteBufferBytes} bytes queued)`));
       return;
     }
+    if (this.#sendTags) {
+      this.stream.write(encodeFrameHeader(payload.length + TAG_BYTES));
+      this.stream.write(payload);
+      this.stream.write(this.#sendTags.next(payload));
+      return;
+    }
     this.stream.write(encodeFrameHeader(payload.length));
     this.stream.write(payload);
   }
@@ -163,7 +185,9 @@ export class FramedSocket {
         if (this.#onFrame) {
           const frame = this.#decoder.next();
           if (!frame) return;
-          this.#onFrame(frame);
+          const payload = this.#receiveTags ? this.#receiveTags.open(frame) : frame;
+          if (!payload) return void this.destroy(new FrameAuthenticationError(this.#remoteAddress));
+          this.#onFrame(payload);
         } else {
           const waiter = this.#waiter;
           if (!waiter) {

@@ -5,6 +5,7 @@ import { FramedSocket } from './framed-socket.js';
 import { acceptHandshake, formatRefusal, initiateHandshake, recvName, sendStatus } from './handshake.js';
 import {
   HANDSHAKE_MAX_FRAME_BYTES,
+  HANDSHAKE_VERSION,
   HandshakeError,
   challengeDigest,
   encodeChallengeAck,
@@ -41,8 +42,12 @@ describe('handshake', () => {
       initiateHandshake(a, { self: 'foo@127.0.0.1', cookie: COOKIE, peer: 'bar@127.0.0.1', hidden: true }),
       acceptHandshake(b, { self: 'bar@127.0.0.1', cookie: COOKIE }),
     ]);
-    expect(initiated).toEqual({ peer: 'bar@127.0.0.1' });
-    expect(accepted).toEqual({ peer: 'foo@127.0.0.1', hidden: true });
+    expect(initiated.peer).toBe('bar@127.0.0.1');
+    expect(accepted).toMatchObject({ peer: 'foo@127.0.0.1', hidden: true });
+    // One key per direction, the same on both ends, never the cookie.
+    expect(initiated.keys.send).toEqual(accepted.keys.receive);
+    expect(initiated.keys.receive).toEqual(accepted.keys.send);
+    expect(initiated.keys.send).not.toEqual(initiated.keys.receive);
     expect(Buffer.concat(wire).includes(Buffer.from(COOKIE))).toBe(false);
   });
 
@@ -82,12 +87,22 @@ describe('handshake', () => {
   });
 
   it('drops a well-framed but malformed name', async () => {
-    for (const junk of [Buffer.from('hello'), encodeName('not a name', false), Buffer.from([0x4e, 9, 0, 0x61])]) {
+    for (const junk of [Buffer.from('hello'), encodeName('not a name', false), Buffer.from([0x4e, HANDSHAKE_VERSION, 4, 0x61])]) {
       const { b, raw } = pair();
       const accepted = failureOf(acceptHandshake(b, { self: 'bar@127.0.0.1', cookie: COOKIE }));
       raw[0].write(encodeFrame(junk));
       expect((await accepted).failure).toBe('malformed handshake');
     }
+  });
+
+  it('refuses another protocol version with one line naming both, and tells the peer', async () => {
+    const { a, b, raw } = pair();
+    const accepted = failureOf(acceptHandshake(b, { self: 'bar@127.0.0.1', cookie: COOKIE }));
+    const older = Buffer.concat([Buffer.from([0x4e, 1, 0]), Buffer.from('foo@127.0.0.1')]);
+    raw[0].write(encodeFrame(older));
+    const reason = 'distribution protocol 1 offered, 2 required (run the same kvrel version on every node)';
+    expect(await accepted).toMatchObject({ failure: 'refused', message: reason });
+    expect((await a.readFrame()).toString('utf8')).toBe(`S\u0001${reason}`);
   });
 
   it('drops a truncated handshake and keeps the claimed name', async () => {

@@ -20,6 +20,7 @@ import {
   type StatusMessage,
   type Transcript,
 } from '../wire/handshake-messages.js';
+import { deriveSessionKeys, type SessionKeys } from '../wire/frame-auth.js';
 import { withDeadline } from '../../deadline.js';
 
 export const HANDSHAKE_TIMEOUT_MS = 5000;
@@ -93,8 +94,8 @@ export interface InitiateOptions {
   readonly timeoutMs?: number;
 }
 
-/** Runs the initiator's side; resolves once both sides are authenticated. */
-export function initiateHandshake(channel: FrameChannel, options: InitiateOptions): Promise<{ peer: string }> {
+/** Runs the initiator's side; resolves once both sides are authenticated, with the link's frame keys. */
+export function initiateHandshake(channel: FrameChannel, options: InitiateOptions): Promise<{ peer: string; keys: SessionKeys }> {
   return withHandshakeDeadline(options.timeoutMs, async () => {
     sendName(channel, options.self, options.hidden ?? false);
     const status = await recvStatus(channel);
@@ -105,7 +106,7 @@ export function initiateHandshake(channel: FrameChannel, options: InitiateOption
     const transcript = { initiator: options.self, acceptor: status.name, acceptorChallenge: status.challenge, initiatorChallenge: newChallenge() };
     sendChallengeReply(channel, options.cookie, transcript);
     await recvChallengeAck(channel, options.cookie, transcript);
-    return { peer: status.name };
+    return { peer: status.name, keys: deriveSessionKeys(options.cookie, transcript, 'initiator') };
   });
 }
 
@@ -122,7 +123,7 @@ export interface AcceptOptions {
 }
 
 /** Runs the acceptor's side; rejects with a HandshakeError carrying the name the peer claimed. */
-export function acceptHandshake(channel: FrameChannel, options: AcceptOptions): Promise<{ peer: string; hidden: boolean }> {
+export function acceptHandshake(channel: FrameChannel, options: AcceptOptions): Promise<{ peer: string; hidden: boolean; keys: SessionKeys }> {
   let claimed: string | undefined;
   const firstFrameMs = options.firstFrameTimeoutMs ?? FIRST_FRAME_TIMEOUT_MS;
   return withHandshakeDeadline(options.timeoutMs, async () => {
@@ -130,7 +131,11 @@ export function acceptHandshake(channel: FrameChannel, options: AcceptOptions): 
       firstFrameMs,
       () => new HandshakeError('no name in time', `it sent no name within ${firstFrameMs} ms`),
       () => recvName(channel),
-    );
+    ).catch((error: unknown) => {
+      // Another protocol version: say so to the peer too (a refused status reads the same in every version).
+      if (error instanceof HandshakeError && error.failure === 'refused') sendStatus(channel, { status: 'refused', reason: error.message });
+      throw error;
+    });
     claimed = name;
     options.onName?.(name);
     const refusal = options.admit?.(name, hidden);
@@ -140,14 +145,15 @@ export function acceptHandshake(channel: FrameChannel, options: AcceptOptions): 
     }
     const acceptorChallenge = newChallenge();
     sendStatus(channel, { status: 'ok', name: options.self, challenge: acceptorChallenge });
+    let transcript: Transcript;
     try {
-      const transcript = await recvChallengeReply(channel, options.cookie, { initiator: name, acceptor: options.self, acceptorChallenge });
+      transcript = await recvChallengeReply(channel, options.cookie, { initiator: name, acceptor: options.self, acceptorChallenge });
       sendChallengeAck(channel, options.cookie, transcript);
     } catch (error) {
       if (error instanceof HandshakeError && error.failure === 'cookie challenge failed') channel.write(encodeFailure('cookie challenge failed'));
       throw error;
     }
-    return { peer: name, hidden };
+    return { peer: name, hidden, keys: deriveSessionKeys(options.cookie, transcript, 'acceptor') };
   }).catch((error: unknown) => {
     if (error instanceof HandshakeError && error.claimedName === undefined && claimed !== undefined) {
       throw new HandshakeError(error.failure, error.message, claimed);

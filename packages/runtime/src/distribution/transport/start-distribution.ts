@@ -9,6 +9,7 @@ import net from 'node:net';
 import type { AdmissionLimits } from '../admission/pending-admission.js';
 import type { Invoke } from './connection.js';
 import { cookieWeakness, formatCookieWarning } from '../cookie-strength.js';
+import type { DistTls } from '../dist-tls.js';
 import { DistributionTransport } from './distribution-transport.js';
 import { DistributionError } from '../errors.js';
 import { DEFAULT_NET_TICKTIME_MS } from './tick-watch.js';
@@ -42,6 +43,8 @@ export interface StartDistributionOptions {
   readonly firstFrameTimeoutMs?: number;
   /** Pending incoming handshakes per address and in all (incoming-handshakes.ts). */
   readonly handshakeLimits?: AdmissionLimits;
+  /** RELEASE_DIST_TLS settings (dist-tls.ts); undefined: plain TCP, frames still authenticated. */
+  readonly tls?: DistTls | undefined;
   /** Runs incoming calls; default: this process's services (services.ts). */
   readonly invoke?: Invoke;
   readonly logger?: Logger;
@@ -91,6 +94,7 @@ export async function startDistribution(options: StartDistributionOptions): Prom
     ...(options.firstFrameTimeoutMs !== undefined && { firstFrameTimeoutMs: options.firstFrameTimeoutMs }),
     ...(options.handshakeLimits !== undefined && { handshakeLimits: options.handshakeLimits }),
     ...(options.invoke !== undefined && { invoke: options.invoke }),
+    tls: options.tls,
     logger: log,
   });
   server.on('connection', (socket) => {

@@ -14,19 +14,29 @@
  *
  * The transcript is both names and both challenges; the direction label differs, so a digest one
  * side computed cannot be reflected back as the other side's. Nothing a peer sends before the
- * acceptor has verified its digest is acted on, and no serializer sees unauthenticated bytes.
+ * acceptor has verified its digest is acted on, and no serializer sees unauthenticated bytes. The
+ * same transcript keys the tags of every later frame (frame-auth.ts). A name frame of another
+ * version is refused with a status naming both versions.
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { splitNodeName } from '../node-name.js';
 
-export const HANDSHAKE_VERSION = 1;
+/** 2: every frame after the handshake carries a tag (wire/frame-auth.ts). */
+export const HANDSHAKE_VERSION = 2;
 export const HANDSHAKE_MAX_FRAME_BYTES = 1024;
 export const CHALLENGE_BYTES = 32;
 export const DIGEST_BYTES = 32;
 const LABEL = 'kvrel-dist-1';
 const TAG = { name: 0x4e, status: 0x53, reply: 0x52, ack: 0x41, failure: 0x46 } as const;
 
-export type HandshakeFailure = 'malformed handshake' | 'cookie challenge failed' | 'refused' | 'no name in time' | 'handshake timed out' | 'closed';
+export type HandshakeFailure =
+  | 'malformed handshake'
+  | 'cookie challenge failed'
+  | 'refused'
+  | 'no name in time'
+  | 'handshake timed out'
+  | 'closed'
+  | 'TLS handshake failed';
 
 export class HandshakeError extends Error {
   readonly failure: HandshakeFailure;
@@ -73,7 +83,10 @@ export function encodeName(name: string, hidden: boolean): Buffer {
 }
 
 export function decodeName(frame: Buffer): { name: string; hidden: boolean } {
-  if (frame.length < 4 || frame[0] !== TAG.name || frame[1] !== HANDSHAKE_VERSION || (frame[2]! & ~1) !== 0) throw malformed();
+  if (frame.length >= 4 && frame[0] === TAG.name && frame[1] !== HANDSHAKE_VERSION) {
+    throw new HandshakeError('refused', `distribution protocol ${frame[1]} offered, ${HANDSHAKE_VERSION} required (run the same kvrel version on every node)`);
+  }
+  if (frame.length < 4 || frame[0] !== TAG.name || (frame[2]! & ~1) !== 0) throw malformed();
   const name = frame.subarray(3).toString('utf8');
   try {
     splitNodeName(name);
