@@ -30,7 +30,7 @@ beforeAll(async () => {
   await writeFile(join(fixture, 'package', 'README.md'), 'fake\n');
   tarball = join(fixture, 'fake-node-24.21.0.tgz');
   execFileSync('tar', ['-czf', tarball, '-C', fixture, 'package']);
-  runtime = { ...EMBEDDED_NODE, packageName: 'fake-node', integrity: await integrityOfFile(tarball) };
+  runtime = { ...EMBEDDED_NODE, packageName: 'fake-node', version: '24.21.0', integrity: await integrityOfFile(tarball) };
 });
 
 afterAll(async () => {
