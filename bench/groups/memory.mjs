@@ -57,7 +57,7 @@ export async function runMemory({ quick, log }) {
   await measure(`kvrel run (Node ${process.versions.node})`, () => startSourceNode());
   try {
     const releaseDir = await benchRelease();
-    await measure('release foo (Node 24 SEA)', () => startReleaseNode({ releaseDir }));
+    await measure('release foo (Node 26 SEA)', () => startReleaseNode({ releaseDir }));
   } catch (error) {
     skipped.push(`release foo: ${error.message.split('\n')[0]}`);
   }
