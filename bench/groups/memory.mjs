@@ -54,7 +54,7 @@ export async function runMemory({ quick, log }) {
       await stopProcess(node.child);
     }
   };
-  await measure(`kvrel run (Node ${process.versions.node})`, () => startSourceNode());
+  await measure('kvrel run (the embedded Node 26)', () => startSourceNode());
   try {
     const releaseDir = await benchRelease();
     await measure('release foo (Node 26 SEA)', () => startReleaseNode({ releaseDir }));
