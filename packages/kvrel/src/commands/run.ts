@@ -7,7 +7,7 @@
  */
 import { Command } from 'commander';
 import { spawn } from 'node:child_process';
-import { join, relative, resolve } from 'node:path';
+import { join, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { constants } from 'node:os';
 import { existsSync, readdirSync, rmSync } from 'node:fs';
@@ -28,6 +28,8 @@ import { consoleReporter } from '../reporter.js';
 import { UserError } from '../user-error.js';
 import { processAlive } from '../launcher/process-alive.js';
 import { chooseCookie } from './user-cookie.js';
+import { checkAddons, type AddonLoadFailure } from '../addons/check-addons.js';
+import { findAddons } from '../addons/find-addons.js';
 
 export interface RunOptions {
   sname?: string;
@@ -72,8 +74,7 @@ export async function runNode(options: RunOptions, cwd = process.cwd()): Promise
   const applications = [...workspace.applications.values()];
   const distribution = distributionOptions(options);
   const runtime = options.hostNode ? undefined : await runtimeForRun(root, [...workspace.applications.keys()]);
-  const nodeBinary = runtime ? await ensureEmbeddedNode({ cacheDir: resolveCacheDir(), reporter: consoleReporter, runtime }) : process.execPath;
-  const nodeMajor = (runtime?.version ?? process.versions.node).split('.')[0]!;
+  let nodeBinary = runtime ? await ensureEmbeddedNode({ cacheDir: resolveCacheDir(), reporter: consoleReporter, runtime }) : process.execPath;
 
   // Build-time configuration is evaluated here, as a release build does (plain data); runtime
   // configuration is compiled here and evaluated by the node at boot, as a release's node does.
@@ -89,15 +90,22 @@ export async function runNode(options: RunOptions, cwd = process.cwd()): Promise
   process.on('exit', () => rmSync(outDir, { recursive: true, force: true }));
   const entrySource =
     `${renderApplicationsModule(applications, 'source')}export { runDevNode } from ${JSON.stringify(kvrelEntryFile('node/dev-node'))};\n`;
-  const bundle = await bundleNodeCode({
-    root,
-    entrySource,
-    outDir,
-    outName: 'node.mjs',
-    target: `node${nodeMajor}`,
-    mode: 'in-place',
-    scanCacheFile: join(runDir, 'package-scan.json'),
-  });
+  const bundleFor = (major: string) =>
+    bundleNodeCode({ root, entrySource, outDir, outName: 'node.mjs', target: `node${major}`, mode: 'in-place', scanCacheFile: join(runDir, 'package-scan.json') });
+  let bundle = await bundleFor((runtime?.version ?? process.versions.node).split('.')[0]!);
+  if (runtime) {
+    // npm built the project's native addons for the Node running npm; one the embedded Node cannot load
+    // would fail at boot, so the node runs on this Node instead (a release rebuilds them for its Node).
+    const mismatch = await addonBuiltForAnotherNode(nodeBinary, [outDir, ...bundle.diskPackages.map((p) => p.dir)]);
+    if (mismatch) {
+      process.stderr.write(
+        `warning: native addon ${relative(root, mismatch.file)} was built for NODE_MODULE_VERSION ${mismatch.abi!.builtFor}, not Node ${runtime.version}'s ${mismatch.abi!.needed}; ` +
+          `running the node on this Node ${process.version} (as --host-node does); a release rebuilds it for its Node\n`,
+      );
+      nodeBinary = process.execPath;
+      bundle = await bundleFor(process.versions.node.split('.')[0]!);
+    }
+  }
   for (const warning of bundle.warnings) process.stderr.write(`warning: ${warning}\n`);
 
   const runtimeConfig: DevNodeBoot['runtimeConfig'] = await Promise.all(
@@ -180,6 +188,19 @@ async function runtimeForRun(root: string, known: readonly string[]): Promise<Em
   );
   const [only] = lines;
   return lines.size === 1 && only ? only : pinnedNode();
+}
+
+/** The first native addon under `dirs` that `nodeBinary` refuses for its ABI, when no sibling build of the same package loads. */
+async function addonBuiltForAnotherNode(nodeBinary: string, dirs: readonly string[]): Promise<AddonLoadFailure | undefined> {
+  for (const dir of dirs) {
+    const files = findAddons(dir).filter((f) => !f.split(sep).includes('node_modules')).map((f) => join(dir, f));
+    const failures = await checkAddons(nodeBinary, files);
+    if (failures.length === files.length) {
+      const mismatch = failures.find((f) => f.abi);
+      if (mismatch) return mismatch;
+    }
+  }
+  return undefined;
 }
 
 /** Scratch folders of nodes that are gone (killed before their exit handler ran). */
