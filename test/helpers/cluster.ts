@@ -15,7 +15,15 @@ import { waitFor } from './wait-for.js';
 export interface ClusterNode {
   readonly name: string;
   readonly port: number;
+  /** `kvrel run`, which starts the node as its child on the embedded Node. */
   process: Started;
+}
+
+/** The OS pid of the node `kvrel run` started (its child), from its "started on <name> (pid N, …)" line. */
+export function nodePid(node: ClusterNode): number {
+  const pid = new RegExp(`started on ${node.name.replace(/[.]/g, '\\.')} \\(pid (\\d+)`).exec(node.process.output())?.[1];
+  if (!pid) throw new Error(`${node.name} has not logged its pid:\n${node.process.output()}`);
+  return Number(pid);
 }
 
 export interface NodeOptions {
