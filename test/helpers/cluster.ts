@@ -53,8 +53,10 @@ export class Cluster {
   async node(name: string, routing: string, options: NodeOptions = {}): Promise<ClusterNode> {
     const process = this.spawn(name, routing, 0, options);
     // Fully booted: serving on its port and registered for distribution.
+    // kvrel run bundles, then starts the node on the embedded Node: room for a busy machine.
     const port = await waitFor(() => process.output().includes(`started on ${name}`) && servingPort(process.output()), {
       what: `${name} to accept`,
+      timeoutMs: 45_000,
       details: () => process.output(),
     });
     return { name, port, process };
