@@ -4,7 +4,7 @@
  * CommonJS package with an N-API addon, figlet's fonts read beside its code, a worker file, a JSON
  * import, top-level await, priv/, an overlay) and its db release (better-sqlite3, a NAN addon) are
  * built, copied elsewhere and run with no `node` on PATH; the same routes answer under `kvrel run`.
- * The first test runs the api with plain Node 24 and no kvrel, so a failure below is kvrel's, not
+ * The first test runs the api with plain Node 26 and no kvrel, so a failure below is kvrel's, not
  * the fixture's.
  */
 import { execa } from 'execa';
@@ -151,13 +151,13 @@ describe('the fixture itself', () => {
     expect(readdirSync(join(project.dir, 'rel')).sort()).toEqual(['env.sh.eex', 'overlays', 'remote.vm.args.eex', 'vm.args.eex']);
   });
 
-  it('runs under plain Node 24 without kvrel (tsc, then node dist/standalone.js)', async () => {
+  it('runs under plain Node 26 without kvrel (tsc, then node dist/standalone.js)', async () => {
     const compiled = await execa('npx', ['tsc', '-p', 'apps/api'], { cwd: project.dir, env: userEnv(), extendEnv: false, reject: false, all: true });
     expect(compiled.exitCode, compiled.all).toBe(0);
     const port = await freePort();
     const logFile = join(tempDir('standalone'), 'api.log');
-    const node24 = await ensureEmbeddedNode();
-    const api = start(node24, [join(project.dir, 'apps', 'api', 'dist', 'standalone.js')], { cwd: project.dir, env: { PORT: String(port), API_LOG_FILE: logFile } });
+    const node26 = await ensureEmbeddedNode();
+    const api = start(node26, [join(project.dir, 'apps', 'api', 'dist', 'standalone.js')], { cwd: project.dir, env: { PORT: String(port), API_LOG_FILE: logFile } });
     await waitFor(() => api.output().includes('listening on'), { what: 'the standalone api to listen', details: () => api.output() });
     await checkRoutes(port, /apps\/api\/dist\/server\.js:\d+/);
     await checkTransportLog(logFile);
@@ -186,7 +186,7 @@ describe('release api (fastify, pino transport, N-API addon, worker, files besid
     );
     expect(jobs).toBeGreaterThan(0);
     const facts = await releaseBin(release, 'api', ['rpc', '[process.version, process.env.NODE_ENV, Api.loadedWith].join(" ")'], env);
-    expect(facts.stdout).toMatch(/^v24\.\d+\.\d+ production top-level await$/);
+    expect(facts.stdout).toMatch(/^v26\.\d+\.\d+ production top-level await$/);
     expect(readFileSync(join(release, 'README.txt'), 'utf8')).toContain('rel/overlays/');
     await stopDaemon(release, 'api', env, pid);
   });
@@ -201,6 +201,9 @@ describe('kvrel run in the fixture', () => {
     void node.exit.then(() => (exited = true));
     const outcome = await waitFor(() => (node.output().includes(' started on ') ? 'started' : exited && 'exited'), { what: 'kvrel run to start', timeoutMs: 60_000, details: () => node.output() });
     expect(outcome, node.output()).toBe('started');
+    // better-sqlite3 in node_modules was compiled by npm for the host's Node: the node runs there, and says why.
+    expect(node.output()).toMatch(/warning: native addon \S*better_sqlite3\.node was built for NODE_MODULE_VERSION \d+, not Node 26\.12\.1's 147; running the node on this Node/);
+    expect(node.output()).toContain(`Node ${process.version})`);
     await checkRoutes(port, /apps\/api\/src\/server\.ts:\d+/);
     await checkTransportLog(logFile);
   }, 120_000);
@@ -244,7 +247,7 @@ describe('release db (better-sqlite3, a NAN addon built for another Node ABI)', 
     const pid = await daemon(release, 'db', env);
     const answer = await releaseBin(release, 'db', ['rpc', 'JSON.stringify(Db.query("select text from greetings where id = ?", 1))'], env);
     expect(answer.stdout, answer.all).toBe('[{"text":"hello from sqlite"}]');
-    expect((await releaseBin(release, 'db', ['rpc', 'process.version'], env)).stdout).toMatch(/^v24\./);
+    expect((await releaseBin(release, 'db', ['rpc', 'process.version'], env)).stdout).toMatch(/^v26\./);
     await stopDaemon(release, 'db', env, pid);
   }, NATIVE_BUILD_TIMEOUT + TEST_SLACK);
 });

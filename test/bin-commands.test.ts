@@ -63,7 +63,7 @@ describe('commands against a running node', () => {
     const thrown = await run(['rpc', 'throw new Error("boom")']);
     expect([thrown.exitCode, thrown.stderr.trim()]).toEqual([1, 'boom']);
     const version = await run(['rpc', 'process.version']);
-    expect(version.stdout).toMatch(/^v24\./);
+    expect(version.stdout).toMatch(/^v26\./);
     const kv = await run(['rpc', 'await KV.create("shopping"); await KV.put("shopping", "milk", "1"); [await KV.get("shopping", "milk"), KVServer.connections()]']);
     expect(kv.stdout).toBe("[ '1', 0 ]");
   });

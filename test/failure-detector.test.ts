@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Cluster, type ClusterNode } from './helpers/cluster.js';
+import { Cluster, nodePid, type ClusterNode } from './helpers/cluster.js';
 import { KvClient } from './helpers/kv-client.js';
 import { alive, stopAll } from './helpers/processes.js';
 import { waitFor } from './helpers/wait-for.js';
@@ -33,7 +33,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  if (bar && alive(bar.process.pid)) process.kill(bar.process.pid, 'SIGCONT');
+  if (bar && alive(nodePid(bar))) process.kill(nodePid(bar), 'SIGCONT');
   await stopAll();
   rmSync(dir, { recursive: true, force: true });
 });
@@ -46,7 +46,7 @@ describe('failure detector', () => {
     expect((await cluster.rpc(FOO, 'Node.list()')).stdout).toBe(`[ '${BAR}' ]`);
     const before = foo.process.output().length;
 
-    process.kill(bar.process.pid, 'SIGSTOP');
+    process.kill(nodePid(bar), 'SIGSTOP');
     // Sent to bar, then bar is declared down: the reply comes before the call's own 5 s timeout and
     // says the PUT may or may not have been applied.
     const [pending] = await client.command('PUT shopping eggs 12', 4 * NET_TICKTIME_S * 1000);
@@ -64,7 +64,7 @@ describe('failure detector', () => {
     // a–m, on foo, are served all along.
     expect(await client.command('CREATE apple', 1000)).toEqual(['OK']);
 
-    process.kill(bar.process.pid, 'SIGCONT');
+    process.kill(nodePid(bar), 'SIGCONT');
     await waitFor(async () => (await client.command('GET shopping milk', 6000))[0] === '1', {
       what: 'bar buckets to work again through foo',
       timeoutMs: 30_000,

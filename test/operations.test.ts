@@ -72,7 +72,7 @@ describe('status', () => {
     expect(healthy.stdout).toContain('foo@127.0.0.1: ok');
     expect(healthy.stdout).toMatch(new RegExp(`^pid +${node.pid}$`, 'm'));
     expect(healthy.stdout).toMatch(/^release +foo 0\.0\.1$/m);
-    expect(healthy.stdout).toMatch(/^node\.js +v24\./m);
+    expect(healthy.stdout).toMatch(/^node\.js +v26\./m);
     expect(healthy.stdout).toMatch(/^connections +1$/m);
     expect(healthy.stdout).toMatch(/^ {2}kv-server +0\.1\.0 +permanent +started$/m);
     expect(healthy.stdout).toMatch(/^ {6}listener: running$/m);
@@ -246,7 +246,7 @@ describe('top', () => {
     await startFoo();
     const result = await run(['top', '--once']);
     expect(result.exitCode).toBe(0);
-    expect(result.stdout).toMatch(/^foo@127\.0\.0\.1 · foo 0\.0\.1 · pid \d+ · Node v24\./);
+    expect(result.stdout).toMatch(/^foo@127\.0\.0\.1 · foo 0\.0\.1 · pid \d+ · Node v26\./);
     expect(result.stdout).toMatch(/^ops\/s \d+ {3}connections 0 {3}nodes none$/m);
     expect(result.stdout).toMatch(/^kv +0\.1\.0 +permanent +started$/m);
     expect(result.stdout).toMatch(/^kv-server +0\.1\.0 +permanent +started$/m);

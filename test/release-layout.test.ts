@@ -70,13 +70,13 @@ describe('running a release', () => {
     expect([noRpc.exitCode, noRpc.stderr.trim()]).toEqual([1, 'ERROR: RPC expects an expression as argument']);
   });
 
-  it('eval boots the code and configuration on the embedded Node 24, applications not started', async () => {
+  it('eval boots the code and configuration on the embedded Node 26, applications not started', async () => {
     const bin = join(builtRelease('foo'), 'bin', 'foo');
     const result = await execa(bin, ['eval', 'console.log(process.version); [Application.startedApplications().length, Application.getEnv("kv-server", "port"), typeof KV.get, Node.self()]'], {
       env: noDist,
     });
     const [version, value] = result.stdout.split('\n');
-    expect(version).toMatch(/^v24\./);
+    expect(version).toMatch(/^v26\./);
     expect(value).toBe("[ 0, 4040, 'function', 'nonode@nohost' ]");
     const thrown = await execa(bin, ['eval', 'throw new Error("boom")'], { env: noDist, reject: false });
     expect([thrown.exitCode, thrown.stderr.trim()]).toEqual([1, 'boom']);
@@ -87,7 +87,7 @@ describe('running a release', () => {
     const vsn = join(foo, 'releases', '0.0.1');
     await execa('sh', ['-c', `echo "--max-old-space-size=123" >> "${join(vsn, 'vm.args')}" && echo "export FROM_ENV_SH=hello" >> "${join(vsn, 'env.sh')}"`]);
     const result = await execa(join(foo, 'bin', 'foo'), ['eval', '[require("node:v8").getHeapStatistics().heap_size_limit / 1048576, process.env.FROM_ENV_SH]'], { env: noDist });
-    // The heap limit is old space + young generation (192 MiB on Node 24).
+    // The heap limit is old space + young generation (192 MiB on Node 24 and 26).
     const [heap, fromEnvSh] = JSON.parse(result.stdout.replace(/'/g, '"')) as [number, string];
     expect(heap).toBeLessThan(400);
     expect(fromEnvSh).toBe('hello');
@@ -108,7 +108,7 @@ describe('running a release', () => {
     const which = await execa('/bin/sh', ['-c', 'command -v node || echo none'], { env, extendEnv: false });
     expect(which.stdout).toBe('none');
     const result = await execa(join(moved, 'bin', 'foo'), ['eval', '[process.version, process.env.RELEASE_ROOT]'], { env, extendEnv: false });
-    expect(result.stdout).toMatch(/^\[ 'v24\.\d+\.\d+', '.*elsewhere' \]$/);
+    expect(result.stdout).toMatch(/^\[ 'v26\.\d+\.\d+', '.*elsewhere' \]$/);
   });
 
   it('--tar writes an owner-only tarball that unpacks into a release that boots', async () => {

@@ -3,12 +3,13 @@
  * config/runtime.ts in the order given, and a bad config file is one line naming it, exit 1.
  */
 import { execa } from 'execa';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { resolveConfigEnv } from '@kvrel/runtime/internal';
 import { KvClient } from './helpers/kv-client.js';
-import { start, stopAll } from './helpers/processes.js';
+import { alive, start, stopAll } from './helpers/processes.js';
 import { kvrelBin, repoRoot } from './helpers/repo.js';
 import { servingPort } from './helpers/serving-port.js';
 import { waitFor } from './helpers/wait-for.js';
@@ -69,5 +70,50 @@ describe('kvrel run --config', () => {
   it('refuses --sname together with --name', async () => {
     const result = await execa(process.execPath, [kvrelBin, 'run', '--sname', 'a', '--name', 'b@127.0.0.1'], { cwd: repoRoot, reject: false });
     expect([result.exitCode, result.stderr.trim()]).toEqual([1, 'error: kvrel run takes --sname or --name, not both']);
+  });
+});
+
+describe('kvrel run on the embedded Node', () => {
+  /** The node's pid and Node version from its "started on" line. */
+  const startedLine = (output: string) => {
+    const match = /started on nonode@nohost \(pid (\d+), Node (v[\d.]+)\)/.exec(output);
+    return match ? { pid: Number(match[1]), version: match[2]! } : undefined;
+  };
+
+  it('boots the node on the embedded Node 26, which has node:sqlite, while kvrel runs on the host Node', async () => {
+    // Runtime configuration is evaluated by the node at boot: this file runs on the node's Node.
+    const sqlite = configFile(
+      'sqlite.ts',
+      `import { DatabaseSync } from 'node:sqlite';
+export default () => {
+  const row = new DatabaseSync(':memory:').prepare('select 40 + 2 as answer').get() as { answer: number };
+  console.log(\`sqlite answered \${row.answer} on Node \${process.version}, main \${process.argv[1]}\`);
+  return {};
+};`,
+    );
+    const cli = start(process.execPath, [kvrelBin, 'run', '--config', sqlite], { cwd: repoRoot, env: { PORT: '0' } });
+    const node = await waitFor(() => startedLine(cli.output()), { what: 'the node to start', details: () => cli.output() });
+    expect(node).toEqual({ pid: expect.any(Number), version: 'v26.12.1' });
+    expect(node.pid).not.toBe(cli.pid);
+    expect(process.version).not.toBe('v26.12.1');
+    // process.argv[1] is the run folder's main script, so cluster.fork() reruns it as under plain node.
+    const main = /sqlite answered 42 on Node v26\.12\.1, main (\S+)/.exec(cli.output())?.[1];
+    const runFolder = join(repoRoot, '_build', resolveConfigEnv('dev'), 'run', `node-${cli.pid}`);
+    expect(main).toBe(join(runFolder, 'main.mjs'));
+    // SIGTERM reaches the node through the CLI, which exits with the node's status and removes the folder.
+    cli.process.kill('SIGTERM');
+    expect(await cli.exit).toEqual({ code: 0, signal: undefined });
+    expect(cli.output()).toContain('SIGTERM received, stopping');
+    expect(alive(node.pid)).toBe(false);
+    expect(existsSync(runFolder)).toBe(false);
+  });
+
+  it('runs on the host Node with --host-node, and the node goes when the CLI is killed outright', async () => {
+    const cli = start(process.execPath, [kvrelBin, 'run', '--host-node'], { cwd: repoRoot, env: { PORT: '0' } });
+    const node = await waitFor(() => startedLine(cli.output()), { what: 'the node to start', details: () => cli.output() });
+    expect(node.version).toBe(process.version);
+    cli.process.kill('SIGKILL');
+    await cli.exit;
+    await waitFor(() => !alive(node.pid), { what: 'the node to exit after its CLI was killed' });
   });
 });

@@ -1,7 +1,7 @@
 // Issue 9: a user's project (test/fixtures/any-project: fastify, pino transport, N-API and NAN addons,
 // worker file, figlet) installed from the packed tarballs. `npx kvrel release api` cold and warm,
 // release size on disk and as tar.gz, and boot-to-accept of the release against the same app run by
-// Node 24 as `node apps/api/dist/standalone.js` (tsc output: the sources, no bundle), interleaved.
+// Node 26 as `node apps/api/dist/standalone.js` (tsc output: the sources, no bundle), interleaved.
 import { cpSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -9,7 +9,7 @@ import { bootToAccept } from '../lib/boot-to-accept.mjs';
 import { duBytes } from '../lib/dir-size.mjs';
 import { durations } from '../lib/durations.mjs';
 import { spawnTracked, tail, waitForExit } from '../lib/processes.mjs';
-import { NODE24, ROOT } from '../lib/repo.mjs';
+import { NODE26, ROOT } from '../lib/repo.mjs';
 import { summary } from '../lib/summary.mjs';
 import { makeTempDir } from '../lib/temp-dirs.mjs';
 
@@ -74,21 +74,21 @@ export async function runAnyProject({ quick, log }) {
 
   const logFile = join(base, 'api.log');
   const variants = [
-    { figure: 'boot-to-accept: bin/api start (release, Node 24 SEA)', command: join(rel, 'bin', 'api'), args: ['start'], env: { RELEASE_DISTRIBUTION: 'none' } },
-    { figure: 'boot-to-accept: node24 apps/api/dist/standalone.js (same app, no kvrel)', command: NODE24, args: [join(dir, 'apps', 'api', 'dist', 'standalone.js')], env: { API_LOG_FILE: logFile }, anyExit: true },
-    { figure: 'boot-to-accept: node24 -e listen (floor)', command: NODE24, args: ['-e', FLOOR], env: {} },
+    { figure: 'boot-to-accept: bin/api start (release, Node 26 SEA)', command: join(rel, 'bin', 'api'), args: ['start'], env: { RELEASE_DISTRIBUTION: 'none' } },
+    { figure: 'boot-to-accept: node26 apps/api/dist/standalone.js (same app, no kvrel)', command: NODE26, args: [join(dir, 'apps', 'api', 'dist', 'standalone.js')], env: { API_LOG_FILE: logFile }, anyExit: true },
+    { figure: 'boot-to-accept: node26 -e listen (floor)', command: NODE26, args: ['-e', FLOOR], env: {} },
   ];
   log(`any-project: boot-to-accept, ${repeats} runs of ${variants.length} variants, interleaved`);
   const times = variants.map(() => []);
   for (const v of variants) await bootToAccept(v.command, v.args, v.env, v);
   for (let i = 0; i < repeats; i++) for (const [k, v] of variants.entries()) times[k].push(await bootToAccept(v.command, v.args, v.env, v));
   const medians = times.map((t) => summary(t).median);
-  for (const [k, v] of variants.entries()) rows.push({ figure: v.figure, ...ms(summary(times[k])), target: k === 0 ? 'not slower than node24 standalone' : '—' });
+  for (const [k, v] of variants.entries()) rows.push({ figure: v.figure, ...ms(summary(times[k])), target: k === 0 ? 'not slower than node26 standalone' : '—' });
   rows.push({ figure: 'ratio release / standalone', value: (medians[0] / medians[1]).toFixed(2), runs: repeats, target: '≤ 1.00' });
   const commands = [
     'npm pack --workspace kvrel --workspace @kvrel/runtime; cp -r test/fixtures/any-project <tmp>; npm install -D <tarballs>',
     'rm -rf _build && npx kvrel release api   # cold;   npx kvrel release api   # warm',
-    'PORT=<free> RELEASE_DISTRIBUTION=none _build/prod/rel/api/bin/api start   vs   PORT=<free> node24 apps/api/dist/standalone.js',
+    'PORT=<free> RELEASE_DISTRIBUTION=none _build/prod/rel/api/bin/api start   vs   PORT=<free> node26 apps/api/dist/standalone.js',
   ];
   return { title: 'any-project (issue 9): a user project installed from the tarballs', columns: COLUMNS, rows, skipped: [], commands };
 }

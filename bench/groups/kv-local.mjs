@@ -60,7 +60,7 @@ export async function runKvLocal({ quick, log }) {
 
   const source = await startSourceNode();
   try {
-    await measure(`kvrel run (Node ${process.versions.node})`, source);
+    await measure(`kvrel run (Node ${source.nodeVersion})`, source);
   } finally {
     await stopProcess(source.child);
   }

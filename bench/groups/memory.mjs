@@ -54,10 +54,10 @@ export async function runMemory({ quick, log }) {
       await stopProcess(node.child);
     }
   };
-  await measure(`kvrel run (Node ${process.versions.node})`, () => startSourceNode());
+  await measure('kvrel run (the embedded Node 26)', () => startSourceNode());
   try {
     const releaseDir = await benchRelease();
-    await measure('release foo (Node 24 SEA)', () => startReleaseNode({ releaseDir }));
+    await measure('release foo (Node 26 SEA)', () => startReleaseNode({ releaseDir }));
   } catch (error) {
     skipped.push(`release foo: ${error.message.split('\n')[0]}`);
   }

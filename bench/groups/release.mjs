@@ -1,14 +1,16 @@
-// Issues 5 and 9: `kvrel release foo` wall time cold and warm, size on disk and as tar.gz,
-// boot-to-accept (bin/foo start, the SEA run directly, `node24 launcher.cjs start` on the same code
-// without the SEA, and a bare node24 listener as the floor), `bin/foo eval`, and `bin/foo rpc` / `pid`.
-import { copyFileSync, existsSync, readdirSync, rmSync, statSync } from 'node:fs';
+// Issues 5, 9 and 16: `kvrel release foo` wall time (first on the machine, cold, warm, after a one-line
+// change in an application) and its size, on the default Node 26 and on the Node 24 line (`--node 24`),
+// side by side in one run: boot-to-accept (bin/foo start, the SEA run directly, `node26 launcher.cjs
+// start` on the same code without the SEA, and a bare listener on the same Node binary as the floor),
+// `bin/foo eval`, and `bin/foo rpc` / `pid`.
+import { appendFileSync, copyFileSync, existsSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { bootToAccept } from '../lib/boot-to-accept.mjs';
 import { duBytes } from '../lib/dir-size.mjs';
 import { durations } from '../lib/durations.mjs';
 import { RELEASE_REFERENCES as REF } from '../lib/references.mjs';
 import { buildRelease } from '../lib/release-build.mjs';
-import { KVREL_CACHE, NODE24, RELEASE_CACHE } from '../lib/repo.mjs';
+import { KVREL_CACHE, NODE24, NODE26, RELEASE_CACHE, ROOT } from '../lib/repo.mjs';
 import { summary } from '../lib/summary.mjs';
 import { makeTempDir } from '../lib/temp-dirs.mjs';
 import { timedCommand } from '../lib/timed-command.mjs';
@@ -23,6 +25,8 @@ const COLUMNS = [
   { key: 'target', label: 'target' },
 ];
 const FLOOR = "require('node:net').createServer().listen(+process.env.PORT,'127.0.0.1');process.on('SIGTERM',()=>process.exit(0))";
+// The one-line change: a line appended to an application's source (restored afterwards).
+const EDITED = join(ROOT, 'packages', 'kv', 'src', 'index.ts');
 
 export async function runRelease({ quick, log }) {
   const { repeats, coldBuilds, warmBuilds } = durations(quick);
@@ -31,51 +35,80 @@ export async function runRelease({ quick, log }) {
   const commands = [];
   const base = makeTempDir('kvrel-bench-release-');
   const dir = join(base, 'foo');
+  const dir24 = join(makeTempDir('kvrel-bench-release24-'), 'foo');
   const bin = join(dir, 'bin', 'foo');
+  const bin24 = join(dir24, 'bin', 'foo');
   const seconds = (s) => ({ value: `${s.median.toFixed(2)} s`, range: `${s.min}–${s.max}`, runs: s.runs, medianS: s.median, minS: s.min, maxS: s.max });
   const ms = (s) => ({ value: `${s.median} ms`, range: `${s.min}–${s.max}`, runs: s.runs, medianMs: s.median, minMs: s.min, maxMs: s.max });
+  const none = { elixir: '—', target: '—' };
 
-  log(`release: kvrel release foo, ${coldBuilds} cold, ${warmBuilds} warm, then --tar`);
-  const nodeCacheWarm = existsSync(NODE24);
-  const coldTimes = [];
-  const firstTimes = [];
+  log(`release: kvrel release foo, ${coldBuilds} cold, ${warmBuilds} warm, ${warmBuilds} after a one-line change, then --tar; then --node 24`);
+  const nodeCacheWarm = existsSync(NODE26) && existsSync(NODE24);
+  const coldNote = nodeCacheWarm ? ' (Node binaries cached in ~/.cache/kvrel)' : ' (a Node binary fetched: cache was empty)';
   // The first build on a machine also makes the launcher's executable (kept in kvrel's cache after).
   rmSync(RELEASE_CACHE('foo'), { recursive: true, force: true });
   rmSync(join(KVREL_CACHE, 'sea'), { recursive: true, force: true });
   rmSync(dir, { recursive: true, force: true });
-  firstTimes.push((await buildRelease(dir)).seconds);
+  const first = await buildRelease(dir);
+  const coldTimes = [];
   for (let i = 0; i < coldBuilds; i++) {
     rmSync(RELEASE_CACHE('foo'), { recursive: true, force: true });
     rmSync(dir, { recursive: true, force: true });
     coldTimes.push((await buildRelease(dir)).seconds);
   }
-  const warmTimes = [];
-  for (let i = 0; i < warmBuilds; i++) warmTimes.push((await buildRelease(dir)).seconds);
+  const warm = [];
+  for (let i = 0; i < warmBuilds; i++) warm.push(await buildRelease(dir));
+  const warmSteps = reusedSteps(warm.at(-1).output);
+  const original = readFileSync(EDITED, 'utf8');
+  const edited = [];
+  try {
+    for (let i = 0; i < warmBuilds; i++) {
+      appendFileSync(EDITED, `// bench: one-line change ${Date.now()}\n`);
+      edited.push(await buildRelease(dir));
+      writeFileSync(EDITED, original);
+    }
+  } finally {
+    writeFileSync(EDITED, original);
+  }
+  const editedSteps = reusedSteps(edited.at(-1).output);
   const tar = await buildRelease(dir, { tar: true });
   commands.push(`rm -rf _build/prod/kvrel-cache/foo <tmp>/foo && ${tar.command.replace(' --tar', '')}`, tar.command);
-  const vsn = readdirSync(join(dir, 'releases')).find((f) => f !== 'COOKIE');
-  const dirBytes = await duBytes(dir);
-  const tarBytes = statSync(join(base, `foo-${vsn}.tar.gz`)).size;
-  const mb = (b) => `${Math.round(b / 1e5) / 10} MB`;
-  const coldNote = nodeCacheWarm ? ' (Node 24 binary cache ~/.cache/kvrel warm)' : ' (Node 24 fetched: cache was empty)';
-  rows.push(
-    { figure: `release build, first on this machine (builds the launcher executable)${coldNote}`, ...seconds(summary(firstTimes, 2)), elixir: '—', target: '—' },
-    { figure: `release build cold (project's _build removed)${coldNote}`, ...seconds(summary(coldTimes, 2)), ...REF.buildCold },
-    { figure: 'release build warm (nothing changed)', ...seconds(summary(warmTimes, 2)), ...REF.buildWarm },
-    { figure: 'release build warm with --tar', value: `${tar.seconds.toFixed(2)} s`, seconds: round2(tar.seconds), runs: 1, elixir: '—', target: '—' },
-    { figure: 'release size on disk (du -sb)', value: mb(dirBytes), bytes: dirBytes, runs: 1, ...REF.sizeDir },
-    { figure: 'release size tar.gz', value: mb(tarBytes), bytes: tarBytes, runs: 1, ...REF.sizeTar },
-  );
-
-  // The launcher the SEA carries, copied so that a concurrent build cannot change it under us.
+  commands.push(`echo "// bench: one-line change" >> packages/kv/src/index.ts && ${tar.command.replace(' --tar', '')}   # then the file restored`);
+  // The launcher the SEA carries, copied before the Node 24 build replaces it in the release's cache.
   const bundle = join(base, 'launcher.cjs');
   copyFileSync(join(RELEASE_CACHE('foo'), 'launcher.cjs'), bundle);
+
+  const first24 = await buildRelease(dir24, { node: '24' });
+  const warm24 = [];
+  for (let i = 0; i < warmBuilds; i++) warm24.push((await buildRelease(dir24, { node: '24' })).seconds);
+  commands.push(first24.command.replace('<tmp>/foo', '<tmp24>/foo'));
+
+  const vsn = readdirSync(join(dir, 'releases')).find((f) => f !== 'COOKIE');
+  const dirBytes = await duBytes(dir);
+  const dir24Bytes = await duBytes(dir24);
+  const tarBytes = statSync(join(base, `foo-${vsn}.tar.gz`)).size;
+  const mb = (b) => `${Math.round(b / 1e5) / 10} MB`;
+  rows.push(
+    { figure: `release build, first on this machine (${stepTime(first.output, 'building the executable')} with node --build-sea)${coldNote}`, value: `${first.seconds.toFixed(2)} s`, seconds: round2(first.seconds), runs: 1, ...none },
+    { figure: `release build cold (project's _build removed)${coldNote}`, ...seconds(summary(coldTimes, 2)), ...REF.buildCold },
+    { figure: `release build warm (nothing changed; reused: ${warmSteps})`, ...seconds(summary(warm.map((b) => b.seconds), 2)), ...REF.buildWarm },
+    { figure: `release build after a one-line change in packages/kv (reused: ${editedSteps})`, ...seconds(summary(edited.map((b) => b.seconds), 2)), ...REF.buildOneLine },
+    { figure: 'release build warm with --tar', value: `${tar.seconds.toFixed(2)} s`, seconds: round2(tar.seconds), runs: 1, ...none },
+    { figure: `release build --node 24, first (${stepTime(first24.output, 'building the executable')} with blob + postject)`, value: `${first24.seconds.toFixed(2)} s`, seconds: round2(first24.seconds), runs: 1, ...none },
+    { figure: 'release build --node 24 warm (nothing changed)', ...seconds(summary(warm24, 2)), ...REF.buildWarm },
+    { figure: 'release size on disk (du -sb), Node 26', value: mb(dirBytes), bytes: dirBytes, runs: 1, ...REF.sizeDir },
+    { figure: 'release size on disk (du -sb), Node 24', value: mb(dir24Bytes), bytes: dir24Bytes, runs: 1, ...none },
+    { figure: 'release size tar.gz, Node 26', value: mb(tarBytes), bytes: tarBytes, runs: 1, ...REF.sizeTar },
+  );
+
   const releaseEnv = { RELEASE_ROOT: dir, RELEASE_NAME: 'foo', RELEASE_VSN: vsn, RELEASE_DISTRIBUTION: 'none' };
   const variants = [
-    { figure: 'boot-to-accept: bin/foo start (SEA via the sh launcher)', command: bin, args: ['start'], env: { RELEASE_DISTRIBUTION: 'none' }, ref: REF.bootToAccept },
-    { figure: 'boot-to-accept: releases/<vsn>/foo start (SEA, no launcher)', command: join(dir, 'releases', vsn, 'foo'), args: ['start'], env: releaseEnv },
-    { figure: 'boot-to-accept: node24 launcher.cjs start (same code, no SEA)', command: NODE24, args: [bundle, 'start'], env: releaseEnv, ref: REF.seaVsBundle },
-    { figure: 'boot-to-accept: node24 -e listen (floor)', command: NODE24, args: ['-e', FLOOR], env: {} },
+    { figure: 'boot-to-accept: bin/foo start (Node 26 SEA via the sh launcher)', command: bin, args: ['start'], env: { RELEASE_DISTRIBUTION: 'none' }, ref: REF.bootToAccept },
+    { figure: 'boot-to-accept: releases/<vsn>/foo start (Node 26 SEA, no launcher)', command: join(dir, 'releases', vsn, 'foo'), args: ['start'], env: releaseEnv },
+    { figure: 'boot-to-accept: node26 launcher.cjs start (same code, no SEA)', command: NODE26, args: [bundle, 'start'], env: releaseEnv, ref: REF.seaVsBundle },
+    { figure: 'boot-to-accept: node26 -e listen (floor, same Node binary)', command: NODE26, args: ['-e', FLOOR], env: {} },
+    { figure: 'boot-to-accept: bin/foo start (Node 24 SEA via the sh launcher)', command: bin24, args: ['start'], env: { RELEASE_DISTRIBUTION: 'none' }, ref: REF.bootToAccept },
+    { figure: 'boot-to-accept: node24 -e listen (floor, same Node binary)', command: NODE24, args: ['-e', FLOOR], env: {} },
   ];
   log(`release: boot-to-accept, ${repeats} runs of ${variants.length} variants, interleaved`);
   const times = variants.map(() => []);
@@ -83,22 +116,46 @@ export async function runRelease({ quick, log }) {
   for (let i = 0; i < repeats; i++) {
     for (const [k, v] of variants.entries()) times[k].push(await bootToAccept(v.command, v.args, v.env));
   }
-  for (const [k, v] of variants.entries()) rows.push({ figure: v.figure, ...ms(summary(times[k])), ...(v.ref ?? { elixir: '—', target: '—' }) });
+  const medians = times.map((t) => summary(t).median);
+  for (const [k, v] of variants.entries()) rows.push({ figure: v.figure, ...ms(summary(times[k])), ...(v.ref ?? none) });
+  const ratio = (a, b) => ({ value: `${(medians[a] / medians[b]).toFixed(2)}×`, ratio: round2(medians[a] / medians[b]), runs: repeats, ...REF.bootVsFloor });
+  rows.push({ figure: 'boot-to-accept ratio: bin/foo start / bare listener, Node 26', ...ratio(0, 3) }, { figure: 'boot-to-accept ratio: bin/foo start / bare listener, Node 24', ...ratio(4, 5) });
   commands.push('PORT=<free> RELEASE_DISTRIBUTION=none <tmp>/foo/bin/foo start   # until connect() succeeds, polled every 0.5 ms');
-  commands.push(`PORT=<free> RELEASE_ROOT=<tmp>/foo RELEASE_VSN=${vsn} RELEASE_NAME=foo RELEASE_DISTRIBUTION=none ${NODE24.replace(process.env.HOME ?? '~', '~')} <launcher.cjs> start`);
+  commands.push(`PORT=<free> RELEASE_ROOT=<tmp>/foo RELEASE_VSN=${vsn} RELEASE_NAME=foo RELEASE_DISTRIBUTION=none ${NODE26.replace(process.env.HOME ?? '~', '~')} <launcher.cjs> start`);
+  commands.push(`PORT=<free> ${NODE26.replace(process.env.HOME ?? '~', '~')} -e "${FLOOR}"   # and the same with the Node 24 binary`);
 
-  log(`release: bin/foo eval "1+1", ${repeats} runs`);
-  const evals = [];
-  for (let i = 0; i < repeats; i++) {
-    const r = await timedCommand(bin, ['eval', '1+1']);
-    if (r.status.code !== 0 || r.output.trim() !== '2') throw new Error(`bin/foo eval "1+1" gave ${JSON.stringify(r.output.trim())} (${JSON.stringify(r.status)})`);
-    evals.push(r.ms);
+  for (const [line, b] of [['26', bin], ['24', bin24]]) {
+    log(`release: bin/foo eval "1+1" on Node ${line}, ${repeats} runs`);
+    const evals = [];
+    for (let i = 0; i < repeats; i++) {
+      const r = await timedCommand(b, ['eval', '1+1']);
+      if (r.status.code !== 0 || r.output.trim() !== '2') throw new Error(`bin/foo eval "1+1" gave ${JSON.stringify(r.output.trim())} (${JSON.stringify(r.status)})`);
+      evals.push(r.ms);
+    }
+    rows.push({ figure: `bin/foo eval "1+1" wall, Node ${line}`, ...ms(summary(evals)), ...REF.eval });
   }
-  rows.push({ figure: 'bin/foo eval "1+1" wall', ...ms(summary(evals)), ...REF.eval });
-  commands.push('<tmp>/foo/bin/foo eval "1+1"');
+  commands.push('<tmp>/foo/bin/foo eval "1+1"   # and <tmp24>/foo/bin/foo');
 
-  rows.push(...(await remoteRoundTrips({ dir, bin, repeats, ms, skipped, commands, log })));
-  return { title: 'release (issue 5): release foo, Node 24 SEA', columns: COLUMNS, rows, skipped, commands, nodeBinaryCacheWarm: nodeCacheWarm };
+  for (const [line, d, b] of [['26', dir, bin], ['24', dir24, bin24]]) {
+    const remote = await remoteRoundTrips({ dir: d, bin: b, repeats, ms, skipped, commands: line === '26' ? commands : [], log });
+    rows.push(...remote.map((row) => ({ ...row, figure: `${row.figure}, Node ${line}` })));
+  }
+  return { title: 'release (issues 5, 16): release foo, Node 26 SEA (default) and Node 24 SEA', columns: COLUMNS, rows, skipped, commands, nodeBinaryCacheWarm: nodeCacheWarm };
+}
+
+/** The steps a build printed as reused/unchanged, e.g. "bundling, building the executable". */
+function reusedSteps(output) {
+  const reused = output
+    .split('\n')
+    .filter((line) => /^\* .*\b(unchanged|reused)\b/.test(line))
+    .map((line) => /^\* (.+?) \(/.exec(line)?.[1] ?? line);
+  return reused.length > 0 ? reused.join(', ') : 'none';
+}
+
+/** "building the executable … in 1234 ms" → "building the executable: 1234 ms". */
+function stepTime(output, step) {
+  const match = new RegExp(`^\\* ${step} .* in (\\d+) ms$`, 'm').exec(output);
+  return match ? `${step}: ${match[1]} ms` : step;
 }
 
 function round2(x) {

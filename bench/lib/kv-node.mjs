@@ -12,12 +12,14 @@ async function nodeEnv(port, env) {
   return { ...process.env, PORT: String(port), KVREL_PORT_MAPPER_PORT: String(await allocatePortMapperPort()), ...env };
 }
 
-/** `node [nodeArgs] dist/bin/kvrel.cjs run [args]`; resolves once it logs that it accepts. */
+/** `node [nodeArgs] dist/bin/kvrel.cjs run [args]`; resolves once it logs that it accepts and has booted. */
 export async function startSourceNode({ args = [], env = {}, nodeArgs = [], port } = {}) {
   port ??= await freePort();
   const child = spawnTracked(process.execPath, [...nodeArgs, KVREL_BIN, 'run', ...args], { cwd: ROOT, env: await nodeEnv(port, env) });
   await waitForOutput(child, ACCEPTING, 30_000, `kvrel run ${args.join(' ')} to accept on ${port}`);
-  return { child, pid: child.pid, port, command: `PORT=<free> node ${[...nodeArgs, 'packages/kvrel/dist/bin/kvrel.cjs', 'run', ...args].join(' ')}` };
+  // The node is kvrel run's child on the embedded Node: its pid (measured, stopped) and version from its log.
+  const [, pid, nodeVersion] = await waitForOutput(child, / started on \S+ \(pid (\d+), Node (v[\d.]+)\)/, 30_000, `kvrel run ${args.join(' ')} to finish booting`);
+  return { child, pid: Number(pid), nodeVersion, port, command: `PORT=<free> node ${[...nodeArgs, 'packages/kvrel/dist/bin/kvrel.cjs', 'run', ...args].join(' ')}` };
 }
 
 /** `<releaseDir>/bin/<name> start` (exec's the executable: same pid), distribution off unless env says. */

@@ -20,5 +20,8 @@ export const RELEASE_REFERENCES = {
   buildCold: { elixir: '0.76 s', target: '≤ 8 s' },
   sizeDir: { elixir: '11.2 MB', target: '—' },
   sizeTar: { elixir: '5.4 MB', target: '≤ 45 MB' },
-  seaVsBundle: { elixir: '—', target: 'SEA not slower than node24 bundle.cjs' },
+  seaVsBundle: { elixir: '—', target: 'SEA not slower than node26 bundle.cjs' },
+  // issue 16: foo's boot against a bare listener on the same Node binary
+  bootVsFloor: { elixir: '—', target: '≤ 1.2×' },
+  buildOneLine: { elixir: '—', target: 'bundle (and probe) only' },
 };

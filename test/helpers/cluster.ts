@@ -15,7 +15,15 @@ import { waitFor } from './wait-for.js';
 export interface ClusterNode {
   readonly name: string;
   readonly port: number;
+  /** `kvrel run`, which starts the node as its child on the embedded Node. */
   process: Started;
+}
+
+/** The OS pid of the node `kvrel run` started (its child), from its "started on <name> (pid N, …)" line. */
+export function nodePid(node: ClusterNode): number {
+  const pid = new RegExp(`started on ${node.name.replace(/[.]/g, '\\.')} \\(pid (\\d+)`).exec(node.process.output())?.[1];
+  if (!pid) throw new Error(`${node.name} has not logged its pid:\n${node.process.output()}`);
+  return Number(pid);
 }
 
 export interface NodeOptions {
@@ -45,8 +53,10 @@ export class Cluster {
   async node(name: string, routing: string, options: NodeOptions = {}): Promise<ClusterNode> {
     const process = this.spawn(name, routing, 0, options);
     // Fully booted: serving on its port and registered for distribution.
+    // kvrel run bundles, then starts the node on the embedded Node: room for a busy machine.
     const port = await waitFor(() => process.output().includes(`started on ${name}`) && servingPort(process.output()), {
       what: `${name} to accept`,
+      timeoutMs: 45_000,
       details: () => process.output(),
     });
     return { name, port, process };

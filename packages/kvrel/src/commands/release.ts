@@ -31,8 +31,12 @@ export function releaseCommand(): Command {
     .option('--env <env>', 'the configuration env (default: KVREL_ENV, else prod)')
     .option('--tar', 'also write _build/<env>/<name>-<version>.tar.gz')
     .option('--path <dir>', 'build the release into this folder instead')
-    .option('--node <path>', 'embed this Node binary instead of the pinned Node 24 LTS')
-    .addHelpText('after', '\nExamples:\n  kvrel release foo\n  kvrel release bar --tar\n  kvrel release foo --node "$(command -v node)"')
+    .option('--node <line|path>', "the Node to embed: '26' (default, the pinned Node 26 LTS), '24' (the pinned Node 24 line), or a Node binary's path")
+    .addHelpText(
+      'after',
+      '\nThe pinned Nodes are fetched through npm into ~/.cache/kvrel once, verified, and reused offline after.\n' +
+        '\nExamples:\n  kvrel release foo\n  kvrel release bar --tar\n  kvrel release foo --node 24\n  kvrel release foo --node "$(command -v node)"',
+    )
     .action(async (name: string | undefined, flags: ReleaseFlags) => {
       await buildRelease({ name, env: flags.env ?? resolveConfigEnv('prod'), tar: flags.tar, path: flags.path, node: flags.node }, consoleReporter);
     });

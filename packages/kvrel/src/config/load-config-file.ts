@@ -12,7 +12,22 @@ import { UserError } from '../user-error.js';
 
 export async function loadConfigFile(file: string, root: string = process.cwd()): Promise<unknown> {
   const shown = relative(root, file) || file;
-  let code: string;
+  const code = await bundleConfigFile(file, root);
+  const temp = join(dirname(file), `.${basename(file)}.${randomBytes(4).toString('hex')}.mjs`);
+  await writeFile(temp, code);
+  try {
+    const module = (await import(pathToFileURL(temp).href)) as { default?: unknown };
+    return module.default;
+  } catch (error) {
+    throw new UserError('KVREL_CONFIG_LOAD_FAILED', `${shown}: threw ${error instanceof Error ? error.message : String(error)}`);
+  } finally {
+    await rm(temp, { force: true });
+  }
+}
+
+/** The config file and its imports as one ES module with an inline source map (`kvrel run` imports it in the node). */
+export async function bundleConfigFile(file: string, root: string = process.cwd()): Promise<string> {
+  const shown = relative(root, file) || file;
   try {
     const result = await build({
       entryPoints: [file],
@@ -24,19 +39,9 @@ export async function loadConfigFile(file: string, root: string = process.cwd())
       logLevel: 'silent',
       sourcemap: 'inline',
     });
-    code = result.outputFiles[0]!.text;
+    return result.outputFiles[0]!.text;
   } catch (error) {
     throw new UserError('KVREL_CONFIG_LOAD_FAILED', `${shown}: ${firstEsbuildError(error)}`);
-  }
-  const temp = join(dirname(file), `.${basename(file)}.${randomBytes(4).toString('hex')}.mjs`);
-  await writeFile(temp, code);
-  try {
-    const module = (await import(pathToFileURL(temp).href)) as { default?: unknown };
-    return module.default;
-  } catch (error) {
-    throw new UserError('KVREL_CONFIG_LOAD_FAILED', `${shown}: threw ${error instanceof Error ? error.message : String(error)}`);
-  } finally {
-    await rm(temp, { force: true });
   }
 }
 

@@ -8,7 +8,7 @@ export interface ReleaseDefinition {
   version: string;
   /** The applications to include and how each starts; their dependencies join as permanent. */
   applications: Record<string, StartMode>;
-  /** A Node binary to embed instead of the pinned Node 24 LTS, e.g. process.execPath. */
+  /** The Node the release embeds: '26' (the default, the pinned Node 26 LTS), '24' (the pinned Node 24 line), or a binary's path, e.g. process.execPath. */
   node?: string;
   /** Output folder; default `_build/<env>/rel/<name>`. */
   path?: string;

@@ -29,7 +29,7 @@ export interface Release {
   readonly versionPath: string;
   /** Dependencies first. */
   readonly applications: readonly ReleaseApplication[];
-  /** Base binary requested by the definition or --node; undefined: the pinned Node 24 LTS. */
+  /** Node requested by the definition or --node: a pinned line ('24', '26') or a binary's path; undefined: the pinned Node 26 LTS. */
   readonly node: string | undefined;
   readonly cookie: string | undefined;
   readonly tar: boolean;

@@ -31,7 +31,19 @@ describe('validateReleases', () => {
       'release name "foo/bar" is not a valid file name; use letters, digits, "-" and "_"',
     );
     expect(check({ foo: { version: '1', applications: { kv: 'permanent' }, aplications: {} } })).toThrow('Invalid option in release "foo": "aplications"');
-    expect(check({ foo: { version: '1', applications: { kv: 'permanent' }, node: 3 } })).toThrow('release "foo": node must be a non-empty string, got 3');
+    expect(check({ foo: { version: '1', applications: { kv: 'permanent' }, node: 3 } })).toThrow(
+      `release "foo": node must be a pinned Node line ('26' (default), '24') or the path of a Node binary, got 3`,
+    );
+  });
+
+  it("takes node as a pinned line ('24', '26') or a binary's path, and names the release and field otherwise", () => {
+    for (const node of ['24', '26', '/usr/local/bin/node', './node']) {
+      expect(check({ foo: { version: '1', applications: { kv: 'permanent' }, node } })).not.toThrow();
+    }
+    expect(check({ foo: { version: '1', applications: { kv: 'permanent' }, node: '22' } })).toThrow(
+      `release "foo": node "22" is not a Node line kvrel pins; use '26' (default), '24', or the path of a Node binary such as process.execPath`,
+    );
+    expect(check({ foo: { version: '1', applications: { kv: 'permanent' }, node: '' } })).toThrow('release "foo": node must be a pinned Node line');
   });
 
   it('refuses a config that is not an object of releases', () => {

@@ -4,6 +4,7 @@
  */
 import { isStartMode, START_MODES } from '@kvrel/runtime/internal';
 import { UserError } from '../user-error.js';
+import { describeNodeLines, isNodeLine } from '../sea/embedded-node.js';
 import type { ReleaseDefinition, ReleasesConfig } from './define-releases.js';
 
 const KNOWN_KEYS = new Set(['version', 'applications', 'node', 'path', 'cookie', 'overlays', 'external', 'keepOldVersions']);
@@ -51,8 +52,15 @@ function validateRelease(name: string, definition: unknown, known: readonly stri
       throw invalid(`${r}: mode ${describe(mode)} for ${JSON.stringify(app)} must be one of ${START_MODES.join(', ')}`);
     }
   }
-  for (const key of ['node', 'path', 'cookie'] as const) {
+  for (const key of ['path', 'cookie'] as const) {
     if (d[key] !== undefined && (typeof d[key] !== 'string' || d[key] === '')) throw invalid(`${r}: ${key} must be a non-empty string, got ${describe(d[key])}`);
+  }
+  const node = d['node'];
+  if (node !== undefined && (typeof node !== 'string' || node === '')) {
+    throw invalid(`${r}: node must be a pinned Node line (${describeNodeLines()}) or the path of a Node binary, got ${describe(node)}`);
+  }
+  if (typeof node === 'string' && /^\d+$/.test(node) && !isNodeLine(node)) {
+    throw invalid(`${r}: node ${JSON.stringify(node)} is not a Node line kvrel pins; use ${describeNodeLines()}, or the path of a Node binary such as process.execPath`);
   }
   for (const key of ['overlays', 'external'] as const) {
     const list = d[key];

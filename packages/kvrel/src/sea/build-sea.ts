@@ -47,7 +47,7 @@ export interface BuildSeaTimings {
   inspectMs: number;
   stripMs: number;
   blobMs: number;
-  /** Copying the base and running postject (excludes waiting for another build's injection). */
+  /** Copying the base and running postject, or `node --build-sea` (excludes waiting for another build). */
   injectMs: number;
   totalMs: number;
 }
@@ -55,6 +55,7 @@ export interface BuildSeaTimings {
 export interface BuildSeaResult {
   outputFile: string;
   size: number;
+  /** 0 when `node --build-sea` made it (the blob never reaches a file). */
   blobSize: number;
   node: NodeBinaryInfo;
   stripped: boolean;
@@ -62,10 +63,11 @@ export interface BuildSeaResult {
 }
 
 /**
- * Makes one single executable application: sea-config.json → blob (with `nodeBinary` itself) → copy of
- * the stripped base → postject → chmod 755, renamed into `outputFile` only when complete. The only place
- * that knows how a SEA is made, so Node 26's `node --build-sea` can replace the blob and postject steps.
- * Injection reads the whole binary into memory (~0.75 GB peak), so injections run one at a time.
+ * Makes one single executable application from the stripped base, renamed into `outputFile` only when
+ * complete. The only place that knows how a SEA is made: Node ≥ 25.5 (the embedded Node 26) writes it
+ * in one step with `node --build-sea`; older bases (Node 24, a `--node PATH` binary) go through
+ * sea-config.json → blob (with `nodeBinary` itself) → copy of the base → postject → chmod 755.
+ * Either way the whole binary passes through memory (~0.6–0.75 GB peak), so builds run one at a time.
  */
 export async function buildSea(options: BuildSeaOptions): Promise<BuildSeaResult> {
   validateSeaConfigInput({ ...options, blobFile: '' });
@@ -77,25 +79,62 @@ export async function buildSea(options: BuildSeaOptions): Promise<BuildSeaResult
   if (options.execArgvExtension !== undefined) assertExecArgvSupport(node, 'execArgvExtension');
   const inspectMs = performance.now() - started;
 
-  const base = await ensureStrippedBase(node.path, { cacheDir: options.cacheDir, reporter });
+  const base = await ensureStrippedBase(node.path, { cacheDir: options.cacheDir, reporter, version: node.version });
   const outputFile = resolve(options.outputFile);
   const work = await mkdtemp(join(tmpdir(), 'kvrel-sea-'));
   try {
+    const result = (timings: Omit<BuildSeaTimings, 'inspectMs' | 'stripMs' | 'totalMs'>, blobSize: number) =>
+      stat(outputFile).then(({ size }) => ({
+        outputFile,
+        size,
+        blobSize,
+        node,
+        stripped: base.stripped,
+        timings: { inspectMs, stripMs: base.durationMs, ...timings, totalMs: performance.now() - started },
+      }));
+    if (node.supportsBuildSea) {
+      // One step: Node writes the executable from the stripped base (no blob file, no postject).
+      const injectMs = await oneAtATime(() => buildInOneStep(node, base.path, options, work, outputFile));
+      return await result({ blobMs: 0, injectMs }, 0);
+    }
     const config = resolveSeaConfig({ ...options, blobFile: join(work, 'sea.blob') });
     const blobStarted = performance.now();
     const blob = await generateBlob(node, config, work);
     const blobMs = performance.now() - blobStarted;
     const injectMs = await oneAtATime(() => injectBlob(base.path, blob, outputFile));
-    return {
-      outputFile,
-      size: (await stat(outputFile)).size,
-      blobSize: blob.length,
-      node,
-      stripped: base.stripped,
-      timings: { inspectMs, stripMs: base.durationMs, blobMs, injectMs, totalMs: performance.now() - started },
-    };
+    return await result({ blobMs, injectMs }, blob.length);
   } finally {
     await rm(work, { recursive: true, force: true });
+  }
+}
+
+/**
+ * `node --build-sea` (25.5+): the config's `executable` names the base (the stripped copy) and `output`
+ * the executable, written to a temp file renamed into place when complete. Run by the base's own node,
+ * since the code cache it embeds is only valid for that V8.
+ */
+async function buildInOneStep(node: NodeBinaryInfo, base: string, options: BuildSeaOptions, work: string, outputFile: string): Promise<number> {
+  const started = performance.now();
+  await mkdir(dirname(outputFile), { recursive: true });
+  const temp = `${outputFile}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
+  const config: SeaConfig = { ...resolveSeaConfig({ ...options, blobFile: temp }), executable: base };
+  const configFile = join(work, 'sea-config.json');
+  await writeFile(configFile, `${JSON.stringify(config, null, 2)}\n`);
+  try {
+    const run = await runProcess(node.path, ['--build-sea', configFile], { cwd: work, env: envWithoutNodeOptions(), timeoutMs: 300_000 });
+    if (run.exitCode !== 0 || !(await stat(temp).catch(() => undefined))?.isFile()) {
+      const reason = run.exitCode !== 0 ? `it ${formatExit(run, 300_000)}: ${formatBlobFailure(run.stderr)}` : `it exited 0 but wrote no executable at ${temp}`;
+      throw new SeaError(
+        'KVREL_SEA_BLOB_FAILED',
+        `could not build the single executable of ${config.main} with node binary ${node.path} (${node.version}) --build-sea: ${reason}; ` +
+          'check that the bundle is one CommonJS file that this Node can compile',
+      );
+    }
+    await chmod(temp, 0o755);
+    await rename(temp, outputFile);
+    return performance.now() - started;
+  } finally {
+    await rm(temp, { force: true });
   }
 }
 
@@ -168,7 +207,7 @@ export function injectFix(reason: string, basePath: string, outputFile: string):
   if (/ENOSPC|EACCES|EPERM|EROFS|read and write|Couldn't (read|write)/i.test(reason)) {
     return `check that ${dirname(outputFile)} is writable and has ~200 MB free`;
   }
-  return 'pass --node PATH to an official Node 20 or later binary (Node 24 LTS recommended)';
+  return 'pass --node PATH to an official Node 20 or later binary (Node 26 LTS recommended)';
 }
 
 /**

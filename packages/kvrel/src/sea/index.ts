@@ -1,8 +1,8 @@
 export { buildSea, SEA_RESOURCE_NAME, SEA_SENTINEL_FUSE } from './build-sea.js';
 export type { BuildSeaOptions, BuildSeaResult, BuildSeaTimings } from './build-sea.js';
 export { resolveCacheDir } from './cache-dir.js';
-export { EMBEDDED_NODE, ensureEmbeddedNode } from './embedded-node.js';
-export type { EmbeddedNodeRuntime, EnsureEmbeddedNodeOptions } from './embedded-node.js';
+export { DEFAULT_NODE_LINE, EMBEDDED_NODE, PINNED_NODES, describeNodeLines, ensureEmbeddedNode, isNodeLine, pinnedNode } from './embedded-node.js';
+export type { EmbeddedNodeRuntime, EnsureEmbeddedNodeOptions, NodeLine } from './embedded-node.js';
 export { assertExecArgvSupport, assertSeaSupport, inspectNodeBinary } from './base-binary.js';
 export type { NodeBinaryInfo } from './base-binary.js';
 export type { NpmRunner } from './npm-pack.js';

@@ -5,10 +5,14 @@ export type ExecArgvExtension = 'none' | 'env' | 'cli';
 
 export const EXEC_ARGV_EXTENSIONS: readonly ExecArgvExtension[] = ['none', 'env', 'cli'];
 
-/** sea-config.json as Node reads it (`node --experimental-sea-config`). */
+/**
+ * sea-config.json as Node reads it: `node --experimental-sea-config` writes the blob to `output`;
+ * `node --build-sea` (25.5+) writes the executable to `output`, made from the base named by `executable`.
+ */
 export interface SeaConfig {
   main: string;
   output: string;
+  executable?: string;
   disableExperimentalSEAWarning: true;
   useCodeCache: boolean;
   useSnapshot: boolean;

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { copyFile, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { copyFile, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
@@ -44,6 +44,24 @@ describe('ensureStrippedBase', () => {
     const second = await ensureStrippedBase(base, { cacheDir, reporter, stripCommand: 'kvrel-strip-must-not-run' });
     expect(second).toMatchObject({ path: first.path, stripped: true, reused: true });
     expect(await readdir(join(cacheDir, 'stripped', sha256))).toEqual(['node']);
+    expect(warnings).toEqual([]);
+  });
+
+  test('keeps one stripped copy per Node version, each reused by later builds of that version', async () => {
+    // Two different bases stand in for Node 24 and Node 26: strip works on both, and they differ by a byte.
+    const node24 = join(dir, 'node24');
+    const node26 = join(dir, 'node26');
+    await copyFile(ELF, node24);
+    await copyFile(ELF, node26);
+    await writeFile(node26, Buffer.concat([await readFile(node26), Buffer.from([0])]));
+    const first24 = await ensureStrippedBase(node24, { cacheDir, reporter, version: 'v24.22.3' });
+    const first26 = await ensureStrippedBase(node26, { cacheDir, reporter, version: 'v26.12.1' });
+    expect(first24.path).toBe(strippedBasePath(cacheDir, first24.sha256, 'v24.22.3'));
+    expect(first26.path).toBe(strippedBasePath(cacheDir, first26.sha256, 'v26.12.1'));
+    expect((await readdir(join(cacheDir, 'stripped'))).sort()).toEqual([`v24.22.3-${first24.sha256}`, `v26.12.1-${first26.sha256}`]);
+    const noStrip = { cacheDir, reporter, stripCommand: 'kvrel-strip-must-not-run' };
+    expect(await ensureStrippedBase(node24, { ...noStrip, version: 'v24.22.3' })).toMatchObject({ path: first24.path, reused: true });
+    expect(await ensureStrippedBase(node26, { ...noStrip, version: 'v26.12.1' })).toMatchObject({ path: first26.path, reused: true });
     expect(warnings).toEqual([]);
   });
 

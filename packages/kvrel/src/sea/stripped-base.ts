@@ -21,18 +21,20 @@ export interface StrippedBase {
 }
 
 export interface EnsureStrippedBaseOptions {
-  /** Default: `resolveCacheDir()`. Copies live in `<cacheDir>/stripped/<sha256>/node`. */
+  /** Default: `resolveCacheDir()`. Copies live in `<cacheDir>/stripped/<version>-<sha256>/node`. */
   cacheDir?: string;
   /** The base's sha256 when the caller knows it; else read from the embedded-node marker, else hashed. */
   sha256?: string;
   reporter?: SeaReporter;
   /** Default `strip` (binutils). */
   stripCommand?: string;
+  /** The base's version (`v26.12.1`), named in the cache folder so each Node version's copy is found by eye. */
+  version?: string;
 }
 
-/** `<cacheDir>/stripped/<sha256>/node` */
-export function strippedBasePath(cacheDir: string, sha256: string): string {
-  return join(cacheDir, 'stripped', sha256, 'node');
+/** `<cacheDir>/stripped/v26.12.1-<sha256>/node` (`<sha256>/node` when the version is not known). */
+export function strippedBasePath(cacheDir: string, sha256: string, version?: string): string {
+  return join(cacheDir, 'stripped', version ? `${version}-${sha256}` : sha256, 'node');
 }
 
 /**
@@ -49,7 +51,7 @@ export async function ensureStrippedBase(
   const base = resolve(nodeBinary);
   const reporter = options.reporter ?? silentReporter;
   const sha256 = options.sha256 ?? (await readVerifiedSha256(base)) ?? (await hashFile(base, 'sha256'));
-  const target = strippedBasePath(options.cacheDir ?? resolveCacheDir(), sha256);
+  const target = strippedBasePath(options.cacheDir ?? resolveCacheDir(), sha256, options.version);
   const elapsed = (): number => performance.now() - started;
 
   const existing = await stat(target).catch(() => undefined);

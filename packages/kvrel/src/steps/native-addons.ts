@@ -95,7 +95,7 @@ function owningPackage(file: string, lib: string): string | undefined {
 
 /** --nodedir for the base binary: the embedded Node's headers, or an installed Node's own include/. */
 async function headersFor(baseBinary: BaseBinary): Promise<string | undefined> {
-  if (baseBinary.embedded) return ensureEmbeddedNodeHeaders(resolveCacheDir());
+  if (baseBinary.runtime) return ensureEmbeddedNodeHeaders(resolveCacheDir(), baseBinary.runtime);
   const prefix = dirname(dirname(baseBinary.path));
   return existsSync(join(prefix, 'include', 'node', 'node_version.h')) ? prefix : undefined;
 }

@@ -1,7 +1,7 @@
 /**
  * Evaluates JavaScript as the Node REPL takes it (statements or an expression, top-level await,
  * the value of the last statement), for rpc, eval and remote. It drives Node's own REPL eval, so
- * the semantics are the REPL's, with our domain to catch what the code throws, and a console that
+ * the semantics are the REPL's, with our domain (Node 26: the REPL's handleError hook) to catch what the code throws, and a console that
  * captures what the code prints so it can be forwarded to the caller.
  */
 import { Console } from 'node:console';
@@ -47,7 +47,8 @@ export class Evaluator {
       useGlobal: false,
       ignoreUndefined: true,
       preview: false,
-      domain: this.domain,
+      // Node 26 dropped the REPL's domain option for a handleError hook; what the code throws reaches us either way.
+      ...(replTakesDomain() ? { domain: this.domain } : { handleError: (error: unknown) => this.onThrown(error) }),
     } as Parameters<typeof startRepl>[0]);
     const context = this.server.context;
     context['console'] = this.capture.console;
@@ -76,6 +77,13 @@ export class Evaluator {
     this.server.close();
   }
 
+  /** Node 26+: the REPL's error hook. A throw after the evaluation ended (a timer) is the node's to log. */
+  private onThrown(error: unknown): 'ignore' | 'unhandled' {
+    if (!this.pending) return 'unhandled';
+    this.finish({ error: messageOf(error) });
+    return 'ignore';
+  }
+
   private finish(result: { value?: string; error?: string }): void {
     const resolve = this.pending;
     if (!resolve) return;
@@ -86,6 +94,23 @@ export class Evaluator {
       resolve(bounded({ ...this.capture.take(), ...result }, seen, this.maxResultBytes));
     });
   }
+}
+
+let takesDomain: boolean | undefined;
+
+/** Whether this Node's REPL accepts `domain` (up to 24) or refuses it (26 has `handleError` instead). Asked once. */
+function replTakesDomain(): boolean {
+  if (takesDomain === undefined) {
+    try {
+      const sink = new PassThrough();
+      sink.resume();
+      startRepl({ input: new PassThrough(), output: sink, prompt: '', terminal: false, domain: createDomain() } as Parameters<typeof startRepl>[0]).close();
+      takesDomain = true;
+    } catch {
+      takesDomain = false;
+    }
+  }
+  return takesDomain;
 }
 
 /**
