@@ -5,7 +5,7 @@
 // same app under the same Node 24 binary the release embeds, interleaved. Medians and their ratio side
 // by side. The bench-only tsconfigs and standalone entries live in the temp copy, never in the fixture.
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { bootToAccept } from '../lib/boot-to-accept.mjs';
@@ -39,7 +39,8 @@ const TSCONFIGS = {
 };
 
 function emitTo() {
-  return { noEmit: false, composite: true, declaration: true, rootDir: 'src', outDir: 'dist' };
+  // The build info inside dist/: removing dist/ makes the next build a cold one.
+  return { noEmit: false, composite: true, declaration: true, rootDir: 'src', outDir: 'dist', tsBuildInfoFile: 'dist/tsconfig.bench.tsbuildinfo' };
 }
 
 /** The web app started as its application.ts starts it: createApp().listen(port, '127.0.0.1'). */
@@ -70,6 +71,11 @@ export function writeBenchOnlyFiles(dir) {
   for (const [file, config] of Object.entries(TSCONFIGS)) writeFileSync(join(dir, file), `${JSON.stringify(config, null, 2)}\n`);
   writeFileSync(join(dir, 'apps', 'web', 'src', 'standalone.ts'), STANDALONE_WEB);
   writeFileSync(join(dir, 'apps', 'web', 'src', 'standalone-site-web.ts'), STANDALONE_SITE_WEB);
+}
+
+/** A build that timed nothing (outputs missing after a cold build) must not give a figure. */
+function mustExist(...files) {
+  for (const file of files) if (!existsSync(file)) throw new Error(`${file} is missing after the build`);
 }
 
 /** The environment a user's shell gives: none of the bench's npm_* variables. */
@@ -112,9 +118,17 @@ export async function runNodePatterns({ quick, log }) {
   writeBenchOnlyFiles(plain);
   const originalApp = readFileSync(join(released, APP_TS), 'utf8');
 
-  const kvrel = () => run(released, join(released, 'node_modules', '.bin', 'kvrel'), ['release', 'patterns'], 'kvrel release patterns');
+  const kvrel = async () => {
+    const s = await run(released, join(released, 'node_modules', '.bin', 'kvrel'), ['release', 'patterns'], 'kvrel release patterns');
+    mustExist(join(released, '_build', 'prod', 'rel', 'patterns', 'bin', 'patterns'));
+    return s;
+  };
   // tsc emits no views: copying them is part of the plain build (kvrel copies files beside the code).
-  const tsc = () => run(plain, 'sh', ['-c', 'node_modules/.bin/tsc -b tsconfig.bench.json && cp -r apps/web/src/views apps/web/dist/'], 'tsc -b');
+  const tsc = async () => {
+    const s = await run(plain, 'sh', ['-c', 'node_modules/.bin/tsc -b tsconfig.bench.json && cp -r apps/web/src/views apps/web/dist/'], 'tsc -b');
+    mustExist(join(plain, 'apps', 'web', 'dist', 'standalone.js'), join(plain, 'apps', 'legacy', 'dist', 'application.js'), join(plain, 'apps', 'workers', 'dist', 'application.js'));
+    return s;
+  };
   const edit = (i) => {
     for (const dir of [released, plain]) writeFileSync(join(dir, APP_TS), `${originalApp}export const benchEdit = ${i};\n`);
   };
