@@ -6,12 +6,17 @@ import { allocatePortMapperPort } from './port-mapper.mjs';
 import { spawnTracked, stopProcess } from './processes.mjs';
 import { waitForAccept } from './wait-for-accept.mjs';
 
-/** `options.anyExit`: a program that does not exit 0 on SIGTERM (a plain app's own handling) is still timed. */
+/**
+ * `options.anyExit`: a program that does not exit 0 on SIGTERM (a plain app's own handling) is still timed.
+ * `options.portVars`: the variables that name the port awaited (default PORT; a release with several
+ * applications reads one port variable per application).
+ */
 export async function bootToAccept(command, args, env, options = {}) {
   const port = await freePort();
   const mapperPort = env.KVREL_PORT_MAPPER_PORT ?? String(await allocatePortMapperPort());
   const t0 = performance.now();
-  const child = spawnTracked(command, args, { env: { ...process.env, KVREL_PORT_MAPPER_PORT: mapperPort, ...env, PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const portEnv = Object.fromEntries((options.portVars ?? ['PORT']).map((name) => [name, String(port)]));
+  const child = spawnTracked(command, args, { env: { ...process.env, KVREL_PORT_MAPPER_PORT: mapperPort, ...env, ...portEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
   let acceptedAt;
   try {
     acceptedAt = await waitForAccept(port, { child });
