@@ -26,7 +26,9 @@ export type DistributionErrorData =
   | { code: 'DIST_FRAME_TOO_LARGE'; size: number; max: number }
   | { code: 'DIST_PORT_MAPPER_UNAVAILABLE'; address: string; reason: string }
   | { code: 'DIST_NOT_STARTED'; node: string; state: 'not started' | 'stopped' }
-  | { code: 'DIST_LISTEN_FAILED'; node: string; address: string; reason: string };
+  | { code: 'DIST_LISTEN_FAILED'; node: string; address: string; reason: string }
+  | { code: 'DIST_PORT_MAPPER_UNTRUSTED'; address: string; owner: string; pid?: number | undefined }
+  | { code: 'DIST_BAD_ADDRESS'; source: string; value: unknown };
 
 export type DistributionErrorCode = DistributionErrorData['code'];
 
@@ -46,6 +48,8 @@ export const DISTRIBUTION_ERROR_CODES: readonly DistributionErrorCode[] = [
   'DIST_PORT_MAPPER_UNAVAILABLE',
   'DIST_NOT_STARTED',
   'DIST_LISTEN_FAILED',
+  'DIST_PORT_MAPPER_UNTRUSTED',
+  'DIST_BAD_ADDRESS',
 ];
 
 export function formatDistributionError(error: DistributionErrorData): string {
@@ -80,6 +84,10 @@ export function formatDistributionError(error: DistributionErrorData): string {
       return `node ${q(error.node)} is not reachable (distribution is ${error.state} on this node)`;
     case 'DIST_LISTEN_FAILED':
       return `node ${q(error.node)} could not listen for other nodes on ${error.address}: ${error.reason}; set KVREL_DIST_PORT to a free port or leave it unset`;
+    case 'DIST_PORT_MAPPER_UNTRUSTED':
+      return `the port mapper at ${error.address} is run by ${error.owner}${error.pid === undefined ? '' : ` (pid ${error.pid})`}, not by root: a node run by root uses only a port mapper run by root; stop that mapper and start this node again (it starts its own)`;
+    case 'DIST_BAD_ADDRESS':
+      return `${error.source} must be an IP address such as 127.0.0.1 (got ${JSON.stringify(error.value) ?? String(error.value)})`;
   }
 }
 

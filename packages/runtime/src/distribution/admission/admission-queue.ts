@@ -1,0 +1,129 @@
+/**
+ * Pending admission with a waiting line: a connection that PendingAdmission would refuse (its
+ * address is full and every slot there was taken in this very burst) waits, unread, for a slot
+ * instead of being dropped, as a connection waits in the kernel's listen backlog until epmd
+ * accepts it. A node dialling 99 peers at once opens 99 port mapper connections from 127.0.0.1 in
+ * one turn of the event loop; 64 are admitted, the rest wait a few milliseconds for the first
+ * answers. The line is bounded too (per address and in all): past it, newcomers are refused.
+ *
+ * A waiter is admitted when a slot of its address (or, when the total was the limit, any slot)
+ * is released, or when it can evict a pending connection that has grown old enough (checked every
+ * retryMs while anyone waits). Waiters of one address are admitted in arrival order.
+ */
+import { PendingAdmission, type AdmissionLimits, type AdmissionTicket } from './pending-admission.js';
+
+export interface QueueLimits {
+  /** Connections waiting for a slot, per address. */
+  readonly maxWaitingPerAddress: number;
+  /** Connections waiting for a slot, from every address together. */
+  readonly maxWaitingTotal: number;
+  /** How often waiters try to evict an old pending connection; default 50 ms. */
+  readonly retryMs?: number;
+}
+
+export interface Waiter {
+  /** Leaves the line (the connection closed while it waited); harmless once admitted. */
+  cancel(): void;
+}
+
+interface Entry {
+  readonly address: string;
+  readonly evict: (limit: 'address' | 'total') => void;
+  readonly start: (ticket: AdmissionTicket) => void;
+  cancelled: boolean;
+}
+
+export class AdmissionQueue {
+  readonly #admission: PendingAdmission;
+  readonly #limits: QueueLimits;
+  /** address → its waiters, first come first. */
+  readonly #waiting = new Map<string, Entry[]>();
+  #waitingTotal = 0;
+  #retry: NodeJS.Timeout | undefined;
+
+  constructor(limits: AdmissionLimits & QueueLimits, admission = new PendingAdmission(limits)) {
+    this.#admission = admission;
+    this.#limits = limits;
+  }
+
+  get pending(): number {
+    return this.#admission.pending;
+  }
+
+  get waiting(): number {
+    return this.#waitingTotal;
+  }
+
+  /**
+   * Admits a connection from `address` now (calling `start` at once) or queues it until a slot
+   * frees; undefined when the line is full too (the caller closes the connection).
+   * `evict` closes the connection if a newer one needs its slot after it was admitted.
+   */
+  enter(address: string, evict: (limit: 'address' | 'total') => void, start: (ticket: AdmissionTicket) => void): Waiter | undefined {
+    const entry: Entry = { address, evict, start, cancelled: false };
+    const cancel = () => this.#cancel(entry);
+    if (!this.#waiting.has(address) && this.#tryAdmit(entry)) return { cancel };
+    const line = this.#waiting.get(address) ?? [];
+    if (line.length >= this.#limits.maxWaitingPerAddress || this.#waitingTotal >= this.#limits.maxWaitingTotal) return undefined;
+    line.push(entry);
+    this.#waiting.set(address, line);
+    this.#waitingTotal++;
+    this.#armRetry();
+    return { cancel };
+  }
+
+  #tryAdmit(entry: Entry): boolean {
+    const result = this.#admission.admit(entry.address, entry.evict);
+    if (!result.admitted) return false;
+    const ticket = result.ticket;
+    let released = false;
+    entry.start({
+      address: ticket.address,
+      progressed: () => ticket.progressed(),
+      release: () => {
+        ticket.release();
+        if (released) return;
+        released = true;
+        this.#drain(entry.address);
+      },
+    });
+    return true;
+  }
+
+  /** Admits waiters of `first` (then of every address, for slots freed under the total limit) while slots allow. */
+  #drain(first?: string): void {
+    if (this.#waitingTotal === 0) return;
+    const addresses = first !== undefined && this.#waiting.has(first) ? [first, ...this.#waiting.keys()] : [...this.#waiting.keys()];
+    for (const address of addresses) {
+      const line = this.#waiting.get(address);
+      while (line && line.length > 0) {
+        const head = line[0]!;
+        if (!this.#tryAdmit(head)) break;
+        line.shift();
+        this.#waitingTotal--;
+      }
+      if (line && line.length === 0) this.#waiting.delete(address);
+    }
+  }
+
+  #cancel(entry: Entry): void {
+    if (entry.cancelled) return;
+    entry.cancelled = true;
+    const line = this.#waiting.get(entry.address);
+    const index = line?.indexOf(entry) ?? -1;
+    if (index === -1) return;
+    line!.splice(index, 1);
+    this.#waitingTotal--;
+    if (line!.length === 0) this.#waiting.delete(entry.address);
+  }
+
+  #armRetry(): void {
+    if (this.#retry !== undefined) return;
+    this.#retry = setTimeout(() => {
+      this.#retry = undefined;
+      this.#drain();
+      if (this.#waitingTotal > 0) this.#armRetry();
+    }, this.#limits.retryMs ?? 50);
+    this.#retry.unref();
+  }
+}
