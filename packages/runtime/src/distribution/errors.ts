@@ -17,7 +17,7 @@ export type DistributionErrorData =
   | { code: 'DIST_BAD_PORT'; variable: string; value: unknown }
   | { code: 'DIST_BAD_COOKIE'; reason: string }
   | { code: 'DIST_BAD_NET_TICKTIME'; value: unknown }
-  | { code: 'DIST_NAME_IN_USE'; name: string }
+  | { code: 'DIST_NAME_IN_USE'; name: string; owner?: string }
   | { code: 'DIST_NODE_DOWN'; node: string; reason: string; state?: PeerState }
   | { code: 'DIST_NODE_WENT_AWAY'; node: string; request: string; reason?: string }
   | { code: 'DIST_SEND_QUEUE_FULL'; node: string; request: string; queuedBytes: number; limit: number }
@@ -65,7 +65,7 @@ export function formatDistributionError(error: DistributionErrorData): string {
     case 'DIST_BAD_NET_TICKTIME':
       return `kernel.netTicktime must be a number of seconds greater than 0 (got ${JSON.stringify(error.value) ?? String(error.value)})`;
     case 'DIST_NAME_IN_USE':
-      return `node name ${q(error.name)} is already in use on this host`;
+      return `node name ${q(error.name)} is already in use on this host${error.owner === undefined ? '' : ` (it belongs to ${error.owner})`}`;
     case 'DIST_NODE_DOWN':
       return `node ${q(error.node)} is not reachable (${error.reason})`;
     case 'DIST_NODE_WENT_AWAY':

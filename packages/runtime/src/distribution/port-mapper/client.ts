@@ -5,20 +5,25 @@
  * Registering keeps its TCP connection open; the registration ends with it. If the mapper goes
  * away while the node runs, the node registers again (starting a new mapper) until it succeeds:
  * when another process took the name meanwhile (a squatter racing the restart), it logs the
- * conflict and keeps trying, backing off up to REREGISTER_DELAY_MS.max, until the name is free.
- * Two nodes that find no mapper at the same moment both spawn one; the second mapper fails with
- * EADDRINUSE and exits, and both nodes connect to the first.
+ * conflict and keeps trying, backing off up to REREGISTER_DELAY_MS.max (1 s: a mapper restart
+ * under 100 nodes has every name back within seconds), until the name is free.
+ * Nodes that find no mapper at the same moment start one between them (spawn-lock.ts): the one that
+ * takes the lock spawns it, the others poll until it answers. Should two still start (two users,
+ * a stale lock), the second fails with EADDRINUSE and exits, and all connect to the first.
+ * A root process checks that the mapper it talks to on this host is root's (mapper-owner.ts).
  */
 import type net from 'node:net';
 import { connectSocket } from '../connect-socket.js';
 import { DistributionError } from '../errors.js';
 import { CLOSED_BY_MAPPER, LineClient } from './line-client.js';
+import { checkPortMapperOwner } from './mapper-owner.js';
+import { takeSpawnLock, type SpawnLock } from './spawn-lock.js';
 import { spawnPortMapper } from './spawner.js';
 import { pollUntil, withDeadline } from '../../deadline.js';
 import { createLogger, type Logger } from '../../logger/logger.js';
 
 const DEFAULT_TIMEOUT_MS = 5000;
-const REREGISTER_DELAY_MS = { first: 100, max: 5000 };
+const REREGISTER_DELAY_MS = { first: 100, max: 1000 };
 
 /** Connects to a port mapper; a connection that takes longer fails with "timed out". */
 function connect(host: string, port: number, timeoutMs: number): Promise<net.Socket> {
@@ -53,6 +58,7 @@ export async function lookupNodePort(node: string, name: string, host: string, o
   }
   const client = new LineClient(socket);
   try {
+    await checkPortMapperOwner(socket);
     const reply = await request(client, `LOOKUP ${name}`, timeoutMs).catch(() => '');
     const match = /^PORT (\d+)$/.exec(reply);
     if (match) return Number(match[1]);
@@ -91,6 +97,8 @@ export interface RegisterOptions {
   readonly startOnDemand?: boolean;
   /** How long to wait for a mapper (spawned or not) to answer. */
   readonly timeoutMs?: number;
+  /** The address a mapper this node starts listens on (KVREL_DIST_ADDRESS); default every interface. */
+  readonly address?: string | undefined;
   readonly logger?: Logger;
 }
 
@@ -114,6 +122,7 @@ export async function registerWithPortMapper(options: RegisterOptions): Promise<
     });
   };
   const retry = (delayMs: number): void => {
+    // A little jitter: a hundred nodes that lost the same mapper do not knock in the same millisecond.
     timer = setTimeout(() => {
       registerOnce(options).then(
         (next) => {
@@ -126,13 +135,15 @@ export async function registerWithPortMapper(options: RegisterOptions): Promise<
           const next = Math.min(delayMs * 2, REREGISTER_DELAY_MS.max);
           if (error instanceof DistributionError && error.code === 'DIST_NAME_IN_USE') {
             log.error(`${error.message}: another process registered it while this node was not registered; peers cannot reach this node, trying again in ${next} ms`);
+          } else if (error instanceof DistributionError && error.code === 'DIST_PORT_MAPPER_UNTRUSTED') {
+            log.error(`${error.message}; peers cannot reach this node, trying again in ${next} ms`);
           } else {
             log.debug(`registering ${JSON.stringify(options.name)} again failed (${(error as Error).message}); trying again in ${next} ms`);
           }
           retry(next);
         },
       );
-    }, delayMs);
+    }, delayMs * (0.75 + Math.random() / 2));
     timer.unref();
   };
   watch(socket, REREGISTER_DELAY_MS.first);
@@ -152,6 +163,12 @@ async function registerOnce(options: RegisterOptions): Promise<net.Socket> {
   const client = new LineClient(socket);
   let reply: string;
   try {
+    await checkPortMapperOwner(socket);
+  } catch (error) {
+    socket.destroy();
+    throw error;
+  }
+  try {
     reply = await request(client, `REGISTER ${options.name} ${options.port}`, timeoutMs);
   } catch (error) {
     socket.destroy();
@@ -165,12 +182,15 @@ async function registerOnce(options: RegisterOptions): Promise<net.Socket> {
   }
   socket.destroy();
   if (reply.includes('is already in use')) throw new DistributionError({ code: 'DIST_NAME_IN_USE', name: options.name });
+  const owner = /belongs to (user \d+)/.exec(reply)?.[1];
+  if (owner !== undefined) throw new DistributionError({ code: 'DIST_NAME_IN_USE', name: options.name, owner });
   throw unavailable(options.portMapperPort, `it refused the registration: ${reply.replace(/^ERROR /, '')}`);
 }
 
-/** Connects to 127.0.0.1:port; when refused, spawns the mapper once and polls until the deadline. */
+/** Connects to 127.0.0.1:port; when refused, starts the mapper (unless another start is under way) and polls until the deadline. */
 async function connectOrStart(options: RegisterOptions, timeoutMs: number): Promise<net.Socket> {
   let spawned = false;
+  let lock: SpawnLock | undefined;
   const attempt = async (remainingMs: number): Promise<net.Socket | undefined> => {
     try {
       return await connect('127.0.0.1', options.portMapperPort, remainingMs);
@@ -178,10 +198,10 @@ async function connectOrStart(options: RegisterOptions, timeoutMs: number): Prom
       const code = (error as NodeJS.ErrnoException).code;
       if (code !== 'ECONNREFUSED' && code !== 'ECONNRESET') throw unavailable(options.portMapperPort, (error as Error).message);
       if (options.startOnDemand === false) throw unavailable(options.portMapperPort, 'nothing listens there');
-      if (!spawned) {
+      if (!spawned && (lock = takeSpawnLock(options.portMapperPort)) !== undefined) {
         spawned = true;
         try {
-          spawnPortMapper({ port: options.portMapperPort });
+          spawnPortMapper({ port: options.portMapperPort, ...(options.address !== undefined && { address: options.address }) });
         } catch (spawnError) {
           throw unavailable(options.portMapperPort, (spawnError as Error).message);
         }
@@ -189,7 +209,7 @@ async function connectOrStart(options: RegisterOptions, timeoutMs: number): Prom
       return undefined;
     }
   };
-  const socket = await pollUntil(attempt, { timeoutMs, intervalMs: 10, maxIntervalMs: 100 });
+  const socket = await pollUntil(attempt, { timeoutMs, intervalMs: 10, maxIntervalMs: 100 }).finally(() => lock?.release());
   if (!socket) throw unavailable(options.portMapperPort, `it did not start within ${timeoutMs} ms`);
   return socket;
 }

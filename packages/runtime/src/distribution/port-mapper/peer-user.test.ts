@@ -40,7 +40,7 @@ describe('peer user', () => {
     sockets.push(client);
     const socket = await accepted;
     sockets.push(socket);
-    expect(await peerUser(socket)).toEqual({ uid: process.getuid!() });
+    expect(await peerUser(socket)).toMatchObject({ uid: process.getuid!(), inode: expect.any(Number) });
     expect(await peerUser(socket, '/nonexistent')).toEqual({ unknown: '/nonexistent/tcp cannot be read on this system' });
   });
 });

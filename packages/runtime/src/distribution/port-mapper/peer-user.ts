@@ -22,7 +22,13 @@ export interface SocketEnds {
   readonly remotePort?: number | undefined;
 }
 
-export type PeerUser = { readonly uid: number } | { readonly unknown: string };
+/** The user, and the inode of the peer's socket (to find its process). */
+export type PeerUser = { readonly uid: number; readonly inode?: number } | { readonly unknown: string };
+
+export interface SocketOwner {
+  readonly uid: number;
+  readonly inode: number;
+}
 
 export interface Endpoint {
   readonly address: string;
@@ -34,7 +40,7 @@ const CHUNK_BYTES = 64 * 1024;
 /** One question: the socket whose own end is `self` and whose peer is `peer`, in either table's spelling. */
 interface Question {
   readonly keys: readonly string[];
-  readonly resolve: (uid: number | undefined | 'unreadable') => void;
+  readonly resolve: (owner: SocketOwner | undefined | 'unreadable') => void;
 }
 
 /** Answers "who owns this socket" in batches, one streamed scan of the tables at a time. */
@@ -52,8 +58,8 @@ export class SocketOwners {
     this.#littleEndian = littleEndian;
   }
 
-  /** The uid of the socket whose own end is `self` and whose peer is `peer`; undefined when not listed. */
-  owner(self: Endpoint, peer: Endpoint): Promise<number | undefined | 'unreadable'> {
+  /** The owner of the socket whose own end is `self` and whose peer is `peer`; undefined when not listed. */
+  owner(self: Endpoint, peer: Endpoint): Promise<SocketOwner | undefined | 'unreadable'> {
     if (!this.#readable) return Promise.resolve('unreadable');
     const keys = socketKeys(self, peer, this.#littleEndian);
     if (keys.length === 0) return Promise.resolve(undefined);
@@ -92,12 +98,12 @@ export class SocketOwners {
     const onLine = (key: string, line: string, keyEnd: number): boolean => {
       const questions = byKey.get(key);
       if (!questions) return false;
-      const uid = uidField(line, keyEnd);
+      const owner = ownerFields(line, keyEnd);
       for (const question of questions) {
         if (answered.has(question)) continue;
         answered.add(question);
         unanswered--;
-        question.resolve(uid);
+        question.resolve(owner);
       }
       byKey.delete(key);
       return unanswered === 0;
@@ -153,11 +159,12 @@ async function streamLines(path: string, onLine: (key: string, line: string, key
   }
 }
 
-/** The uid column: the fifth field after the remote address (st, queues, timer, retransmits, uid). */
-function uidField(line: string, from: number): number | undefined {
-  const fields = line.slice(from).trim().split(/\s+/, 5);
+/** After the remote address: st, queues, timer, retransmits, uid, timeout, inode. */
+function ownerFields(line: string, from: number): SocketOwner | undefined {
+  const fields = line.slice(from).trim().split(/\s+/, 7);
   const uid = Number(fields[4]);
-  return fields.length === 5 && Number.isInteger(uid) ? uid : undefined;
+  const inode = Number(fields[6]);
+  return fields.length === 7 && Number.isInteger(uid) && Number.isInteger(inode) ? { uid, inode } : undefined;
 }
 
 function socketKeys(self: Endpoint, peer: Endpoint, littleEndian: boolean): string[] {
@@ -178,9 +185,9 @@ export async function peerUser(socket: SocketEnds, procNet = '/proc/net'): Promi
   if (!localAddress || !localPort || !remoteAddress || !remotePort) return { unknown: 'the connection is closed' };
   let owners = shared.get(procNet);
   if (!owners) shared.set(procNet, (owners = new SocketOwners(procNet)));
-  const uid = await owners.owner({ address: remoteAddress, port: remotePort }, { address: localAddress, port: localPort });
-  if (uid === 'unreadable') return { unknown: `${procNet}/tcp cannot be read on this system` };
-  return uid === undefined ? { unknown: 'the connection is not in the kernel socket table' } : { uid };
+  const owner = await owners.owner({ address: remoteAddress, port: remotePort }, { address: localAddress, port: localPort });
+  if (owner === 'unreadable') return { unknown: `${procNet}/tcp cannot be read on this system` };
+  return owner === undefined ? { unknown: 'the connection is not in the kernel socket table' } : owner;
 }
 
 /** The uid of the socket whose own end is `self` and whose peer is `peer`, from /proc/net/tcp{,6} text. */
