@@ -72,6 +72,8 @@ export class SocketOwners {
   async #scanLoop(): Promise<void> {
     this.#scanning = true;
     try {
+      // Questions asked in this turn of the event loop (a burst of REGISTERs) share the first scan.
+      await new Promise((resolve) => setImmediate(resolve));
       while (this.#waiting.length > 0) {
         const batch = this.#waiting;
         this.#waiting = [];
