@@ -26,19 +26,25 @@ describe('AdmissionQueue', () => {
     expect(admission.waiting).toBe(0);
   });
 
-  it('refuses past the waiting line, and forgets a waiter that left', () => {
+  it('makes room in a full line by dropping its oldest waiter, and forgets a waiter that left', () => {
     const admission = queue(1, 2);
     const started: number[] = [];
-    const enter = (id: number) => admission.enter('127.0.0.1', () => {}, (ticket) => started.push(id) && tickets.push(ticket));
+    const dropped: number[] = [];
     const tickets: AdmissionTicket[] = [];
+    const enter = (id: number) =>
+      admission.enter('127.0.0.1', () => dropped.push(id), (ticket) => {
+        started.push(id);
+        tickets.push(ticket);
+      });
     enter(0);
-    const first = enter(1);
-    enter(2);
-    expect(enter(3)).toBeUndefined();
-    first!.cancel();
+    enter(1);
+    const second = enter(2);
+    expect(enter(3)).toBeDefined();
+    expect(dropped).toEqual([1]);
+    second!.cancel();
     expect(admission.waiting).toBe(1);
     tickets[0]!.release();
-    expect(started).toEqual([0, 2]);
+    expect(started).toEqual([0, 3]);
   });
 
   it('does not hold back another address', () => {

@@ -8,7 +8,8 @@
  *
  * A waiter is admitted when a slot of its address (or, when the total was the limit, any slot)
  * is released, or when it can evict a pending connection that has grown old enough (checked every
- * retryMs while anyone waits). Waiters of one address are admitted in arrival order.
+ * retryMs while anyone waits). Waiters of one address are admitted in arrival order. A full line
+ * makes room by dropping its oldest waiter.
  */
 import { PendingAdmission, type AdmissionLimits, type AdmissionTicket } from './pending-admission.js';
 
@@ -56,7 +57,7 @@ export class AdmissionQueue {
 
   /**
    * Admits a connection from `address` now (calling `start` at once) or queues it until a slot
-   * frees; undefined when the line is full too (the caller closes the connection).
+   * frees (dropping the oldest waiter when the line is full); undefined when there is no line at all.
    * `evict` closes the connection if a newer one needs its slot after it was admitted.
    */
   enter(address: string, evict: (limit: 'address' | 'total') => void, start: (ticket: AdmissionTicket) => void): Waiter | undefined {
@@ -64,6 +65,10 @@ export class AdmissionQueue {
     const cancel = () => this.#cancel(entry);
     if (!this.#waiting.has(address) && this.#tryAdmit(entry)) return { cancel };
     const line = this.#waiting.get(address) ?? [];
+    // A full line drops its oldest waiter (the longest line's when the total is the limit), as a
+    // full address evicts its oldest pending connection: a flood cannot lock newcomers out.
+    if (line.length >= this.#limits.maxWaitingPerAddress) this.#dropOldest(line, 'address');
+    else if (this.#waitingTotal >= this.#limits.maxWaitingTotal) this.#dropOldest(this.#longest(), 'total');
     if (line.length >= this.#limits.maxWaitingPerAddress || this.#waitingTotal >= this.#limits.maxWaitingTotal) return undefined;
     line.push(entry);
     this.#waiting.set(address, line);
@@ -80,6 +85,7 @@ export class AdmissionQueue {
     entry.start({
       address: ticket.address,
       progressed: () => ticket.progressed(),
+      busy: (on) => ticket.busy?.(on),
       release: () => {
         ticket.release();
         if (released) return;
@@ -104,6 +110,19 @@ export class AdmissionQueue {
       }
       if (line && line.length === 0) this.#waiting.delete(address);
     }
+  }
+
+  #dropOldest(line: Entry[] | undefined, limit: 'address' | 'total'): void {
+    const oldest = line?.[0];
+    if (!oldest) return;
+    this.#cancel(oldest);
+    oldest.evict(limit);
+  }
+
+  #longest(): Entry[] | undefined {
+    let longest: Entry[] | undefined;
+    for (const line of this.#waiting.values()) if (!longest || line.length > longest.length) longest = line;
+    return longest;
   }
 
   #cancel(entry: Entry): void {

@@ -58,8 +58,11 @@ export async function lookupNodePort(node: string, name: string, host: string, o
   }
   const client = new LineClient(socket);
   try {
-    await checkPortMapperOwner(socket);
+    // The owner is read while the request travels (the mapper would drop a client silent for long);
+    // the reply is used only once the owner passed.
+    const owner = checkPortMapperOwner(socket);
     const reply = await request(client, `LOOKUP ${name}`, timeoutMs).catch(() => '');
+    await owner;
     const match = /^PORT (\d+)$/.exec(reply);
     if (match) return Number(match[1]);
     if (reply === 'NOT_FOUND') return undefined;
@@ -162,17 +165,21 @@ async function registerOnce(options: RegisterOptions): Promise<net.Socket> {
   const socket = await connectOrStart(options, timeoutMs);
   const client = new LineClient(socket);
   let reply: string;
-  try {
-    await checkPortMapperOwner(socket);
-  } catch (error) {
-    socket.destroy();
-    throw error;
-  }
+  // Checked while the REGISTER travels; a refused mapper's registration is dropped with its connection.
+  const owner = checkPortMapperOwner(socket).then(
+    () => undefined,
+    (error: unknown) => error,
+  );
   try {
     reply = await request(client, `REGISTER ${options.name} ${options.port}`, timeoutMs);
   } catch (error) {
     socket.destroy();
-    throw unavailable(options.portMapperPort, (error as Error).message);
+    throw (await owner) ?? unavailable(options.portMapperPort, (error as Error).message);
+  }
+  const untrusted = await owner;
+  if (untrusted !== undefined) {
+    socket.destroy();
+    throw untrusted;
   }
   if (reply === 'OK') {
     socket.removeAllListeners('data');
@@ -182,8 +189,8 @@ async function registerOnce(options: RegisterOptions): Promise<net.Socket> {
   }
   socket.destroy();
   if (reply.includes('is already in use')) throw new DistributionError({ code: 'DIST_NAME_IN_USE', name: options.name });
-  const owner = /belongs to (user \d+)/.exec(reply)?.[1];
-  if (owner !== undefined) throw new DistributionError({ code: 'DIST_NAME_IN_USE', name: options.name, owner });
+  const holder = /belongs to (user \d+)/.exec(reply)?.[1];
+  if (holder !== undefined) throw new DistributionError({ code: 'DIST_NAME_IN_USE', name: options.name, owner: holder });
   throw unavailable(options.portMapperPort, `it refused the registration: ${reply.replace(/^ERROR /, '')}`);
 }
 

@@ -40,6 +40,8 @@ export const PORT_MAPPER_MAX_LINE_BYTES = 256;
 export const DEFAULT_PORT_MAPPER_LIMITS: AdmissionLimits & QueueLimits = {
   maxPerAddress: 64,
   maxTotal: 1024,
+  minAgeMs: 250,
+  evictOnlyAfterMinAge: true,
   maxWaitingPerAddress: 512,
   maxWaitingTotal: 2048,
 };
@@ -122,13 +124,17 @@ export async function startPortMapper(options: PortMapperOptions = {}): Promise<
         if (policy.nameHoldMs > 0) held.set(registered, { uid: entry.uid, until: Date.now() + policy.nameHoldMs });
       }
     });
-    socket.pause(); // unread until admitted
+    // A REGISTER (the costly command: the user check) waits for an admission slot; LOOKUP and NAMES,
+    // answered from memory, are served at once, so a flood of REGISTERs does not delay them.
+    let slotTaken!: () => void;
+    const slot = new Promise<void>((resolve) => (slotTaken = resolve));
     const waiter = admission.enter(socket.remoteAddress ?? 'unknown address', () => socket.destroy(), (admitted) => {
       ticket = admitted;
       if (socket.destroyed) return admitted.release();
-      begin();
+      slotTaken();
     });
     if (!waiter) return void socket.destroy();
+    begin();
 
     function begin(): void {
       let buffered = '';
@@ -157,7 +163,7 @@ export async function startPortMapper(options: PortMapperOptions = {}): Promise<
           const line = buffered.slice(0, newline).replace(/\r$/, '');
           buffered = buffered.slice(newline + 1);
           if (newline > PORT_MAPPER_MAX_LINE_BYTES) return void socket.destroy();
-          ticket!.progressed();
+          ticket?.progressed();
           handle(line);
           armDeadline();
         }
@@ -175,16 +181,23 @@ export async function startPortMapper(options: PortMapperOptions = {}): Promise<
           socket.write('END\n');
         } else if (command === 'REGISTER' && rest.length === 2) {
           busy = true;
-          register(rest[0]!, rest[1]!).then(
-            (error) => {
-              busy = false;
-              if (error !== undefined) return finish(`ERROR ${error}\n`);
-              socket.write('OK\n');
-              armDeadline();
-              drain();
-            },
-            () => socket.destroy(), // a bug in the check must not take the mapper down
-          );
+          slot
+            .then(() => {
+              ticket!.progressed();
+              ticket!.busy?.(true);
+              return register(rest[0]!, rest[1]!);
+            })
+            .then(
+              (error) => {
+                busy = false;
+                ticket!.busy?.(false);
+                if (error !== undefined) return finish(`ERROR ${error}\n`);
+                socket.write('OK\n');
+                armDeadline();
+                drain();
+              },
+              () => socket.destroy(), // a bug in the check must not take the mapper down
+            );
         } else {
           finish('ERROR unknown command\n');
         }
