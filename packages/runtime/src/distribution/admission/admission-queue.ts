@@ -7,9 +7,11 @@
  * answers. The line is bounded too (per address and in all): past it, newcomers are refused.
  *
  * A waiter is admitted when a slot of its address (or, when the total was the limit, any slot)
- * is released, or when it can evict a pending connection that has grown old enough (checked every
- * retryMs while anyone waits). Waiters of one address are admitted in arrival order. A full line
- * makes room by dropping its oldest waiter.
+ * is released. Once it is ready (it asked for something that needs the slot), it may also evict a
+ * pending connection that has grown old enough (checked every retryMs while anyone waits): a silent
+ * newcomer never pushes out a silent connection (a busy client that has not written yet), a ready
+ * one pushes out an idle one. Waiters of one address are admitted in arrival order, ready ones
+ * first when it takes an eviction. A full line makes room by dropping its oldest waiter.
  */
 import { PendingAdmission, type AdmissionLimits, type AdmissionTicket } from './pending-admission.js';
 
@@ -25,6 +27,8 @@ export interface QueueLimits {
 export interface Waiter {
   /** Leaves the line (the connection closed while it waited); harmless once admitted. */
   cancel(): void;
+  /** It needs its slot now: it may evict an idle pending connection to get one. */
+  ready(): void;
 }
 
 interface Entry {
@@ -32,6 +36,8 @@ interface Entry {
   readonly evict: (limit: 'address' | 'total') => void;
   readonly start: (ticket: AdmissionTicket) => void;
   cancelled: boolean;
+  ready: boolean;
+  admitted: boolean;
 }
 
 export class AdmissionQueue {
@@ -61,9 +67,16 @@ export class AdmissionQueue {
    * `evict` closes the connection if a newer one needs its slot after it was admitted.
    */
   enter(address: string, evict: (limit: 'address' | 'total') => void, start: (ticket: AdmissionTicket) => void): Waiter | undefined {
-    const entry: Entry = { address, evict, start, cancelled: false };
-    const cancel = () => this.#cancel(entry);
-    if (!this.#waiting.has(address) && this.#tryAdmit(entry)) return { cancel };
+    const entry: Entry = { address, evict, start, cancelled: false, ready: false, admitted: false };
+    const waiter: Waiter = {
+      cancel: () => this.#cancel(entry),
+      ready: () => {
+        if (entry.ready || entry.admitted || entry.cancelled) return;
+        entry.ready = true;
+        this.#drain(entry.address);
+      },
+    };
+    if (!this.#waiting.has(address) && this.#tryAdmit(entry, false)) return waiter;
     const line = this.#waiting.get(address) ?? [];
     // A full line drops its oldest waiter (the longest line's when the total is the limit), as a
     // full address evicts its oldest pending connection: a flood cannot lock newcomers out.
@@ -74,12 +87,13 @@ export class AdmissionQueue {
     this.#waiting.set(address, line);
     this.#waitingTotal++;
     this.#armRetry();
-    return { cancel };
+    return waiter;
   }
 
-  #tryAdmit(entry: Entry): boolean {
-    const result = this.#admission.admit(entry.address, entry.evict);
+  #tryAdmit(entry: Entry, mayEvict: boolean): boolean {
+    const result = this.#admission.admit(entry.address, entry.evict, mayEvict);
     if (!result.admitted) return false;
+    entry.admitted = true;
     const ticket = result.ticket;
     let released = false;
     entry.start({
@@ -96,24 +110,35 @@ export class AdmissionQueue {
     return true;
   }
 
-  /** Admits waiters of `first` (then of every address, for slots freed under the total limit) while slots allow. */
+  /**
+   * Admits waiters of `first` (then of every address, for slots freed under the total limit): in
+   * order while slots are free, then ready ones by evicting idle connections.
+   */
   #drain(first?: string): void {
     if (this.#waitingTotal === 0) return;
     const addresses = first !== undefined && this.#waiting.has(first) ? [first, ...this.#waiting.keys()] : [...this.#waiting.keys()];
     for (const address of addresses) {
       const line = this.#waiting.get(address);
-      while (line && line.length > 0) {
-        const head = line[0]!;
-        if (!this.#tryAdmit(head)) break;
+      if (!line) continue;
+      while (line.length > 0 && this.#tryAdmit(line[0]!, false)) {
         line.shift();
         this.#waitingTotal--;
       }
-      if (line && line.length === 0) this.#waiting.delete(address);
+      for (let i = 0; i < line.length; ) {
+        const entry = line[i]!;
+        if (!entry.ready) i++;
+        else if (this.#tryAdmit(entry, true)) {
+          line.splice(i, 1);
+          this.#waitingTotal--;
+        } else break;
+      }
+      if (line.length === 0) this.#waiting.delete(address);
     }
   }
 
+  /** Drops the oldest waiter that has asked for nothing yet, else the oldest. */
   #dropOldest(line: Entry[] | undefined, limit: 'address' | 'total'): void {
-    const oldest = line?.[0];
+    const oldest = line?.find((entry) => !entry.ready) ?? line?.[0];
     if (!oldest) return;
     this.#cancel(oldest);
     oldest.evict(limit);

@@ -79,13 +79,16 @@ export class PendingAdmission {
     return this.#byAddress.get(address)?.size ?? 0;
   }
 
-  /** Admits a connection from `address`; `evict` closes it if a newer one needs its slot later. */
-  admit(address: string, evict: (limit: 'address' | 'total') => void): AdmissionResult {
+  /**
+   * Admits a connection from `address`; `evict` closes it if a newer one needs its slot later.
+   * With mayEvict false, a full address or total refuses it rather than evicting anyone.
+   */
+  admit(address: string, evict: (limit: 'address' | 'total') => void, mayEvict = true): AdmissionResult {
     let evicted: { address: string; limit: 'address' | 'total' } | undefined;
     const limit = this.pendingFrom(address) >= this.#limits.maxPerAddress ? 'address' : this.#total >= this.#limits.maxTotal ? 'total' : undefined;
     if (limit !== undefined) {
       const bucket = limit === 'address' ? this.#byAddress.get(address)! : this.#fullest();
-      const victim = this.#victim(bucket);
+      const victim = mayEvict ? this.#victim(bucket) : undefined;
       if (!victim) return { admitted: false, limit };
       this.#remove(victim);
       evicted = { address: victim.address, limit };

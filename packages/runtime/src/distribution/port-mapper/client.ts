@@ -24,6 +24,8 @@ import { createLogger, type Logger } from '../../logger/logger.js';
 
 const DEFAULT_TIMEOUT_MS = 5000;
 const REREGISTER_DELAY_MS = { first: 100, max: 1000 };
+/** A start another node began and has just finished (lock released) may still be refused for a moment. */
+const OTHER_START_GRACE_MS = 2000;
 
 /** Connects to a port mapper; a connection that takes longer fails with "timed out". */
 function connect(host: string, port: number, timeoutMs: number): Promise<net.Socket> {
@@ -198,6 +200,8 @@ async function registerOnce(options: RegisterOptions): Promise<net.Socket> {
 async function connectOrStart(options: RegisterOptions, timeoutMs: number): Promise<net.Socket> {
   let spawned = false;
   let lock: SpawnLock | undefined;
+  /** When another start was last seen under way: its mapper may answer any moment, so do not start a second. */
+  let otherStartSeen = -Infinity;
   const attempt = async (remainingMs: number): Promise<net.Socket | undefined> => {
     try {
       return await connect('127.0.0.1', options.portMapperPort, remainingMs);
@@ -205,7 +209,10 @@ async function connectOrStart(options: RegisterOptions, timeoutMs: number): Prom
       const code = (error as NodeJS.ErrnoException).code;
       if (code !== 'ECONNREFUSED' && code !== 'ECONNRESET') throw unavailable(options.portMapperPort, (error as Error).message);
       if (options.startOnDemand === false) throw unavailable(options.portMapperPort, 'nothing listens there');
-      if (!spawned && (lock = takeSpawnLock(options.portMapperPort)) !== undefined) {
+      if (spawned || performance.now() - otherStartSeen < OTHER_START_GRACE_MS) return undefined;
+      lock = takeSpawnLock(options.portMapperPort);
+      if (lock === undefined) otherStartSeen = performance.now();
+      else {
         spawned = true;
         try {
           spawnPortMapper({ port: options.portMapperPort, ...(options.address !== undefined && { address: options.address }) });

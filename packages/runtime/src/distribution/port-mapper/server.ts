@@ -181,6 +181,7 @@ export async function startPortMapper(options: PortMapperOptions = {}): Promise<
           socket.write('END\n');
         } else if (command === 'REGISTER' && rest.length === 2) {
           busy = true;
+          waiter?.ready();
           slot
             .then(() => {
               ticket!.progressed();
