@@ -47,6 +47,37 @@ describe('AdmissionQueue', () => {
     expect(started).toEqual([0, 3]);
   });
 
+  it('admits a long line whose members close as they are admitted, without recursing', () => {
+    const admission = queue(1, 20_000);
+    let holder: AdmissionTicket | undefined;
+    admission.enter('127.0.0.1', () => {}, (ticket) => (holder = ticket));
+    let started = 0;
+    for (let i = 0; i < 10_000; i++) {
+      admission.enter('127.0.0.1', () => {}, (ticket) => {
+        started++;
+        ticket.release(); // its connection closed while it waited
+      });
+    }
+    holder!.release();
+    expect(started).toBe(10_000);
+    expect(admission.waiting).toBe(0);
+    expect(admission.pending).toBe(0);
+  });
+
+  it('lets a ready waiter, not a silent one, push out an idle connection', () => {
+    const limits = { maxPerAddress: 1, maxTotal: 10, minAgeMs: 0, evictOnlyAfterMinAge: true, maxWaitingPerAddress: 5, maxWaitingTotal: 10, retryMs: 10_000 };
+    const admission = new AdmissionQueue(limits, new PendingAdmission(limits, frozen));
+    const evicted: string[] = [];
+    const started: string[] = [];
+    admission.enter('127.0.0.1', () => evicted.push('idle'), () => started.push('idle'));
+    admission.enter('127.0.0.1', () => evicted.push('silent'), () => started.push('silent'));
+    const ready = admission.enter('127.0.0.1', () => evicted.push('ready'), () => started.push('ready'));
+    expect(started).toEqual(['idle']);
+    ready!.ready();
+    expect(evicted).toEqual(['idle']);
+    expect(started).toEqual(['idle', 'ready']);
+  });
+
   it('does not hold back another address', () => {
     const admission = queue(1, 5);
     const started: string[] = [];

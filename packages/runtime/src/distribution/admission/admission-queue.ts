@@ -47,6 +47,8 @@ export class AdmissionQueue {
   readonly #waiting = new Map<string, Entry[]>();
   #waitingTotal = 0;
   #retry: NodeJS.Timeout | undefined;
+  #draining = false;
+  #drainAgain = false;
 
   constructor(limits: AdmissionLimits & QueueLimits, admission = new PendingAdmission(limits)) {
     this.#admission = admission;
@@ -76,7 +78,11 @@ export class AdmissionQueue {
         this.#drain(entry.address);
       },
     };
-    if (!this.#waiting.has(address) && this.#tryAdmit(entry, false)) return waiter;
+    const ticket = this.#waiting.has(address) ? undefined : this.#tryAdmit(entry, false);
+    if (ticket) {
+      start(ticket);
+      return waiter;
+    }
     const line = this.#waiting.get(address) ?? [];
     // A full line drops its oldest waiter (the longest line's when the total is the limit), as a
     // full address evicts its oldest pending connection: a flood cannot lock newcomers out.
@@ -90,13 +96,14 @@ export class AdmissionQueue {
     return waiter;
   }
 
-  #tryAdmit(entry: Entry, mayEvict: boolean): boolean {
+  /** A slot for `entry`, or undefined; the caller starts it once its own bookkeeping is done. */
+  #tryAdmit(entry: Entry, mayEvict: boolean): AdmissionTicket | undefined {
     const result = this.#admission.admit(entry.address, entry.evict, mayEvict);
-    if (!result.admitted) return false;
+    if (!result.admitted) return undefined;
     entry.admitted = true;
     const ticket = result.ticket;
     let released = false;
-    entry.start({
+    return {
       address: ticket.address,
       progressed: () => ticket.progressed(),
       busy: (on) => ticket.busy?.(on),
@@ -106,34 +113,58 @@ export class AdmissionQueue {
         released = true;
         this.#drain(entry.address);
       },
-    });
-    return true;
+    };
   }
 
   /**
    * Admits waiters of `first` (then of every address, for slots freed under the total limit): in
-   * order while slots are free, then ready ones by evicting idle connections.
+   * order while slots are free, then ready ones by evicting idle connections. Starting an admitted
+   * waiter may release a slot at once (it closed meanwhile): that drain runs after this one.
    */
   #drain(first?: string): void {
-    if (this.#waitingTotal === 0) return;
+    if (this.#draining) {
+      this.#drainAgain = true;
+      return;
+    }
+    this.#draining = true;
+    try {
+      do {
+        this.#drainAgain = false;
+        for (const [entry, ticket] of this.#admitWaiting(first)) entry.start(ticket);
+      } while (this.#drainAgain);
+    } finally {
+      this.#draining = false;
+    }
+  }
+
+  #admitWaiting(first?: string): Array<[Entry, AdmissionTicket]> {
+    const admitted: Array<[Entry, AdmissionTicket]> = [];
+    if (this.#waitingTotal === 0) return admitted;
     const addresses = first !== undefined && this.#waiting.has(first) ? [first, ...this.#waiting.keys()] : [...this.#waiting.keys()];
     for (const address of addresses) {
       const line = this.#waiting.get(address);
       if (!line) continue;
-      while (line.length > 0 && this.#tryAdmit(line[0]!, false)) {
-        line.shift();
+      // In order while slots are free...
+      for (let ticket; line.length > 0 && (ticket = this.#tryAdmit(line[0]!, false)); ) {
+        admitted.push([line.shift()!, ticket]);
         this.#waitingTotal--;
       }
+      // ...then the ready ones, by evicting idle connections.
       for (let i = 0; i < line.length; ) {
         const entry = line[i]!;
-        if (!entry.ready) i++;
-        else if (this.#tryAdmit(entry, true)) {
-          line.splice(i, 1);
-          this.#waitingTotal--;
-        } else break;
+        if (!entry.ready) {
+          i++;
+          continue;
+        }
+        const ticket = this.#tryAdmit(entry, true);
+        if (!ticket) break;
+        line.splice(i, 1);
+        this.#waitingTotal--;
+        admitted.push([entry, ticket]);
       }
       if (line.length === 0) this.#waiting.delete(address);
     }
+    return admitted;
   }
 
   /** Drops the oldest waiter that has asked for nothing yet, else the oldest. */

@@ -42,8 +42,8 @@ export const DEFAULT_PORT_MAPPER_LIMITS: AdmissionLimits & QueueLimits = {
   maxTotal: 1024,
   minAgeMs: 250,
   evictOnlyAfterMinAge: true,
-  maxWaitingPerAddress: 512,
-  maxWaitingTotal: 2048,
+  maxWaitingPerAddress: 192,
+  maxWaitingTotal: 1024,
 };
 
 export interface PortMapperOptions extends RegisterPolicyOptions {
