@@ -26,6 +26,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  fixture.trackMappers(); // the mappers nodes started are detached: found by port, stopped by pid
   await stopAll();
   fixture.remove();
 });

@@ -15,6 +15,8 @@ export interface MapperNodes {
   readonly dir: string;
   /** Starts the fixture as `uid` (default this process's user). */
   run(args: readonly string[], env: Record<string, string>, uid?: number): Started;
+  /** Tracks (for stopAll) the mapper listening on each port a run was given: call before stopAll(). */
+  trackMappers(): void;
   remove(): void;
 }
 
@@ -32,13 +34,16 @@ export async function bundleMapperNodes(): Promise<MapperNodes> {
     logLevel: 'silent',
   });
   chmodSync(entry, 0o644);
+  const ports = new Set<number>();
   return {
     dir,
     run(args, env, uid) {
+      if (env['KVREL_PORT_MAPPER_PORT'] !== undefined) ports.add(Number(env['KVREL_PORT_MAPPER_PORT']));
       const asUser = uid === undefined || uid === process.getuid!() ? [] : ['setpriv', `--reuid=${uid}`, `--regid=${uid}`, '--clear-groups'];
       const [file, ...rest] = [...asUser, process.execPath, entry, ...args];
       return start(file!, rest, { cwd: dir, env: { HOME: dir, ...env } });
     },
+    trackMappers: () => ports.forEach((port) => listenerPid(port)),
     remove: () => rmSync(dir, { recursive: true, force: true }),
   };
 }
