@@ -144,9 +144,10 @@ export async function startPortMapper(options: PortMapperOptions = {}): Promise<
         done = true;
         socket.end(reply, () => socket.destroy());
       };
+      // None while a REGISTER waits for its slot or its user check: that wait is the mapper's, not the peer's.
       const armDeadline = () => {
         clearTimeout(deadline);
-        deadline = registered === undefined ? setTimeout(() => socket.destroy(), idleTimeoutMs) : undefined;
+        deadline = registered === undefined && !busy ? setTimeout(() => socket.destroy(), idleTimeoutMs) : undefined;
       };
       socket.setEncoding('latin1');
       socket.on('data', (chunk: string) => {
