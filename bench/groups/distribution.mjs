@@ -16,6 +16,7 @@ import { freePort } from '../lib/free-port.mjs';
 import { startReleaseNode, startSourceNode } from '../lib/kv-node.mjs';
 import { openLineClient } from '../lib/line-client.mjs';
 import { allocatePortMapperPort, stopPortMapper } from '../lib/port-mapper.mjs';
+import { bundleMapperEntry, bundleMapperNodes, fanOut, floodFigures, namesBack } from '../lib/port-mapper-load.mjs';
 import { spawnTracked, stopProcess, waitForOutput } from '../lib/processes.mjs';
 import { ROOT } from '../lib/repo.mjs';
 import { summary } from '../lib/summary.mjs';
@@ -38,7 +39,8 @@ export async function runDistribution({ quick, log }) {
   const commands = [];
   rows.push(...(await rpcUnderSlowHandshakes({ rpcs: quick ? 5 : 20, log, commands })));
   for (const seconds of quick ? [2] : [2, 8]) rows.push(...(await stoppedPeer({ seconds, cycles: quick ? 1 : 3, log, commands })));
-  return { title: 'distribution (issue 10): rpc under slow handshakes, a stopped peer', columns: COLUMNS, rows, skipped: [], commands };
+  rows.push(...(await portMapperUnderLoad({ quick, log, commands })));
+  return { title: 'distribution (issues 10, 15): rpc under slow handshakes, a stopped peer, the port mapper under load', columns: COLUMNS, rows, skipped: [], commands };
 }
 
 async function rpcUnderSlowHandshakes({ rpcs, log, commands }) {
@@ -142,4 +144,46 @@ async function stoppedPeer({ seconds, cycles, log, commands }) {
     { figure: `SIGSTOP → declared down: nodedown, first fast failure (${t})`, value: `${seconds * 1000}–${seconds * 1250} ms expected`, ...ms(figures.fastFailure) },
     { figure: `SIGCONT → first GET answered again (${t})`, value: '', ...ms(figures.recovery) },
   ];
+}
+
+// Issue 15 item 4: the port mapper under a REGISTER junk flood on a host with many sockets (its RSS,
+// LOOKUP latency), a 99-peer fan-out from one node, and the names back after a mapper SIGKILL under
+// 100 registrations. BENCH_MAPPER_BASELINE=/path/to/another/checkout adds the flood rows of that
+// checkout's mapper (before/after in one run).
+async function portMapperUnderLoad({ quick, log, commands }) {
+  const rows = [];
+  const idle = quick ? 2000 : 5000;
+  const flood = { idle, flooders: 200, seconds: quick ? 4 : 8 };
+  const mappers = [['', await bundleMapperEntry()]];
+  if (process.env.BENCH_MAPPER_BASELINE) mappers.push([' (baseline)', await bundleMapperEntry(process.env.BENCH_MAPPER_BASELINE)]);
+  for (const [label, entry] of mappers) {
+    log(`distribution: port mapper${label} under a ${flood.seconds} s REGISTER flood (${flood.flooders} connections), ${2 * idle} idle sockets on the host`);
+    const f = await floodFigures({ entry, ...flood });
+    const what = `${flood.seconds} s REGISTER junk flood, ${(2 * idle).toLocaleString('en-US')} idle sockets`;
+    rows.push({
+      figure: `port mapper${label}: RSS growth, ${what}`,
+      value: `+${(f.peakMb - f.idleMb).toFixed(1)} MB`,
+      median: `idle ${f.idleMb.toFixed(1)} MB`,
+      min: `after ${f.afterMb.toFixed(1)} MB`,
+      max: `peak ${f.peakMb.toFixed(1)} MB`,
+      runs: `${f.sent} REGISTERs`,
+    });
+    rows.push({
+      figure: `port mapper${label}: LOOKUP p99, ${what}`,
+      value: `${f.p99} ms`,
+      median: `${f.p50} ms`,
+      min: `${f.lookups - f.failures}/${f.lookups} answered`,
+      max: `${f.max} ms`,
+      runs: f.lookups,
+    });
+  }
+  const nodes = await bundleMapperNodes();
+  log('distribution: one node dials 99 peers at once');
+  const fan = await fanOut({ nodes, count: 99 });
+  rows.push({ figure: 'port mapper: 99 peers dialled at once by one node', value: `${fan.connected}/99 connected`, median: `${Math.round(fan.ms)} ms`, min: '', max: '', runs: 1 });
+  log('distribution: the port mapper SIGKILLed under 100 registrations (2 processes × 50 nodes)');
+  const back = await namesBack({ nodes, processes: 2, per: 50 });
+  rows.push({ figure: `port mapper SIGKILLed under ${back.total} registrations: all names back`, value: `${Math.round(back.ms)} ms`, median: `${back.spawned} mapper(s) started`, min: '', max: '', runs: 1 });
+  commands.push('node bench/run.mjs --only distribution   (BENCH_MAPPER_BASELINE=/path/to/checkout adds baseline flood rows)');
+  return rows;
 }

@@ -5,11 +5,16 @@
  */
 import { connect } from 'node:net';
 import { freePort } from './free-port.js';
-import { start } from './processes.js';
+import { start, type Started } from './processes.js';
 import { kvrelBin } from './repo.js';
 import { waitFor } from './wait-for.js';
 
 export async function startPortMapper(): Promise<number> {
+  return (await startPortMapperProcess()).port;
+}
+
+/** The mapper's process (its pid, to read its memory) and port. */
+export async function startPortMapperProcess(): Promise<{ port: number; process: Started }> {
   const port = await freePort();
   const mapper = start(process.execPath, [kvrelBin], { env: { KVREL_RUN_PORT_MAPPER: '1', KVREL_PORT_MAPPER_PORT: String(port) } });
   await waitFor(
@@ -23,5 +28,5 @@ export async function startPortMapper(): Promise<number> {
       }),
     { what: `the port mapper to listen on ${port}`, details: () => mapper.output() },
   );
-  return port;
+  return { port, process: mapper };
 }

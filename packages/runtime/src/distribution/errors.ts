@@ -17,7 +17,7 @@ export type DistributionErrorData =
   | { code: 'DIST_BAD_PORT'; variable: string; value: unknown }
   | { code: 'DIST_BAD_COOKIE'; reason: string }
   | { code: 'DIST_BAD_NET_TICKTIME'; value: unknown }
-  | { code: 'DIST_NAME_IN_USE'; name: string }
+  | { code: 'DIST_NAME_IN_USE'; name: string; owner?: string }
   | { code: 'DIST_NODE_DOWN'; node: string; reason: string; state?: PeerState }
   | { code: 'DIST_NODE_WENT_AWAY'; node: string; request: string; reason?: string }
   | { code: 'DIST_SEND_QUEUE_FULL'; node: string; request: string; queuedBytes: number; limit: number }
@@ -27,7 +27,9 @@ export type DistributionErrorData =
   | { code: 'DIST_PORT_MAPPER_UNAVAILABLE'; address: string; reason: string }
   | { code: 'DIST_NOT_STARTED'; node: string; state: 'not started' | 'stopped' }
   | { code: 'DIST_LISTEN_FAILED'; node: string; address: string; reason: string }
-  | { code: 'DIST_BAD_TLS_CONFIG'; file: string; reason: string };
+  | { code: 'DIST_BAD_TLS_CONFIG'; file: string; reason: string }
+  | { code: 'DIST_PORT_MAPPER_UNTRUSTED'; address: string; owner: string; pid?: number | undefined }
+  | { code: 'DIST_BAD_ADDRESS'; source: string; value: unknown };
 
 export type DistributionErrorCode = DistributionErrorData['code'];
 
@@ -48,6 +50,8 @@ export const DISTRIBUTION_ERROR_CODES: readonly DistributionErrorCode[] = [
   'DIST_NOT_STARTED',
   'DIST_LISTEN_FAILED',
   'DIST_BAD_TLS_CONFIG',
+  'DIST_PORT_MAPPER_UNTRUSTED',
+  'DIST_BAD_ADDRESS',
 ];
 
 export function formatDistributionError(error: DistributionErrorData): string {
@@ -63,7 +67,7 @@ export function formatDistributionError(error: DistributionErrorData): string {
     case 'DIST_BAD_NET_TICKTIME':
       return `kernel.netTicktime must be a number of seconds greater than 0 (got ${JSON.stringify(error.value) ?? String(error.value)})`;
     case 'DIST_NAME_IN_USE':
-      return `node name ${q(error.name)} is already in use on this host`;
+      return `node name ${q(error.name)} is already in use on this host${error.owner === undefined ? '' : ` (it belongs to ${error.owner})`}`;
     case 'DIST_NODE_DOWN':
       return `node ${q(error.node)} is not reachable (${error.reason})`;
     case 'DIST_NODE_WENT_AWAY':
@@ -84,6 +88,10 @@ export function formatDistributionError(error: DistributionErrorData): string {
       return `node ${q(error.node)} could not listen for other nodes on ${error.address}: ${error.reason}; set KVREL_DIST_PORT to a free port or leave it unset`;
     case 'DIST_BAD_TLS_CONFIG':
       return `RELEASE_DIST_TLS file ${error.file}: ${error.reason}; it must be JSON like {"cert": "node.pem", "key": "node.key", "ca": "ca.pem"}`;
+    case 'DIST_PORT_MAPPER_UNTRUSTED':
+      return `the port mapper at ${error.address} is run by ${error.owner}${error.pid === undefined ? '' : ` (pid ${error.pid})`}, not by root: a node run by root uses only a port mapper run by root; stop that mapper and start this node again (it starts its own)`;
+    case 'DIST_BAD_ADDRESS':
+      return `${error.source} must be an IP address such as 127.0.0.1 (got ${JSON.stringify(error.value) ?? String(error.value)})`;
   }
 }
 

@@ -20,6 +20,12 @@ export interface AdmissionLimits {
   readonly maxTotal: number;
   /** A connection younger than this (and admitted in this or the previous loop turn) is not evicted. */
   readonly minAgeMs?: number;
+  /**
+   * Evict only connections older than minAgeMs, however many loop turns went by: for a service whose
+   * honest clients come in bursts from one address spread over several turns (a node dialling 99
+   * peers), which then wait for a slot (admission-queue.ts) rather than push each other out.
+   */
+  readonly evictOnlyAfterMinAge?: boolean;
 }
 
 export interface AdmissionClock {
@@ -33,6 +39,8 @@ export interface AdmissionTicket {
   readonly address: string;
   /** It sent its first message: it is evicted after the silent ones. */
   progressed(): void;
+  /** While busy (its request is being served: our wait, not its), it is not evicted at all. */
+  busy?(on: boolean): void;
   /** Frees its slot (idempotent). */
   release(): void;
 }
@@ -46,6 +54,7 @@ interface Entry {
   readonly turn: number;
   readonly at: number;
   progressed: boolean;
+  busy: boolean;
   released: boolean;
   readonly evict: (limit: 'address' | 'total') => void;
 }
@@ -70,19 +79,22 @@ export class PendingAdmission {
     return this.#byAddress.get(address)?.size ?? 0;
   }
 
-  /** Admits a connection from `address`; `evict` closes it if a newer one needs its slot later. */
-  admit(address: string, evict: (limit: 'address' | 'total') => void): AdmissionResult {
+  /**
+   * Admits a connection from `address`; `evict` closes it if a newer one needs its slot later.
+   * With mayEvict false, a full address or total refuses it rather than evicting anyone.
+   */
+  admit(address: string, evict: (limit: 'address' | 'total') => void, mayEvict = true): AdmissionResult {
     let evicted: { address: string; limit: 'address' | 'total' } | undefined;
     const limit = this.pendingFrom(address) >= this.#limits.maxPerAddress ? 'address' : this.#total >= this.#limits.maxTotal ? 'total' : undefined;
     if (limit !== undefined) {
       const bucket = limit === 'address' ? this.#byAddress.get(address)! : this.#fullest();
-      const victim = this.#victim(bucket);
+      const victim = mayEvict ? this.#victim(bucket) : undefined;
       if (!victim) return { admitted: false, limit };
       this.#remove(victim);
       evicted = { address: victim.address, limit };
       victim.evict(limit);
     }
-    const entry: Entry = { address, turn: this.#clock.turn(), at: this.#clock.now(), progressed: false, released: false, evict };
+    const entry: Entry = { address, turn: this.#clock.turn(), at: this.#clock.now(), progressed: false, busy: false, released: false, evict };
     let bucket = this.#byAddress.get(address);
     if (!bucket) this.#byAddress.set(address, (bucket = new Set()));
     bucket.add(entry);
@@ -92,6 +104,9 @@ export class PendingAdmission {
       progressed: () => {
         entry.progressed = true;
       },
+      busy: (on) => {
+        entry.busy = on;
+      },
       release: () => this.#remove(entry),
     };
     return evicted ? { admitted: true, ticket, evicted } : { admitted: true, ticket };
@@ -100,10 +115,14 @@ export class PendingAdmission {
   #victim(bucket: Set<Entry>): Entry | undefined {
     const turn = this.#clock.turn();
     const now = this.#clock.now();
-    const oldEnough = (entry: Entry) => entry.turn < turn - 1 || now - entry.at >= (this.#limits.minAgeMs ?? 100);
+    const minAgeMs = this.#limits.minAgeMs ?? 100;
+    const oldEnough = this.#limits.evictOnlyAfterMinAge
+      ? (entry: Entry) => now - entry.at >= minAgeMs
+      : (entry: Entry) => entry.turn < turn - 1 || now - entry.at >= minAgeMs;
     let progressed: Entry | undefined;
     for (const entry of bucket) {
       if (!oldEnough(entry)) break; // the rest are younger still
+      if (entry.busy) continue;
       if (!entry.progressed) return entry;
       progressed ??= entry;
     }

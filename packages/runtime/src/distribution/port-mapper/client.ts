@@ -5,20 +5,27 @@
  * Registering keeps its TCP connection open; the registration ends with it. If the mapper goes
  * away while the node runs, the node registers again (starting a new mapper) until it succeeds:
  * when another process took the name meanwhile (a squatter racing the restart), it logs the
- * conflict and keeps trying, backing off up to REREGISTER_DELAY_MS.max, until the name is free.
- * Two nodes that find no mapper at the same moment both spawn one; the second mapper fails with
- * EADDRINUSE and exits, and both nodes connect to the first.
+ * conflict and keeps trying, backing off up to REREGISTER_DELAY_MS.max (1 s: a mapper restart
+ * under 100 nodes has every name back within seconds), until the name is free.
+ * Nodes that find no mapper at the same moment start one between them (spawn-lock.ts): the one that
+ * takes the lock spawns it, the others poll until it answers. Should two still start (two users,
+ * a stale lock), the second fails with EADDRINUSE and exits, and all connect to the first.
+ * A root process checks that the mapper it talks to on this host is root's (mapper-owner.ts).
  */
 import type net from 'node:net';
 import { connectSocket } from '../connect-socket.js';
 import { DistributionError } from '../errors.js';
 import { CLOSED_BY_MAPPER, LineClient } from './line-client.js';
+import { checkPortMapperOwner } from './mapper-owner.js';
+import { takeSpawnLock, type SpawnLock } from './spawn-lock.js';
 import { spawnPortMapper } from './spawner.js';
 import { pollUntil, withDeadline } from '../../deadline.js';
 import { createLogger, type Logger } from '../../logger/logger.js';
 
 const DEFAULT_TIMEOUT_MS = 5000;
-const REREGISTER_DELAY_MS = { first: 100, max: 5000 };
+const REREGISTER_DELAY_MS = { first: 100, max: 1000 };
+/** A start another node began and has just finished (lock released) may still be refused for a moment. */
+const OTHER_START_GRACE_MS = 2000;
 
 /** Connects to a port mapper; a connection that takes longer fails with "timed out". */
 function connect(host: string, port: number, timeoutMs: number): Promise<net.Socket> {
@@ -53,7 +60,11 @@ export async function lookupNodePort(node: string, name: string, host: string, o
   }
   const client = new LineClient(socket);
   try {
+    // The owner is read while the request travels (the mapper would drop a client silent for long);
+    // the reply is used only once the owner passed.
+    const owner = checkPortMapperOwner(socket);
     const reply = await request(client, `LOOKUP ${name}`, timeoutMs).catch(() => '');
+    await owner;
     const match = /^PORT (\d+)$/.exec(reply);
     if (match) return Number(match[1]);
     if (reply === 'NOT_FOUND') return undefined;
@@ -91,6 +102,8 @@ export interface RegisterOptions {
   readonly startOnDemand?: boolean;
   /** How long to wait for a mapper (spawned or not) to answer. */
   readonly timeoutMs?: number;
+  /** The address a mapper this node starts listens on (KVREL_DIST_ADDRESS); default every interface. */
+  readonly address?: string | undefined;
   readonly logger?: Logger;
 }
 
@@ -114,6 +127,7 @@ export async function registerWithPortMapper(options: RegisterOptions): Promise<
     });
   };
   const retry = (delayMs: number): void => {
+    // A little jitter: a hundred nodes that lost the same mapper do not knock in the same millisecond.
     timer = setTimeout(() => {
       registerOnce(options).then(
         (next) => {
@@ -126,13 +140,15 @@ export async function registerWithPortMapper(options: RegisterOptions): Promise<
           const next = Math.min(delayMs * 2, REREGISTER_DELAY_MS.max);
           if (error instanceof DistributionError && error.code === 'DIST_NAME_IN_USE') {
             log.error(`${error.message}: another process registered it while this node was not registered; peers cannot reach this node, trying again in ${next} ms`);
+          } else if (error instanceof DistributionError && error.code === 'DIST_PORT_MAPPER_UNTRUSTED') {
+            log.error(`${error.message}; peers cannot reach this node, trying again in ${next} ms`);
           } else {
             log.debug(`registering ${JSON.stringify(options.name)} again failed (${(error as Error).message}); trying again in ${next} ms`);
           }
           retry(next);
         },
       );
-    }, delayMs);
+    }, delayMs * (0.75 + Math.random() / 2));
     timer.unref();
   };
   watch(socket, REREGISTER_DELAY_MS.first);
@@ -151,11 +167,21 @@ async function registerOnce(options: RegisterOptions): Promise<net.Socket> {
   const socket = await connectOrStart(options, timeoutMs);
   const client = new LineClient(socket);
   let reply: string;
+  // Checked while the REGISTER travels; a refused mapper's registration is dropped with its connection.
+  const owner = checkPortMapperOwner(socket).then(
+    () => undefined,
+    (error: unknown) => error,
+  );
   try {
     reply = await request(client, `REGISTER ${options.name} ${options.port}`, timeoutMs);
   } catch (error) {
     socket.destroy();
-    throw unavailable(options.portMapperPort, (error as Error).message);
+    throw (await owner) ?? unavailable(options.portMapperPort, (error as Error).message);
+  }
+  const untrusted = await owner;
+  if (untrusted !== undefined) {
+    socket.destroy();
+    throw untrusted;
   }
   if (reply === 'OK') {
     socket.removeAllListeners('data');
@@ -165,12 +191,17 @@ async function registerOnce(options: RegisterOptions): Promise<net.Socket> {
   }
   socket.destroy();
   if (reply.includes('is already in use')) throw new DistributionError({ code: 'DIST_NAME_IN_USE', name: options.name });
+  const holder = /belongs to (user \d+)/.exec(reply)?.[1];
+  if (holder !== undefined) throw new DistributionError({ code: 'DIST_NAME_IN_USE', name: options.name, owner: holder });
   throw unavailable(options.portMapperPort, `it refused the registration: ${reply.replace(/^ERROR /, '')}`);
 }
 
-/** Connects to 127.0.0.1:port; when refused, spawns the mapper once and polls until the deadline. */
+/** Connects to 127.0.0.1:port; when refused, starts the mapper (unless another start is under way) and polls until the deadline. */
 async function connectOrStart(options: RegisterOptions, timeoutMs: number): Promise<net.Socket> {
   let spawned = false;
+  let lock: SpawnLock | undefined;
+  /** When another start was last seen under way: its mapper may answer any moment, so do not start a second. */
+  let otherStartSeen = -Infinity;
   const attempt = async (remainingMs: number): Promise<net.Socket | undefined> => {
     try {
       return await connect('127.0.0.1', options.portMapperPort, remainingMs);
@@ -178,10 +209,13 @@ async function connectOrStart(options: RegisterOptions, timeoutMs: number): Prom
       const code = (error as NodeJS.ErrnoException).code;
       if (code !== 'ECONNREFUSED' && code !== 'ECONNRESET') throw unavailable(options.portMapperPort, (error as Error).message);
       if (options.startOnDemand === false) throw unavailable(options.portMapperPort, 'nothing listens there');
-      if (!spawned) {
+      if (spawned || performance.now() - otherStartSeen < OTHER_START_GRACE_MS) return undefined;
+      lock = takeSpawnLock(options.portMapperPort);
+      if (lock === undefined) otherStartSeen = performance.now();
+      else {
         spawned = true;
         try {
-          spawnPortMapper({ port: options.portMapperPort });
+          spawnPortMapper({ port: options.portMapperPort, ...(options.address !== undefined && { address: options.address }) });
         } catch (spawnError) {
           throw unavailable(options.portMapperPort, (spawnError as Error).message);
         }
@@ -189,7 +223,7 @@ async function connectOrStart(options: RegisterOptions, timeoutMs: number): Prom
       return undefined;
     }
   };
-  const socket = await pollUntil(attempt, { timeoutMs, intervalMs: 10, maxIntervalMs: 100 });
+  const socket = await pollUntil(attempt, { timeoutMs, intervalMs: 10, maxIntervalMs: 100 }).finally(() => lock?.release());
   if (!socket) throw unavailable(options.portMapperPort, `it did not start within ${timeoutMs} ms`);
   return socket;
 }

@@ -1,29 +1,33 @@
 /**
- * Who may register a name with the port mapper, and how many: a connection from this host, opened
- * by the mapper's own OS user or by root (peer-user.ts reads the owner of the peer's socket on
- * Linux), a valid name and port, and at most maxNamesPerUser names per user. Off Linux, where the
- * socket's owner cannot be read, only the host check applies.
+ * Who may register a name with the port mapper, and how many: a connection from this host, by any
+ * local OS user (as with epmd, so services of several users share the host's mapper), a valid name
+ * and port, and at most maxNamesPerUser names per user. A name belongs to the user that registered
+ * it: no other user takes it while it is registered, nor for nameHoldMs after (a node's restart
+ * is not a window for another user to divert its name). On Linux, peer-user.ts reads which user
+ * opened a connection; off Linux, where it cannot be read, only the host check applies.
  */
 import { peerUser, type PeerUser, type SocketEnds } from './peer-user.js';
 
 const NAME_PART = /^[A-Za-z0-9_-]+$/;
 export const DEFAULT_MAX_NAMES_PER_USER = 256;
+export const DEFAULT_NAME_HOLD_MS = 30_000;
 
 export interface RegisterPolicyOptions {
-  /** The user whose nodes may register (with root); default this process's user. */
-  readonly ownerUid?: number | undefined;
+  /** How long a name stays reserved for its user after its registration ends; default 30 s. */
+  readonly nameHoldMs?: number;
   readonly maxNamesPerUser?: number;
   /** How to tell who opened a connection (tests replace it). */
   readonly identifyPeer?: (socket: SocketEnds) => Promise<PeerUser>;
 }
 
 export class RegisterPolicy {
-  readonly #ownerUid: number | undefined;
+  readonly #usersExist = process.getuid !== undefined;
+  readonly nameHoldMs: number;
   readonly #maxNamesPerUser: number;
   readonly #identify: (socket: SocketEnds) => Promise<PeerUser>;
 
   constructor(options: RegisterPolicyOptions = {}) {
-    this.#ownerUid = options.ownerUid ?? process.getuid?.();
+    this.nameHoldMs = options.nameHoldMs ?? DEFAULT_NAME_HOLD_MS;
     this.#maxNamesPerUser = options.maxNamesPerUser ?? DEFAULT_MAX_NAMES_PER_USER;
     this.#identify = options.identifyPeer ?? ((socket) => peerUser(socket));
   }
@@ -37,18 +41,21 @@ export class RegisterPolicy {
     return undefined;
   }
 
-  /** The registering user, or why it may not register. */
+  /** The registering user (undefined where users cannot be told apart), or why it cannot be told. */
   async checkUser(socket: SocketEnds): Promise<{ uid: number | undefined } | { refusal: string }> {
-    if (this.#ownerUid === undefined) return { uid: undefined }; // no users here (Windows)
+    if (!this.#usersExist) return { uid: undefined }; // no users here (Windows)
     const user = await this.#identify(socket);
     if ('unknown' in user) {
       // Without /proc (not Linux) there is nothing to check against: the host check stands alone.
       return user.unknown.includes('cannot be read') ? { uid: undefined } : { refusal: `could not tell which user opened this connection (${user.unknown})` };
     }
-    if (user.uid !== this.#ownerUid && user.uid !== 0) {
-      return { refusal: `only user ${this.#ownerUid} (the port mapper's) and root may register; this connection belongs to user ${user.uid}` };
-    }
     return { uid: user.uid };
+  }
+
+  /** Refuses a name another user registered, or released less than nameHoldMs ago (`holder`). */
+  checkOwner(name: string, uid: number | undefined, holder: number | undefined): string | undefined {
+    if (holder === undefined || holder === uid) return undefined;
+    return `node name ${JSON.stringify(name)} belongs to user ${holder}; user ${uid ?? '(unknown)'} cannot take it over`;
   }
 
   /** Refuses a user's name past its quota (`held` names already registered by it). */

@@ -129,19 +129,45 @@ describe('port mapper', () => {
     expect(mapper.names()).toEqual(new Map());
   });
 
-  it('accepts registrations from its own user and root only', async () => {
-    const other = await startPortMapper({ port: 0, host: '127.0.0.1', ownerUid: 1000, identifyPeer: async () => ({ uid: 1001 }) });
-    const root = await startPortMapper({ port: 0, host: '127.0.0.1', ownerUid: 1000, identifyPeer: async () => ({ uid: 0 }) });
-    const unknown = await startPortMapper({ port: 0, host: '127.0.0.1', ownerUid: 1000, identifyPeer: async () => ({ unknown: 'the connection is not in the kernel socket table' }) });
+  it('serves every local user; a name belongs to the user that registered it, also for a while after', async () => {
+    let uid = 1001;
+    const shared = await startPortMapper({ port: 0, host: '127.0.0.1', nameHoldMs: 60_000, identifyPeer: async () => ({ uid }) });
+    const unknown = await startPortMapper({ port: 0, host: '127.0.0.1', identifyPeer: async () => ({ unknown: 'the connection is not in the kernel socket table' }) });
+    const sockets: net.Socket[] = [];
     try {
-      expect(await askAt(other.port, 'REGISTER foo 5001')).toBe('ERROR only user 1000 (the port mapper\'s) and root may register; this connection belongs to user 1001\n');
-      expect(await askAt(root.port, 'REGISTER foo 5001')).toBe('OK\n');
+      const foo = await connectTo(shared.port);
+      foo.socket.write('REGISTER foo 5001\n');
+      await waitFor(() => foo.received() === 'OK\n', { what: 'OK', timeoutMs: 2000 });
+      uid = 1002;
+      expect(await askAt(shared.port, 'REGISTER bar 5002', true)).toBe('OK\n');
+      expect(await askAt(shared.port, 'REGISTER foo 5003')).toBe('ERROR node name "foo" belongs to user 1001; user 1002 cannot take it over\n');
+      foo.socket.destroy();
+      await waitFor(() => !shared.names().has('foo'), { what: 'foo to end', timeoutMs: 2000 });
+      // Released, it is still 1001's: another user cannot slip in while its node restarts.
+      expect(await askAt(shared.port, 'REGISTER foo 5003')).toBe('ERROR node name "foo" belongs to user 1001; user 1002 cannot take it over\n');
+      uid = 0;
+      expect(await askAt(shared.port, 'REGISTER foo 5003')).toBe('ERROR node name "foo" belongs to user 1001; user 0 cannot take it over\n');
+      uid = 1001;
+      expect(await askAt(shared.port, 'REGISTER foo 5004', true)).toBe('OK\n');
+      expect(shared.names()).toEqual(new Map([['bar', 5002], ['foo', 5004]]));
       expect(await askAt(unknown.port, 'REGISTER foo 5001')).toBe(
         'ERROR could not tell which user opened this connection (the connection is not in the kernel socket table)\n',
       );
-      expect(other.names().size).toBe(0);
     } finally {
-      await Promise.all([other.close(), root.close(), unknown.close()]);
+      await Promise.all([shared.close(), unknown.close()]);
+    }
+  });
+
+  it('lets another user take a name once its hold is over', async () => {
+    let uid = 1001;
+    const shared = await startPortMapper({ port: 0, host: '127.0.0.1', nameHoldMs: 0, identifyPeer: async () => ({ uid }) });
+    try {
+      expect(await askAt(shared.port, 'REGISTER foo 5001')).toBe('OK\n');
+      await waitFor(() => shared.names().size === 0, { what: 'foo to end', timeoutMs: 2000 });
+      uid = 1002;
+      expect(await askAt(shared.port, 'REGISTER foo 5002', true)).toBe('OK\n');
+    } finally {
+      await shared.close();
     }
   });
 
@@ -158,17 +184,39 @@ describe('port mapper', () => {
   });
 
   it('serves a lookup while one address holds more idle connections than its share', async () => {
-    const crowded = await startPortMapper({ port: 0, host: '127.0.0.1', limits: { maxPerAddress: 8, maxTotal: 16, minAgeMs: 0 } });
+    const crowded = await startPortMapper({ port: 0, host: '127.0.0.1', limits: { maxPerAddress: 8, maxTotal: 16, minAgeMs: 0, maxWaitingPerAddress: 8, maxWaitingTotal: 8 } });
     try {
       const node = await connectTo(crowded.port);
       node.socket.write('REGISTER foo 5001\n');
       await waitFor(() => node.received() === 'OK\n', { what: 'OK', timeoutMs: 2000 });
       const idle = await Promise.all(Array.from({ length: 100 }, () => connectTo(crowded.port)));
-      await waitFor(() => idle.filter((c) => c.closed()).length >= 100 - 8, { what: 'the oldest idle connections to be closed', timeoutMs: 5000 });
+      // 8 hold slots, 8 wait for one: the oldest of the others were dropped to make room.
+      await waitFor(() => idle.filter((c) => c.closed()).length >= 100 - 16, { what: 'the oldest idle connections to be closed', timeoutMs: 5000 });
       expect(await askAt(crowded.port, 'LOOKUP foo')).toBe('PORT 5001\n');
       expect(node.closed()).toBe(false);
     } finally {
       await crowded.close();
+    }
+  });
+
+  it('registers a burst wider than the slots of an address: the rest wait for a slot instead of being dropped', async () => {
+    const narrow = await startPortMapper({ port: 0, host: '127.0.0.1', limits: { maxPerAddress: 4, maxTotal: 16, maxWaitingPerAddress: 200, maxWaitingTotal: 200 } });
+    try {
+      const replies = await Promise.all(Array.from({ length: 99 }, (_, i) => askAt(narrow.port, `REGISTER n${i} ${5000 + i}`, true)));
+      expect(replies.filter((reply) => reply === 'OK\n')).toHaveLength(99);
+      expect(narrow.names().size).toBe(99);
+    } finally {
+      await narrow.close();
+    }
+  });
+
+  it('listens on loopback too when bound to another address', async () => {
+    const bound = await startPortMapper({ port: 0, host: '127.0.0.2' });
+    try {
+      expect(bound.addresses).toEqual(['127.0.0.2', '127.0.0.1']);
+      expect(await askAt(bound.port, 'LOOKUP foo')).toBe('NOT_FOUND\n');
+    } finally {
+      await bound.close();
     }
   });
 

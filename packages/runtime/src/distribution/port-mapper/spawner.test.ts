@@ -12,6 +12,15 @@ describe('port mapper spawner', () => {
     });
   });
 
+  it('passes the address to listen on (KVREL_DIST_ADDRESS) when one is set', () => {
+    expect(portMapperSpawnCommand(facts, { port: 4371, address: '127.0.0.1' })?.env).toEqual({
+      PATH: '/bin',
+      KVREL_RUN_PORT_MAPPER: '1',
+      KVREL_PORT_MAPPER_PORT: '4371',
+      KVREL_DIST_ADDRESS: '127.0.0.1',
+    });
+  });
+
   it('reruns the executable alone inside a single executable application', () => {
     const command = portMapperSpawnCommand({ ...facts, execPath: '/rel/foo-sea', argv: ['/rel/foo-sea', 'bin/foo', 'start'], sea: true }, { port: 4370 });
     expect(command).toMatchObject({ command: '/rel/foo-sea', args: [] });

@@ -13,10 +13,13 @@ import { spawn } from 'node:child_process';
 import { isSea } from 'node:sea';
 import { RUN_PORT_MAPPER_ENV } from './server.js';
 import { PORT_MAPPER_PORT_ENV } from '../ports.js';
+import { DIST_ADDRESS_ENV } from '../dist-address.js';
 
 export interface PortMapperSpawnRequest {
   /** The port the mapper must listen on. */
   readonly port: number;
+  /** The address it listens on (and loopback); default every interface. */
+  readonly address?: string;
 }
 
 /** Starts the mapper in the background and returns at once (the client polls until it answers). */
@@ -40,6 +43,7 @@ export interface ProcessFacts {
 export function portMapperSpawnCommand(facts: ProcessFacts, request: PortMapperSpawnRequest): SpawnCommand | undefined {
   // Only what the mapper needs: never the node's cookie (RELEASE_COOKIE) nor its NODE_OPTIONS.
   const env: NodeJS.ProcessEnv = { [RUN_PORT_MAPPER_ENV]: '1', [PORT_MAPPER_PORT_ENV]: String(request.port) };
+  if (request.address !== undefined) env[DIST_ADDRESS_ENV] = request.address;
   if (facts.env['PATH'] !== undefined) env['PATH'] = facts.env['PATH'];
   if (facts.sea) return { command: facts.execPath, args: [], env };
   const script = facts.argv[1];

@@ -11,6 +11,7 @@ import type { Invoke } from './connection.js';
 import { cookieWeakness, formatCookieWarning } from '../cookie-strength.js';
 import type { DistTls } from '../dist-tls.js';
 import { DistributionTransport } from './distribution-transport.js';
+import { distAddressFrom, EVERY_INTERFACE } from '../dist-address.js';
 import { DistributionError } from '../errors.js';
 import { DEFAULT_NET_TICKTIME_MS } from './tick-watch.js';
 import { getEnv } from '../../application/environment.js';
@@ -26,7 +27,7 @@ export interface StartDistributionOptions {
   readonly name: string;
   /** RELEASE_COOKIE; never logged. */
   readonly cookie: string;
-  /** Address to listen on; default every interface ("0.0.0.0"), as Erlang does. */
+  /** Address to listen on; default KVREL_DIST_ADDRESS, else kernel.distAddress, else every interface ("0.0.0.0"), as Erlang does. */
   readonly host?: string;
   /** Default KVREL_PORT_MAPPER_PORT, else 4370. */
   readonly portMapperPort?: number;
@@ -63,7 +64,7 @@ export function distributionOptionsFromEnv(
   };
 }
 
-/** undefined when the mode is `none`. Throws DIST_BAD_NAME, DIST_BAD_COOKIE, DIST_LISTEN_FAILED, DIST_NAME_IN_USE. */
+/** undefined when the mode is `none`. Throws DIST_BAD_NAME, DIST_BAD_COOKIE, DIST_BAD_ADDRESS, DIST_LISTEN_FAILED, DIST_NAME_IN_USE, DIST_PORT_MAPPER_UNTRUSTED. */
 export async function startDistribution(options: StartDistributionOptions): Promise<DistributionTransport | undefined> {
   const mode = parseDistributionMode(options.mode);
   if (mode === 'none') return undefined;
@@ -77,7 +78,10 @@ export async function startDistribution(options: StartDistributionOptions): Prom
   const weakness = cookieWeakness(options.cookie);
   if (weakness !== undefined) log.warning(formatCookieWarning(weakness));
   const portMapperPort = options.portMapperPort ?? portMapperPortFromEnv();
-  const host = options.host ?? '0.0.0.0';
+  // KVREL_DIST_ADDRESS / kernel.distAddress (Erlang's inet_dist_use_interface) binds this node's
+  // listener, and the port mapper it starts (ERL_EPMD_ADDRESS), to one address.
+  const address = options.host ?? distAddressFrom(process.env, getEnv('kernel', 'distAddress'));
+  const host = address ?? EVERY_INTERFACE;
   const server = net.createServer();
   await listen(server, host, options.distPort ?? 0, self);
   const port = (server.address() as net.AddressInfo).port;
@@ -114,6 +118,7 @@ export async function startDistribution(options: StartDistributionOptions): Prom
       port,
       portMapperPort,
       startOnDemand: options.startPortMapper ?? true,
+      address,
       logger: log,
     });
     transport.onStop(() => registration.close());
