@@ -22,6 +22,7 @@ export const KVREL_ERROR_CODES = [
   'KVREL_NO_RELEASES_CONFIG',
   'KVREL_TAR_FAILED',
   'KVREL_NATIVE_ADDON',
+  'KVREL_TYPESCRIPT_MISSING',
 ] as const;
 
 export type KvrelErrorCode = (typeof KVREL_ERROR_CODES)[number];

@@ -16,7 +16,10 @@ import { diskPackagesPlugin, type DiskPackage } from './disk-packages-plugin.js'
 import { nativeAddonPlugin } from './native-addon-plugin.js';
 import { DiskPackageScanner } from './stays-on-disk.js';
 import { packageOf } from './package-of.js';
-import { urlAssetsPlugin } from './url-assets-plugin.js';
+import { urlAssetsPlugin, type UrlAssetsPluginOptions } from './url-assets-plugin.js';
+import { DecoratorMetadata } from './decorator-metadata.js';
+import { decoratorMetadataPlugin } from './decorator-metadata-plugin.js';
+import { missingLazyImportsPlugin } from './missing-lazy-imports-plugin.js';
 import { stubOptionalNativeModules } from './stub-optional-native-modules.js';
 
 export interface BundleNodeCodeOptions {
@@ -90,7 +93,7 @@ export async function bundleNodeCode(options: BundleNodeCodeOptions): Promise<No
 }
 
 /** Bumped when what the bundler makes changes, so state saved by an older kvrel is not reused. */
-const KVREL_BUNDLER_RULES = 1;
+const KVREL_BUNDLER_RULES = 2;
 
 async function bundleAnew(options: BundleNodeCodeOptions): Promise<Omit<NodeBundle, 'reused'> & { inputs: Set<string> }> {
   const scanner = new DiskPackageScanner(options.scanCacheFile);
@@ -104,7 +107,8 @@ async function bundleAnew(options: BundleNodeCodeOptions): Promise<Omit<NodeBund
     const found = new Map<string, DiskPackage>();
     const before = forced.size;
     const inputs = new Set<string>();
-    const result = await runEsbuild(options, scanner, found, forced, inputs);
+    const leftMissing = new Map<string, string>();
+    const result = await runEsbuild(options, scanner, found, forced, inputs, leftMissing);
     for (const input of Object.keys(result.metafile?.inputs ?? {})) {
       const file = resolve(options.root, input);
       const pkg = packageOf(file);
@@ -128,7 +132,8 @@ async function bundleAnew(options: BundleNodeCodeOptions): Promise<Omit<NodeBund
       if (pkg) reachedPackages.add(pkg.name);
     }
     for (const pkg of found.values()) reachedPackages.add(pkg.name);
-    return { file, diskPackages: [...found.values()], warnings: projectWarnings(result.warnings), reachedPackages, inputs };
+    const warnings = [...projectWarnings(result.warnings), ...missingLazyImportsWarning(leftMissing)];
+    return { file, diskPackages: [...found.values()], warnings, reachedPackages, inputs };
   }
 }
 
@@ -151,27 +156,39 @@ function esbuildOptions(options: BundleNodeCodeOptions): BuildOptions {
   };
 }
 
-async function runEsbuild(options: BundleNodeCodeOptions, scanner: DiskPackageScanner, found: Map<string, DiskPackage>, forced: Map<string, string>, inputs: Set<string>) {
+async function runEsbuild(options: BundleNodeCodeOptions, scanner: DiskPackageScanner, found: Map<string, DiskPackage>, forced: Map<string, string>, inputs: Set<string>, leftMissing: Map<string, string>) {
   const libDir = options.outDir;
   const emitted = new Map<string, string>();
-  const plugins = (bundleDir: string): Plugin[] => [
-    stubOptionalNativeModules,
-    nativeAddonPlugin({ mode: options.mode, libDir, bundleDir, onDisk: forced }),
-    diskPackagesPlugin({ root: options.root, scanner, mode: options.mode, libDir, bundleDir, found, forced }),
-    urlAssetsPlugin({ libDir, bundleDir, bundleScript, emitted }),
-  ];
+  const metadata = new DecoratorMetadata(options.root);
+  const plugins = (bundleDir: string): Plugin[] => {
+    const urlAssets: UrlAssetsPluginOptions = { libDir, bundleDir, bundleScript, emitted };
+    return [
+      stubOptionalNativeModules,
+      nativeAddonPlugin({ mode: options.mode, libDir, bundleDir, onDisk: forced }),
+      diskPackagesPlugin({ root: options.root, scanner, mode: options.mode, libDir, bundleDir, found, forced }),
+      missingLazyImportsPlugin({ external: options.external ?? [], leftMissing }),
+      // Before url-assets: its onLoad would otherwise win; it applies url-assets' rewriting itself.
+      decoratorMetadataPlugin(metadata, urlAssets),
+      urlAssetsPlugin(urlAssets),
+    ];
+  };
   const bundleScript = async (entry: string, outfile: string): Promise<void> => {
     const nested = await build({ ...esbuildOptions(options), entryPoints: [entry], outfile, plugins: plugins(dirname(outfile)) });
     for (const input of Object.keys(nested.metafile?.inputs ?? {})) inputs.add(resolve(options.root, input));
   };
   try {
-    return await build({
+    const result = await build({
       ...esbuildOptions(options),
       stdin: { contents: options.entrySource, resolveDir: options.root, sourcefile: 'kvrel-node-entry.ts', loader: 'ts' },
       outfile: join(options.outDir, options.outName),
       plugins: plugins(libDir),
     });
+    for (const tsconfig of metadata.tsconfigFiles) inputs.add(tsconfig);
+    return result;
   } catch (error) {
+    // A plugin's own user error (decorator-metadata.ts: no TypeScript) keeps its code.
+    const detail = (error as { errors?: Message[] }).errors?.[0]?.detail as unknown;
+    if (detail instanceof UserError) throw detail;
     throw new UserError('KVREL_BUNDLE_FAILED', `could not bundle the node: ${firstEsbuildError(error)}`);
   }
 }
@@ -188,6 +205,13 @@ function rewriteSourceMap(mapFile: string, options: BundleNodeCodeOptions): void
     return fromRoot.startsWith('..') ? source : fromRoot;
   });
   writeFileSync(mapFile, JSON.stringify(map));
+}
+
+/** One line for the modules left as run-time imports because no package loads them but lazily. */
+function missingLazyImportsWarning(leftMissing: ReadonlyMap<string, string>): string[] {
+  if (leftMissing.size === 0) return [];
+  const list = [...leftMissing].map(([name, by]) => `${name} (by ${by})`).join(', ');
+  return [`not installed, loaded only lazily, left to fail at run time as under node if ever reached: ${list}`];
 }
 
 function projectWarnings(warnings: readonly Message[]): string[] {

@@ -43,37 +43,46 @@ export function resolveUrlTarget(fromDir: string, relativeUrl: string): string |
 }
 
 export function urlAssetsPlugin(options: UrlAssetsPluginOptions): Plugin {
-  const emitted = options.emitted;
   return {
     name: 'kvrel-url-assets',
     setup(build) {
       build.onLoad({ filter: /\.[cm]?[jt]sx?$/ }, async (args) => {
         if (args.path.includes('/node_modules/')) return undefined;
-        const text = readFileSync(args.path, 'utf8');
-        if (!text.includes('import.meta.url')) return undefined;
-        const replacements: Array<[string, string]> = [];
-        for (const match of text.matchAll(NEW_URL)) {
-          const target = resolveUrlTarget(dirname(args.path), match[2]!);
-          if (!target) continue; // left alone: the file is not there at build time either
-          let asset = emitted.get(target);
-          if (!asset) {
-            const hash = createHash('sha256').update(target).digest('hex').slice(0, 8);
-            const ext = extname(target);
-            const script = SCRIPT_EXTENSIONS.has(ext);
-            asset = `${ASSETS_DIR}/${basename(target, ext)}-${hash}${script ? '.mjs' : ext}`;
-            emitted.set(target, asset);
-            mkdirSync(join(options.libDir, ASSETS_DIR), { recursive: true });
-            if (script) await options.bundleScript(target, join(options.libDir, asset));
-            else copyFileSync(target, join(options.libDir, asset));
-          }
-          const url = relative(options.bundleDir, join(options.libDir, asset)).split(sep).join('/');
-          replacements.push([match[0], `new URL(${JSON.stringify(url.startsWith('.') ? url : `./${url}`)}, import.meta.url)`]);
-        }
-        if (replacements.length === 0) return undefined;
-        let contents = text;
-        for (const [from, to] of replacements) contents = contents.split(from).join(to);
+        const contents = await rewriteAssetUrls(args.path, readFileSync(args.path, 'utf8'), options);
+        if (contents === undefined) return undefined;
         return { contents, loader: LOADERS[extname(args.path)] ?? 'js', resolveDir: dirname(args.path) };
       });
     },
   };
+}
+
+/**
+ * The source of the project's file `path` with its `new URL(..., import.meta.url)` pointed at the
+ * emitted files, or undefined when it has none (also used by decorator-metadata-plugin.ts).
+ */
+export async function rewriteAssetUrls(path: string, text: string, options: UrlAssetsPluginOptions): Promise<string | undefined> {
+  const emitted = options.emitted;
+  if (!text.includes('import.meta.url')) return undefined;
+  const replacements: Array<[string, string]> = [];
+  for (const match of text.matchAll(NEW_URL)) {
+    const target = resolveUrlTarget(dirname(path), match[2]!);
+    if (!target) continue; // left alone: the file is not there at build time either
+    let asset = emitted.get(target);
+    if (!asset) {
+      const hash = createHash('sha256').update(target).digest('hex').slice(0, 8);
+      const ext = extname(target);
+      const script = SCRIPT_EXTENSIONS.has(ext);
+      asset = `${ASSETS_DIR}/${basename(target, ext)}-${hash}${script ? '.mjs' : ext}`;
+      emitted.set(target, asset);
+      mkdirSync(join(options.libDir, ASSETS_DIR), { recursive: true });
+      if (script) await options.bundleScript(target, join(options.libDir, asset));
+      else copyFileSync(target, join(options.libDir, asset));
+    }
+    const url = relative(options.bundleDir, join(options.libDir, asset)).split(sep).join('/');
+    replacements.push([match[0], `new URL(${JSON.stringify(url.startsWith('.') ? url : `./${url}`)}, import.meta.url)`]);
+  }
+  if (replacements.length === 0) return undefined;
+  let contents = text;
+  for (const [from, to] of replacements) contents = contents.split(from).join(to);
+  return contents;
 }
