@@ -20,6 +20,7 @@ import { urlAssetsPlugin, type UrlAssetsPluginOptions } from './url-assets-plugi
 import { DecoratorMetadata } from './decorator-metadata.js';
 import { decoratorMetadataPlugin } from './decorator-metadata-plugin.js';
 import { missingLazyImportsPlugin } from './missing-lazy-imports-plugin.js';
+import { bundledPackagesSharedWithDisk } from './shared-with-disk.js';
 import { stubOptionalNativeModules } from './stub-optional-native-modules.js';
 
 export interface BundleNodeCodeOptions {
@@ -115,6 +116,10 @@ async function bundleAnew(options: BundleNodeCodeOptions): Promise<Omit<NodeBund
       if (!pkg || forced.has(pkg.name) || scanner.isAlwaysBundled(pkg.name)) continue;
       const what = scanner.locatesOwnFiles(file);
       if (what !== undefined) forced.set(pkg.name, `${relative(pkg.dir, file)} uses ${what}`);
+    }
+    const bundledFiles = Object.keys(result.metafile?.inputs ?? {}).map((input) => resolve(options.root, input));
+    for (const [name, reason] of bundledPackagesSharedWithDisk(bundledFiles, [...found.values()])) {
+      if (!forced.has(name) && !scanner.isAlwaysBundled(name)) forced.set(name, reason);
     }
     for (const warning of result.warnings) {
       if (!DYNAMIC_LOAD_WARNINGS.has(warning.id ?? '') || !warning.location) continue;
