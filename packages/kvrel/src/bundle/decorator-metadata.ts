@@ -14,8 +14,11 @@ import { UserError } from '../user-error.js';
 
 type TypeScript = typeof Ts;
 
-/** An `@Name` that starts a decorator (a false positive costs one transpile, nothing else). */
-const DECORATOR = /(^|[\s(,;{}[])@[A-Za-z_$][\w$]*/m;
+/**
+ * An `@Name` that starts a decorator, on a line that is not a comment's (JSDoc's `@param`); a false
+ * positive costs one transpile, nothing else.
+ */
+const DECORATOR = /^(?![ \t]*(\*|\/\/|\/\*))[^\n]*?(^|[\s(,;{}[])@[A-Za-z_$]/m;
 const TYPESCRIPT_FILE = /\.[cm]?tsx?$/;
 
 interface Governing {
