@@ -31,7 +31,7 @@ if (unknown.length) {
   process.exit(2);
 }
 
-const watchdogMs = (flags.quick ? 3 : 12) * 60_000;
+const watchdogMs = (flags.quick ? 3 : 25) * 60_000;
 const watchdog = setTimeout(() => abort(`bench: still running after ${watchdogMs / 60_000} min; stopping`), watchdogMs);
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => abort(`bench: ${signal}, stopping`));
 process.on('exit', () => (killAllNow(), removeTempDirs()));
