@@ -1,7 +1,7 @@
 // `npm run bench`: runs the scenario groups, prints a table per group and writes
 // bench/results/<group>.json. Every process it starts is stopped by pid and every temp dir removed,
 // also on error or Ctrl-C; a watchdog bounds the whole run.
-//   node bench/run.mjs [--quick] [--only kv-local,memory,kv-routed,release,any-project,node-patterns,operations,distribution,dist-security,profile]
+//   node bench/run.mjs [--quick] [--only kv-local,memory,kv-routed,release,any-project,node-patterns,nest-starter,operations,distribution,dist-security,profile]
 import { parseArgs } from 'node:util';
 import { relative } from 'node:path';
 import { runKvLocal } from './groups/kv-local.mjs';
@@ -13,6 +13,7 @@ import { runMemory } from './groups/memory.mjs';
 import { runRelease } from './groups/release.mjs';
 import { runAnyProject } from './groups/any-project.mjs';
 import { runNodePatterns } from './groups/node-patterns.mjs';
+import { runNestStarter } from './groups/nest-starter.mjs';
 import { runProfile } from './profile/profile-node.mjs';
 import { killAllPortMappersNow, stopAllPortMappers } from './lib/port-mapper.mjs';
 import { killAllNow, stopAll } from './lib/processes.mjs';
@@ -21,8 +22,8 @@ import { writeResults } from './lib/results.mjs';
 import { formatTable } from './lib/table.mjs';
 import { removeTempDirs } from './lib/temp-dirs.mjs';
 
-const GROUPS = { 'kv-local': runKvLocal, memory: runMemory, 'kv-routed': runKvRouted, release: runRelease, 'any-project': runAnyProject, 'node-patterns': runNodePatterns, operations: runOperations, distribution: runDistribution, 'dist-security': runDistSecurity, profile: runProfile };
-const DEFAULT_GROUPS = ['kv-local', 'memory', 'kv-routed', 'release', 'any-project', 'node-patterns', 'operations', 'distribution', 'dist-security']; // profile only with --only profile
+const GROUPS = { 'kv-local': runKvLocal, memory: runMemory, 'kv-routed': runKvRouted, release: runRelease, 'any-project': runAnyProject, 'node-patterns': runNodePatterns, 'nest-starter': runNestStarter, operations: runOperations, distribution: runDistribution, 'dist-security': runDistSecurity, profile: runProfile };
+const DEFAULT_GROUPS = ['kv-local', 'memory', 'kv-routed', 'release', 'any-project', 'node-patterns', 'nest-starter', 'operations', 'distribution', 'dist-security']; // profile only with --only profile
 
 const { values: flags } = parseArgs({ options: { quick: { type: 'boolean', default: false }, only: { type: 'string' } } });
 const selected = flags.only ? flags.only.split(',').map((g) => g.trim()) : DEFAULT_GROUPS;
@@ -32,7 +33,7 @@ if (unknown.length) {
   process.exit(2);
 }
 
-const watchdogMs = (flags.quick ? 3 : 12) * 60_000;
+const watchdogMs = (flags.quick ? 3 : 25) * 60_000;
 const watchdog = setTimeout(() => abort(`bench: still running after ${watchdogMs / 60_000} min; stopping`), watchdogMs);
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => abort(`bench: ${signal}, stopping`));
 process.on('exit', () => (killAllNow(), removeTempDirs()));

@@ -24,6 +24,7 @@ export const KVREL_ERROR_CODES = [
   'KVREL_NATIVE_ADDON',
   'KVREL_UNSAFE_RELEASE_TMP',
   'KVREL_ALREADY_RUNNING',
+  'KVREL_TYPESCRIPT_MISSING',
 ] as const;
 
 export type KvrelErrorCode = (typeof KVREL_ERROR_CODES)[number];

@@ -20,6 +20,9 @@ import { packageOf } from './package-of.js';
 import { projectModulesPlugin } from './project-modules-plugin.js';
 import { LOCATION_DEFINE, locationBanner, RESERVE_HERE, reserveHerePlugin, type BundleFormat } from './module-location.js';
 import { isProjectModule } from './project-folder.js';
+import { DecoratorMetadata } from './decorator-metadata.js';
+import { missingLazyImportsPlugin } from './missing-lazy-imports-plugin.js';
+import { bundledPackagesSharedWithDisk } from './shared-with-disk.js';
 import { stubOptionalNativeModules } from './stub-optional-native-modules.js';
 
 export interface BundleNodeCodeOptions {
@@ -83,7 +86,7 @@ export async function bundleNodeCode(options: BundleNodeCodeOptions): Promise<No
 }
 
 /** Bumped when what the bundler makes changes, so state saved by an older kvrel is not reused. */
-const KVREL_BUNDLER_RULES = 2;
+const KVREL_BUNDLER_RULES = 3;
 
 async function bundleAnew(options: BundleNodeCodeOptions): Promise<Omit<NodeBundle, 'reused'> & { inputs: Set<string> }> {
   const scanner = new DiskPackageScanner(options.scanCacheFile);
@@ -99,13 +102,18 @@ async function bundleAnew(options: BundleNodeCodeOptions): Promise<Omit<NodeBund
     const inputs = new Set<string>();
     const besideFolders = new Set<string>();
     const emitted = new Set<string>();
-    const result = await runEsbuild(options, scanner, found, forced, inputs, besideFolders, emitted);
+    const leftMissing = new Map<string, string>();
+    const result = await runEsbuild(options, scanner, found, forced, inputs, { besideFolders, emitted, leftMissing });
     for (const input of Object.keys(result.metafile?.inputs ?? {})) {
       const file = resolve(options.root, input);
       const pkg = packageOf(file);
       if (!pkg || forced.has(pkg.name) || scanner.isAlwaysBundled(pkg.name)) continue;
       const what = scanner.locatesOwnFiles(file);
       if (what !== undefined) forced.set(pkg.name, `${relative(pkg.dir, file)} uses ${what}`);
+    }
+    const bundledFiles = Object.keys(result.metafile?.inputs ?? {}).map((input) => resolve(options.root, input));
+    for (const [name, reason] of bundledPackagesSharedWithDisk(bundledFiles, [...found.values()])) {
+      if (!forced.has(name) && !scanner.isAlwaysBundled(name)) forced.set(name, reason);
     }
     for (const warning of result.warnings) {
       if (!DYNAMIC_LOAD_WARNINGS.has(warning.id ?? '') || !warning.location) continue;
@@ -127,7 +135,7 @@ async function bundleAnew(options: BundleNodeCodeOptions): Promise<Omit<NodeBund
     return {
       file,
       diskPackages: [...found.values()],
-      warnings: projectWarnings(result.warnings),
+      warnings: [...projectWarnings(result.warnings), ...missingLazyImportsWarning(leftMissing)],
       reachedPackages,
       besideFolders: outermost(besideFolders),
       emittedScripts: [...emitted].sort(),
@@ -159,34 +167,50 @@ function esbuildOptions(options: BundleNodeCodeOptions, outfile: string, format:
   };
 }
 
+/** What a pass of esbuild finds besides its bundle. */
+interface PassFindings {
+  /** Folders whose files ship beside the code. */
+  readonly besideFolders: Set<string>;
+  /** Scripts bundled to their places. */
+  readonly emitted: Set<string>;
+  /** Packages not installed that a package loads only lazily, with the package that does. */
+  readonly leftMissing: Map<string, string>;
+}
+
 async function runEsbuild(
   options: BundleNodeCodeOptions,
   scanner: DiskPackageScanner,
   found: Map<string, DiskPackage>,
   forced: Map<string, string>,
   inputs: Set<string>,
-  besideFolders: Set<string>,
-  emitted: Set<string>,
+  { besideFolders, emitted, leftMissing }: PassFindings,
 ) {
   const libDir = options.outDir;
+  const metadata = new DecoratorMetadata(options.root);
   const plugins = (bundleDir: string): Plugin[] => [
     reserveHerePlugin,
     stubOptionalNativeModules,
     nativeAddonPlugin({ mode: options.mode, libDir, bundleDir, onDisk: forced }),
     diskPackagesPlugin({ root: options.root, scanner, mode: options.mode, libDir, bundleDir, found, forced }),
-    projectModulesPlugin({ root: options.root, libDir, bundleScript, emitted, besideFolders }),
+    missingLazyImportsPlugin({ external: options.external ?? [], leftMissing }),
+    projectModulesPlugin({ root: options.root, libDir, bundleScript, emitted, besideFolders, metadata }),
   ];
   const bundleScript = async (entry: string, outfile: string, format: BundleFormat): Promise<void> => {
     const nested = await build({ ...esbuildOptions(options, outfile, format), entryPoints: [entry], plugins: plugins(dirname(outfile)) });
     for (const input of Object.keys(nested.metafile?.inputs ?? {})) inputs.add(resolve(options.root, input));
   };
   try {
-    return await build({
+    const result = await build({
       ...esbuildOptions(options, join(options.outDir, options.outName), 'esm'),
       stdin: { contents: options.entrySource, resolveDir: options.root, sourcefile: 'kvrel-node-entry.ts', loader: 'ts' },
       plugins: plugins(libDir),
     });
+    for (const tsconfig of metadata.tsconfigFiles) inputs.add(tsconfig);
+    return result;
   } catch (error) {
+    // A plugin's own user error (decorator-metadata.ts: no TypeScript) keeps its code.
+    const detail = (error as { errors?: Message[] }).errors?.[0]?.detail as unknown;
+    if (detail instanceof UserError) throw detail;
     throw new UserError('KVREL_BUNDLE_FAILED', `could not bundle the node: ${firstEsbuildError(error)}`);
   }
 }
@@ -203,6 +227,13 @@ function rewriteSourceMap(mapFile: string, options: BundleNodeCodeOptions): void
     return fromRoot.startsWith('..') ? source : fromRoot;
   });
   writeFileSync(mapFile, JSON.stringify(map));
+}
+
+/** One line for the modules left as run-time imports because no package loads them but lazily. */
+function missingLazyImportsWarning(leftMissing: ReadonlyMap<string, string>): string[] {
+  if (leftMissing.size === 0) return [];
+  const list = [...leftMissing].map(([name, by]) => `${name} (by ${by})`).join(', ');
+  return [`not installed, loaded only lazily, left to fail at run time as under node if ever reached: ${list}`];
 }
 
 /** The folders, less those inside another (mirroring the outer one ships them). */

@@ -5,6 +5,8 @@
  * `path.join(__dirname, 'child.js')`) is bundled on its own to the very place it names under lib/,
  * in the module format node will give it there: workers, `child_process.fork` and `cluster` targets
  * run as under plain node. As with TypeScript's NodeNext, `./worker.js` is built from `worker.ts`.
+ * A file whose tsconfig asks for decorator metadata is compiled by TypeScript first (decorator-metadata.ts):
+ * esbuild takes the first onLoad that returns contents, so this one plugin does both.
  */
 import { readFileSync, statSync } from 'node:fs';
 import { dirname, extname, join, relative, sep } from 'node:path';
@@ -12,6 +14,7 @@ import type { Loader, Plugin } from 'esbuild';
 import { USES_LOCATION, withLocation, type BundleFormat } from './module-location.js';
 import { besideFolderOf, formatAt, isProjectModule } from './project-folder.js';
 import { referencedPaths, scriptSource } from './referenced-scripts.js';
+import type { DecoratorMetadata } from './decorator-metadata.js';
 
 export interface ProjectModulesPluginOptions {
   readonly root: string;
@@ -25,6 +28,8 @@ export interface ProjectModulesPluginOptions {
   readonly emitted: Set<string>;
   /** Filled with the folders whose files ship beside the code. */
   readonly besideFolders: Set<string>;
+  /** TypeScript's decorator metadata for the files whose tsconfig asks for it. */
+  readonly metadata: DecoratorMetadata;
 }
 
 const LOADERS: Readonly<Record<string, Loader>> = { '.ts': 'ts', '.mts': 'ts', '.cts': 'ts', '.tsx': 'tsx', '.jsx': 'jsx', '.js': 'js', '.mjs': 'js', '.cjs': 'js' };
@@ -36,12 +41,18 @@ export function projectModulesPlugin(options: ProjectModulesPluginOptions): Plug
       build.onLoad({ filter: /\.[cm]?[jt]sx?$/ }, async (args) => {
         if (!isProjectModule(options.root, args.path)) return undefined;
         const text = readFileSync(args.path, 'utf8');
-        if (!USES_LOCATION.test(text)) return undefined;
+        const locates = USES_LOCATION.test(text);
+        // TypeScript emits decorator metadata (esbuild does not); the module's location goes on its output.
+        const decorated = options.metadata.transform(args.path, text);
+        if (!locates && decorated === undefined) return undefined;
+        const code = decorated ?? text;
+        const loader = decorated !== undefined ? 'js' : (LOADERS[extname(args.path)] ?? 'js');
+        if (!locates) return { contents: code, loader, resolveDir: dirname(args.path) };
         const folder = besideFolderOf(options.root, args.path);
         if (folder) options.besideFolders.add(folder);
         for (const path of referencedPaths(dirname(args.path), text)) await emitScript(path, options);
         const pathInLib = relative(options.root, args.path).split(sep).join('/');
-        return { contents: withLocation(text, pathInLib), loader: LOADERS[extname(args.path)] ?? 'js', resolveDir: dirname(args.path) };
+        return { contents: withLocation(code, pathInLib), loader, resolveDir: dirname(args.path) };
       });
     },
   };
