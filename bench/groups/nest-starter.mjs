@@ -11,7 +11,7 @@ import { performance } from 'node:perf_hooks';
 import { bootToAccept } from '../lib/boot-to-accept.mjs';
 import { durations } from '../lib/durations.mjs';
 import { spawnTracked, tail, waitForExit } from '../lib/processes.mjs';
-import { NODE24, ROOT } from '../lib/repo.mjs';
+import { NODE26, ROOT } from '../lib/repo.mjs';
 import { summary } from '../lib/summary.mjs';
 import { makeTempDir } from '../lib/temp-dirs.mjs';
 
@@ -90,7 +90,7 @@ export async function runNestStarter({ quick, log }) {
       // Timed whatever its exit: one bench run saw the release end by SIGTERM when signalled at first accept
       // (by hand it exits 0; not understood yet).
       { figure: 'boot-to-accept: bin/web start (release, Node 24 SEA)', command: join(rel, 'bin', 'web'), args: ['start'], env: { ...observe, RELEASE_DISTRIBUTION: 'none' }, anyExit: true },
-      { figure: 'boot-to-accept: node24 dist/main.js (the starter as tsc built it, no kvrel)', command: NODE24, args: [join(dir, 'dist', 'main.js')], env: observe, anyExit: true },
+      { figure: 'boot-to-accept: node26 dist/main.js (the starter as tsc built it, no kvrel)', command: NODE26, args: [join(dir, 'dist', 'main.js')], env: observe, anyExit: true },
     ];
     log(`nest-starter: boot-to-accept, ${repeats} runs of ${variants.length} variants, interleaved`);
     const times = variants.map(() => []);
@@ -103,7 +103,7 @@ export async function runNestStarter({ quick, log }) {
       'npm pack --workspace kvrel --workspace @kvrel/runtime; cp -r test/fixtures/nest-starter <tmp>; npm ci; npm install --no-save <tarballs>',
       'rm -rf _build && npx kvrel release web   # cold;   npx kvrel release web   # warm',
       'rm -rf dist tsconfig.build.tsbuildinfo && npx tsc -p tsconfig.build.json   # cold;   npx tsc -p tsconfig.build.json   # warm',
-      'PORT=<free> RELEASE_DISTRIBUTION=none _build/prod/rel/web/bin/web start   vs   PORT=<free> node24 dist/main.js',
+      'PORT=<free> RELEASE_DISTRIBUTION=none _build/prod/rel/web/bin/web start   vs   PORT=<free> node26 dist/main.js',
     ];
     return { title: 'nest-starter (issue 14): the NestJS official starter, released as generated', columns: COLUMNS, rows, skipped: [], commands };
   } finally {

@@ -2,7 +2,7 @@
 // tarballs). Two copies of the installed project: one released by kvrel, one built the plain way (tsc
 // to JS, then node). Builds cold / warm / after a one-line change of apps/web/src/app.ts, kvrel release
 // against `tsc -b`, interleaved; then boot-to-accept of the web port, `bin/patterns start` against the
-// same app under the same Node 24 binary the release embeds, interleaved. Medians and their ratio side
+// same app under the same Node 26 binary the release embeds, interleaved. Medians and their ratio side
 // by side. The bench-only tsconfigs and standalone entries live in the temp copy, never in the fixture.
 import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -12,7 +12,7 @@ import { bootToAccept } from '../lib/boot-to-accept.mjs';
 import { durations } from '../lib/durations.mjs';
 import { freePort } from '../lib/free-port.mjs';
 import { spawnTracked, tail, waitForExit } from '../lib/processes.mjs';
-import { NODE24, ROOT } from '../lib/repo.mjs';
+import { NODE26, ROOT } from '../lib/repo.mjs';
 import { summary } from '../lib/summary.mjs';
 import { makeTempDir } from '../lib/temp-dirs.mjs';
 
@@ -96,8 +96,8 @@ async function run(cwd, command, args, what, env = {}, timeoutMs = 600_000) {
 function checkSameNode() {
   const source = readFileSync(join(ROOT, 'packages', 'kvrel', 'src', 'sea', 'embedded-node.ts'), 'utf8');
   const version = /packageName: '([^']+)',\s*version: '([^']+)'/.exec(source);
-  if (!version || !NODE24.includes(`${version[1]}-${version[2]}`)) throw new Error(`bench/lib/repo.mjs NODE24 (${NODE24}) is not kvrel's EMBEDDED_NODE (${version?.slice(1).join('-')})`);
-  return execFileSync(NODE24, ['--version'], { encoding: 'utf8' }).trim();
+  if (!version || !NODE26.includes(`${version[1]}-${version[2]}`)) throw new Error(`bench/lib/repo.mjs NODE26 (${NODE26}) is not kvrel's EMBEDDED_NODE (${version?.slice(1).join('-')})`);
+  return execFileSync(NODE26, ['--version'], { encoding: 'utf8' }).trim();
 }
 
 export async function runNodePatterns({ quick, log }) {
@@ -173,9 +173,9 @@ export async function runNodePatterns({ quick, log }) {
   const otherPorts = async () => ({ SITE_PORT: String(await freePort()), LEGACY_PORT: String(await freePort()), WORKERS_PORT: String(await freePort()) });
   const variants = [
     { figure: 'bin/patterns start (release, SEA)', command: join(rel, 'bin', 'patterns'), args: ['start'], env: { RELEASE_DISTRIBUTION: 'none' }, portVars: ['WEB_PORT'] },
-    { figure: 'node24 apps/web/dist/standalone.js', command: NODE24, args: [join(webDist, 'standalone.js')], env: {}, anyExit: true },
-    { figure: 'node24 apps/web/dist/standalone-site-web.js', command: NODE24, args: [join(webDist, 'standalone-site-web.js')], env: {}, anyExit: true },
-    { figure: 'node24 -e listen (floor)', command: NODE24, args: ['-e', FLOOR], env: {} },
+    { figure: 'node26 apps/web/dist/standalone.js', command: NODE26, args: [join(webDist, 'standalone.js')], env: {}, anyExit: true },
+    { figure: 'node26 apps/web/dist/standalone-site-web.js', command: NODE26, args: [join(webDist, 'standalone-site-web.js')], env: {}, anyExit: true },
+    { figure: 'node26 -e listen (floor)', command: NODE26, args: ['-e', FLOOR], env: {} },
   ];
   log(`node-patterns: boot-to-accept of the web port, ${repeats} runs of ${variants.length} variants, interleaved (${nodeVersion})`);
   const boot = async (v) => bootToAccept(v.command, v.args, { ...v.env, ...(await otherPorts()) }, v);
@@ -183,9 +183,9 @@ export async function runNodePatterns({ quick, log }) {
   for (const v of variants) await boot(v); // warms the page cache
   for (let i = 0; i < repeats; i++) for (const [k, v] of variants.entries()) times[k].push(await boot(v));
   const [release, web, siteWeb, floor] = times.map(ms);
-  pair('boot-to-accept of the web port: bin/patterns start  |  node24 standalone.js (web only)', release, web, 'release not slower: ≤ 1.00', 'medianMs');
-  pair('boot-to-accept: bin/patterns start  |  node24 standalone-site-web.js (site then web, as the release starts them)', release, siteWeb, '≤ 1.00', 'medianMs');
-  rows.push({ figure: 'boot-to-accept: node24 -e listen (floor)', plain: floor.text, runs: floor.runs, target: '—', plain_medianMs: floor.median });
+  pair('boot-to-accept of the web port: bin/patterns start  |  node26 standalone.js (web only)', release, web, 'release not slower: ≤ 1.00', 'medianMs');
+  pair('boot-to-accept: bin/patterns start  |  node26 standalone-site-web.js (site then web, as the release starts them)', release, siteWeb, '≤ 1.00', 'medianMs');
+  rows.push({ figure: 'boot-to-accept: node26 -e listen (floor)', plain: floor.text, runs: floor.runs, target: '—', plain_medianMs: floor.median });
   const total = (b, p) => ({ text: `${((b.median * 1000 + p.median) / 1000).toFixed(2)} s`, median: b.median * 1000 + p.median, runs: b.runs });
   pair('one-line change to accepting: build after the edit + boot (sum of medians)', total(buildTimes.edit[0], release), total(buildTimes.edit[1], web), '—', 'medianMs');
 
@@ -194,7 +194,7 @@ export async function runNodePatterns({ quick, log }) {
     'released: rm -rf _build && node_modules/.bin/kvrel release patterns   # cold;   node_modules/.bin/kvrel release patterns   # warm, after edit',
     'plain: tsconfig.bench.json (tsc -b over apps/{web,legacy,workers}, composite, outDir dist beside src); node_modules/.bin/tsc -b tsconfig.bench.json && cp -r apps/web/src/views apps/web/dist/',
     'WEB_PORT=<free> SITE_PORT=… LEGACY_PORT=… WORKERS_PORT=… RELEASE_DISTRIBUTION=none _build/prod/rel/patterns/bin/patterns start',
-    `  vs  PORT=<free> ${NODE24} apps/web/dist/standalone.js   (and standalone-site-web.js with SITE_PORT)`,
+    `  vs  PORT=<free> ${NODE26} apps/web/dist/standalone.js   (and standalone-site-web.js with SITE_PORT)`,
   ];
   return { title: 'node-patterns (issue 14): ordinary node code, kvrel against tsc + node', columns: COLUMNS, rows, skipped: [], node: nodeVersion, commands };
 }
