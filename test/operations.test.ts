@@ -167,7 +167,12 @@ describe('logs', () => {
     expect((await execa(releaseBin, ['logs', '-n', '2'], { env })).stdout.split('\n').map((line) => line.slice(0, 10))).toEqual(['first 1198', 'first 1199']);
 
     const follower = start(releaseBin, ['logs', '-f', '-n', '0'], { env });
-    await waitFor(() => alive(follower.pid) && readFileSync(`/proc/${follower.pid}/cmdline`, 'utf8').includes('logs'), { what: 'logs -f to run' });
+    // A running process is not yet a following one (-n 0: it prints only what comes after it looked):
+    // the node ticks into its log until the follower prints a tick, so no "second" line comes too early.
+    const ticking = 'globalThis.tick = setInterval(() => process.stdout.write("tick\\n"), 100)';
+    expect((await execa(releaseBin, ['rpc', ticking], { env })).exitCode).toBe(0);
+    await waitFor(() => follower.output().includes('tick\n'), { what: 'logs -f to follow', timeoutMs: 60_000, details: () => follower.output() });
+    expect((await execa(releaseBin, ['rpc', 'clearInterval(globalThis.tick)'], { env })).exitCode).toBe(0);
     expect((await execa(releaseBin, ['rpc', write('second')], { env })).exitCode).toBe(0);
     const expected = Array.from({ length: 1200 }, (_, i) => `second ${String(i).padStart(4, '0')}`);
     const seconds = () => follower.output().split('\n').filter((line) => line.startsWith('second ')).map((line) => line.slice(0, 11));
