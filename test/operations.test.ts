@@ -223,6 +223,9 @@ describe('metrics', () => {
     expect(sampleValue(after, 'kv_buckets')).toBe(1);
     expect(sampleValue(after, 'kv_keys')).toBe(5);
     expect(sampleValue(after, 'kv_bytes')).toBe(5 * ('k0'.length + 'value0'.length));
+    // kv.maxMemoryBytes's count: the bytes plus 80 a key and 512 a bucket (with its name); the default limit, half the heap.
+    expect(sampleValue(after, 'kv_memory_bytes')).toBe(5 * ('k0'.length + 'value0'.length + 80) + 512 + 'shopping'.length);
+    expect(sampleValue(after, 'kv_max_memory_bytes')).toBeGreaterThan(64 * 1024 * 1024);
     client.close();
     expect((await fetch(`http://127.0.0.1:${metricsPort}/other`)).status).toBe(404);
   });
