@@ -5,13 +5,14 @@
  * and kv's kv.maxMemoryBytes, which refuses writes past it while reads and deletes go on.
  * Everything on 127.0.0.1; each node is stopped by pid.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { freePort } from './helpers/free-port.js';
 import { KvClient } from './helpers/kv-client.js';
 import { alive, start, stopAll, type Started } from './helpers/processes.js';
+import { parsePrometheusText, sampleValue } from './helpers/prometheus-text.js';
 import { copyRelease, removeReleaseCopies } from './helpers/releases.js';
 import { waitFor } from './helpers/wait-for.js';
 
@@ -23,15 +24,20 @@ afterEach(async () => {
 afterAll(() => removeReleaseCopies());
 
 /** A copy of release foo whose kv-server (and kv) env has these values, started with `bin/foo start`. */
-async function startFoo(kvServer: Record<string, number>, kv: Record<string, number> = {}): Promise<{ node: Started; port: number }> {
+async function startFoo(
+  kvServer: Record<string, number>,
+  kv: Record<string, number> = {},
+  { vmArgs = '', env = {} }: { vmArgs?: string; env?: Record<string, string> } = {},
+): Promise<{ node: Started; port: number }> {
   const release = copyRelease('foo');
+  if (vmArgs) appendFileSync(join(release, 'releases', '0.0.1', 'vm.args'), `\n${vmArgs}\n`);
   const configFile = join(release, 'releases', '0.0.1', 'sys.config.json');
   const config = JSON.parse(readFileSync(configFile, 'utf8')) as Record<string, Record<string, unknown>>;
   config['kv-server'] = { ...config['kv-server'], ...kvServer };
   config['kv'] = { ...config['kv'], ...kv };
   writeFileSync(configFile, JSON.stringify(config));
   const port = await freePort();
-  const node = start(join(release, 'bin', 'foo'), ['start'], { env: { PORT: String(port), RELEASE_DISTRIBUTION: 'none' } });
+  const node = start(join(release, 'bin', 'foo'), ['start'], { env: { PORT: String(port), RELEASE_DISTRIBUTION: 'none', ...env } });
   await waitFor(() => node.output().includes(`accepting connections on port ${port}`), { what: 'foo to accept', details: () => node.output() });
   return { node, port };
 }
@@ -170,5 +176,12 @@ describe('kv-server limits in release foo', () => {
     expect(await client.command('GET shopping k5')).toEqual([value(5), 'OK']);
     expect(alive(node.pid)).toBe(true);
     client.close();
+  });
+
+  it('defaults kv.maxMemoryBytes to half of --max-old-space-size from vm.args, not half of a heap limit that counts the young generation', async () => {
+    const metricsPort = await freePort();
+    await startFoo({}, {}, { vmArgs: '--max-old-space-size=96', env: { KVREL_METRICS_PORT: String(metricsPort) } });
+    const samples = parsePrometheusText(await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text());
+    expect(sampleValue(samples, 'kv_max_memory_bytes')).toBe(48 * MiB);
   });
 });
