@@ -1,16 +1,18 @@
 /**
  * kv-server's limits (SPEC §10) against release foo, configured small through the copy's
  * sys.config.json: hostile partial lines stay within the node-wide buffer budget (RSS growth
- * measured from /proc/<pid>/status), the connection cap, the idle deadline and the line deadline.
+ * measured from /proc/<pid>/status), the connection cap, the idle deadline and the line deadline;
+ * and kv's kv.maxMemoryBytes, which refuses writes past it while reads and deletes go on.
  * Everything on 127.0.0.1; each node is stopped by pid.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { freePort } from './helpers/free-port.js';
 import { KvClient } from './helpers/kv-client.js';
 import { alive, start, stopAll, type Started } from './helpers/processes.js';
+import { parsePrometheusText, sampleValue } from './helpers/prometheus-text.js';
 import { copyRelease, removeReleaseCopies } from './helpers/releases.js';
 import { waitFor } from './helpers/wait-for.js';
 
@@ -21,15 +23,21 @@ afterEach(async () => {
 });
 afterAll(() => removeReleaseCopies());
 
-/** A copy of release foo whose kv-server env has these values, started with `bin/foo start`. */
-async function startFoo(kvServer: Record<string, number>): Promise<{ node: Started; port: number }> {
+/** A copy of release foo whose kv-server (and kv) env has these values, started with `bin/foo start`. */
+async function startFoo(
+  kvServer: Record<string, number>,
+  kv: Record<string, number> = {},
+  { vmArgs = '', env = {} }: { vmArgs?: string; env?: Record<string, string> } = {},
+): Promise<{ node: Started; port: number }> {
   const release = copyRelease('foo');
+  if (vmArgs) appendFileSync(join(release, 'releases', '0.0.1', 'vm.args'), `\n${vmArgs}\n`);
   const configFile = join(release, 'releases', '0.0.1', 'sys.config.json');
   const config = JSON.parse(readFileSync(configFile, 'utf8')) as Record<string, Record<string, unknown>>;
   config['kv-server'] = { ...config['kv-server'], ...kvServer };
+  config['kv'] = { ...config['kv'], ...kv };
   writeFileSync(configFile, JSON.stringify(config));
   const port = await freePort();
-  const node = start(join(release, 'bin', 'foo'), ['start'], { env: { PORT: String(port), RELEASE_DISTRIBUTION: 'none' } });
+  const node = start(join(release, 'bin', 'foo'), ['start'], { env: { PORT: String(port), RELEASE_DISTRIBUTION: 'none', ...env } });
   await waitFor(() => node.output().includes(`accepting connections on port ${port}`), { what: 'foo to accept', details: () => node.output() });
   return { node, port };
 }
@@ -139,5 +147,41 @@ describe('kv-server limits in release foo', () => {
     const check = await KvClient.connect(port);
     expect(await check.command('GET deadlines milk')).toEqual(['', 'OK']); // the partial PUT never ran
     check.close();
+  });
+
+  it('answers writes past kv.maxMemoryBytes with ERROR out of memory, keeps serving GET and DELETE with the data intact, and takes writes again once keys are deleted', async () => {
+    const { node, port } = await startFoo({}, { maxMemoryBytes: 64 * 1024 });
+    const client = await KvClient.connect(port);
+    expect(await client.command('CREATE shopping')).toEqual(['OK']);
+    const value = (i: number) => `${String(i).padStart(4, '0')}${'v'.repeat(996)}`;
+    // 1 KB values into 64 KiB: the limit comes after some 60 of them; 200 would be ~200 KB.
+    let stored = 0;
+    for (; stored < 200; stored++) {
+      const reply = await client.command(`PUT shopping k${stored} ${value(stored)}`);
+      if (reply[0] !== 'OK') {
+        expect(reply).toEqual(['ERROR out of memory']);
+        break;
+      }
+    }
+    expect(stored).toBeGreaterThan(30);
+    expect(stored).toBeLessThan(64);
+    expect(await client.command(`PUT shopping another ${value(0)}`)).toEqual(['ERROR out of memory']);
+    expect(await client.command('CREATE tools')).toEqual(['ERROR out of memory']);
+    expect(await client.command(`PUT shopping k${stored} ${value(stored)}`)).toEqual(['ERROR out of memory']);
+    for (let i = 0; i < stored; i++) expect(await client.command(`GET shopping k${i}`)).toEqual([value(i), 'OK']);
+    expect(await client.command(`GET shopping k${stored}`)).toEqual(['', 'OK']);
+    for (let i = 0; i < 5; i++) expect(await client.command(`DELETE shopping k${i}`)).toEqual(['OK']);
+    expect(await client.command(`PUT shopping k${stored} ${value(stored)}`)).toEqual(['OK']);
+    expect(await client.command(`GET shopping k${stored}`)).toEqual([value(stored), 'OK']);
+    expect(await client.command('GET shopping k5')).toEqual([value(5), 'OK']);
+    expect(alive(node.pid)).toBe(true);
+    client.close();
+  });
+
+  it('defaults kv.maxMemoryBytes to half of --max-old-space-size from vm.args, not half of a heap limit that counts the young generation', async () => {
+    const metricsPort = await freePort();
+    await startFoo({}, {}, { vmArgs: '--max-old-space-size=96', env: { KVREL_METRICS_PORT: String(metricsPort) } });
+    const samples = parsePrometheusText(await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text());
+    expect(sampleValue(samples, 'kv_max_memory_bytes')).toBe(48 * MiB);
   });
 });

@@ -9,10 +9,17 @@ describe('parseCommand', () => {
     expect(parseCommand('DELETE shopping eggs')).toEqual({ op: 'delete', bucket: 'shopping', key: 'eggs' });
   });
 
-  it('splits on runs of whitespace and ignores it at both ends, as String.split/1', () => {
+  it('splits on runs of spaces and tabs and ignores them at both ends', () => {
     expect(parseCommand('  PUT \t shopping   milk\t\t3  ')).toEqual({ op: 'put', bucket: 'shopping', key: 'milk', value: '3' });
-    expect(parseCommand('GET shopping milk\r')).toEqual({ op: 'get', bucket: 'shopping', key: 'milk' });
-    expect(parseCommand('CREATE\u000bshopping\f')).toEqual({ op: 'create', bucket: 'shopping' });
+  });
+
+  it('keeps \\v, \\f and \\r inside tokens: keys and values are any bytes but space, tab and newline (README)', () => {
+    expect(parseCommand('PUT shopping milk\r 1\f')).toEqual({ op: 'put', bucket: 'shopping', key: 'milk\r', value: '1\f' });
+    expect(parseCommand('PUT shopping \u000bk\u000b v\rv')).toEqual({ op: 'put', bucket: 'shopping', key: '\u000bk\u000b', value: 'v\rv' });
+    expect(parseCommand('GET shopping milk\r')).toEqual({ op: 'get', bucket: 'shopping', key: 'milk\r' });
+    // A separator that is not one: the line has one token, so it is no command.
+    expect(parseCommand('CREATE\u000bshopping')).toBe(UNKNOWN_COMMAND);
+    expect(parseCommand('GET\rshopping\fmilk')).toBe(UNKNOWN_COMMAND);
   });
 
   it('keeps every byte of a token: UTF-8 text and invalid bytes alike, one character per byte', () => {

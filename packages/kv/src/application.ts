@@ -1,6 +1,7 @@
 /**
  * The kv application: a registry of buckets and the router, offered to other nodes as the
- * "kv.router" service. Its environment: routingTable (default []).
+ * "kv.router" service. Its environment: routingTable (default []), read on every operation;
+ * maxMemoryBytes (default: half of the heap), read at start.
  */
 import { Application, Node, defineApplication, exitSignal, registerService, unregisterService } from '@kvrel/runtime';
 import type { KvOperation, KvResult } from './operation.js';
@@ -11,6 +12,7 @@ import { validateRoutingTable } from './routing-table.js';
 import { decodeOperation, decodeResult, encodeOperation, encodeResult } from './wire-format.js';
 import { OperationCounter } from './operation-counter.js';
 import { registerKvMeasures } from './kv-measures.js';
+import { resolveMaxMemoryBytes } from './memory-budget.js';
 
 export const ROUTER_SERVICE = 'kv.router';
 
@@ -33,7 +35,7 @@ export default defineApplication({
   start() {
     // A table that cannot work stops the boot, naming the bad entry (KV_BAD_ROUTING_TABLE).
     validateRoutingTable(readTable());
-    const registry = new Registry();
+    const registry = new Registry({ maxMemoryBytes: resolveMaxMemoryBytes(Application.getEnv('kv', 'maxMemoryBytes')) });
     const operations = new OperationCounter();
     const batcher = new ForwardBatcher(async (node, operations, seen) => {
       const results = (await Node.call(node, ROUTER_SERVICE, 'routeBatch', [operations.map(encodeOperation), seen])) as readonly unknown[];

@@ -9,7 +9,8 @@ import { routeOperation } from './router.js';
 export { default as application, ROUTER_SERVICE } from './application.js';
 export { Bucket } from './bucket.js';
 export { Registry } from './registry.js';
-export { applyLocal, describeOperation, OK, NOT_FOUND } from './operation.js';
+export { MemoryBudget, defaultMaxMemoryBytes } from './memory-budget.js';
+export { applyLocal, describeOperation, OK, NOT_FOUND, OUT_OF_MEMORY } from './operation.js';
 export type { KvOperation, KvResult } from './operation.js';
 export { routeOperation } from './router.js';
 export type { RouterContext } from './router.js';
@@ -49,4 +50,10 @@ export { deleteKey as delete };
 /** The buckets this node holds itself. */
 export function buckets(): string[] {
   return routerContext().registry.names();
+}
+
+/** This node's stored data against kv.maxMemoryBytes, in bytes (estimated: keys, values, a cost per key and bucket). */
+export function memory(): { usedBytes: number; maxBytes: number } {
+  const { memory } = routerContext().registry;
+  return { usedBytes: memory.usedBytes, maxBytes: memory.maxBytes };
 }

@@ -19,19 +19,18 @@ export type KvResult =
 export const OK: KvResult = Object.freeze({ status: 'ok' });
 export const NOT_FOUND: KvResult = Object.freeze({ status: 'not_found' });
 
+/** A write that would take this node past kv.maxMemoryBytes (Redis: `-OOM command not allowed`). */
+export const OUT_OF_MEMORY: KvResult = Object.freeze({ status: 'error', code: 'KV_OUT_OF_MEMORY', reason: 'out of memory' });
+
 export function applyLocal(registry: Registry, operation: KvOperation): KvResult {
-  if (operation.op === 'create') {
-    registry.create(operation.bucket);
-    return OK;
-  }
+  if (operation.op === 'create') return registry.create(operation.bucket) ? OK : OUT_OF_MEMORY;
   const bucket = registry.lookup(operation.bucket);
   if (!bucket) return NOT_FOUND;
   switch (operation.op) {
     case 'get':
       return { status: 'ok', value: bucket.get(operation.key) };
     case 'put':
-      bucket.put(operation.key, operation.value);
-      return OK;
+      return bucket.put(operation.key, operation.value) ? OK : OUT_OF_MEMORY;
     case 'delete':
       bucket.delete(operation.key);
       return OK;

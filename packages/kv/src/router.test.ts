@@ -3,19 +3,22 @@ import type { KvOperation, KvResult } from './operation.js';
 import { Registry } from './registry.js';
 import { routeOperation, type RouterContext } from './router.js';
 import type { RoutingTable } from './routing-table.js';
+import { decodeOperation, decodeResult, encodeOperation, encodeResult } from './wire-format.js';
+import { BUCKET_OVERHEAD_BYTES, KEY_OVERHEAD_BYTES } from './memory-budget.js';
 
 /** Nodes in one process: forward() calls the other node's router directly, as distribution would. */
-function cluster(tables: Record<string, RoutingTable>, down: string[] = []) {
+function cluster(tables: Record<string, RoutingTable>, down: string[] = [], maxMemoryBytes: Record<string, number> = {}) {
   const nodes = new Map<string, RouterContext>();
   for (const [name, table] of Object.entries(tables)) {
     nodes.set(name, {
       self: () => name,
       table: () => table,
-      registry: new Registry(),
+      registry: new Registry({ maxMemoryBytes: maxMemoryBytes[name] }),
       forward: async (node: string, op: KvOperation, seen: readonly string[]): Promise<KvResult> => {
         const peer = nodes.get(node);
         if (!peer || down.includes(node)) throw new Error(`node ${JSON.stringify(node)} is not reachable (connection refused)`);
-        return routeOperation(peer, op, seen);
+        // As over distribution: the operation and its result in their wire form.
+        return decodeResult(encodeResult(await routeOperation(peer, decodeOperation(encodeOperation(op)), seen)));
       },
     });
   }
@@ -83,5 +86,21 @@ describe('routeOperation', () => {
       code: 'KV_NODE_DOWN',
       reason: 'node "bar" is not reachable (connection refused)',
     });
+  });
+
+  it('answers a routed write past kv.maxMemoryBytes of the owner with its out of memory error; reads and deletes still work', async () => {
+    const room = BUCKET_OVERHEAD_BYTES + 'shopping'.length + 'milk'.length + 1 + KEY_OVERHEAD_BYTES;
+    const nodes = cluster({ foo: split, bar: split }, [], { bar: room });
+    const foo = nodes.get('foo')!;
+    expect(await routeOperation(foo, { op: 'create', bucket: 'shopping' })).toEqual({ status: 'ok' });
+    expect(await routeOperation(foo, { op: 'put', bucket: 'shopping', key: 'milk', value: '1' })).toEqual({ status: 'ok' });
+    const outOfMemory = { status: 'error', code: 'KV_OUT_OF_MEMORY', reason: 'out of memory' };
+    expect(await routeOperation(foo, { op: 'put', bucket: 'shopping', key: 'eggs', value: '2' })).toEqual(outOfMemory);
+    expect(await routeOperation(foo, { op: 'create', bucket: 'tools' })).toEqual(outOfMemory);
+    expect(await routeOperation(foo, { op: 'get', bucket: 'shopping', key: 'milk' })).toEqual({ status: 'ok', value: '1' });
+    expect(await routeOperation(foo, { op: 'delete', bucket: 'shopping', key: 'milk' })).toEqual({ status: 'ok' });
+    expect(await routeOperation(foo, { op: 'put', bucket: 'shopping', key: 'eggs', value: '2' })).toEqual({ status: 'ok' });
+    // foo's own buckets are foo's own budget (none set): unaffected.
+    expect(routeOperation(foo, { op: 'create', bucket: 'apple' })).toEqual({ status: 'ok' });
   });
 });

@@ -1,4 +1,5 @@
-import { mkdtempSync, openSync, rmSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, rmSync } from 'node:fs';
+import { execa } from 'execa';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -43,4 +44,61 @@ describe('followLog', () => {
     await following;
     log.close();
   });
+});
+
+/**
+ * Another process writes and rotates as the daemon's RotatingLog does (close, shift every name up
+ * by one, open a new <base>.1; none removed, so no line may go missing), small files so a rotation comes every few lines, while followLog
+ * polls as fast as it can: views of the folder taken halfway through a rotation are common.
+ */
+const ROTATING_WRITER = `
+const { closeSync, openSync, renameSync, writeSync } = require('node:fs');
+const [dir, lines] = process.argv.slice(1);
+const file = (g) => dir + '/foo.log.' + g;
+let fd = openSync(file(1), 'a');
+let size = 0;
+let files = 1;
+for (let i = 0; i < Number(lines); i++) {
+  const line = 'line ' + String(i).padStart(6, '0') + ' of the log\\n';
+  if (size + line.length > 100) {
+    closeSync(fd);
+    for (let g = files; g >= 1; g--) renameSync(file(g), file(g + 1));
+    files++;
+    fd = openSync(file(1), 'a');
+    size = 0;
+  }
+  writeSync(fd, line);
+  size += line.length;
+}
+`;
+
+describe('followLog against another process rotating', () => {
+  it('prints every line once, in order, through a hundred rotations', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kvrel-follow-race-'));
+    dirs.push(dir);
+    const lines = 400; // 4 lines a file: 100 rotations
+    const expected = Array.from({ length: lines }, (_, i) => `line ${String(i).padStart(6, '0')} of the log\n`).join('');
+    closeSync(openSync(join(dir, 'foo.log.1'), 'a'));
+    let seen = '';
+    const stop = new AbortController();
+    const following = followLog({
+      dir,
+      base: 'foo.log',
+      from: { fd: openSync(join(dir, 'foo.log.1'), 'r'), position: 0 },
+      write: (chunk) => (seen += chunk.toString()),
+      intervalMs: 0,
+      retryMs: 0,
+      signal: stop.signal,
+    });
+    try {
+      const writer = execa(process.execPath, ['-e', ROTATING_WRITER, dir, String(lines)]);
+      await writer;
+      for (let i = 0; i < 8000 && seen.length < expected.length; i++) await new Promise((r) => setTimeout(r, 5));
+      expect(seen.split('\n').length - 1).toBe(lines);
+      expect(seen).toBe(expected);
+    } finally {
+      stop.abort();
+      await following;
+    }
+  }, 60_000); // a busy machine: room for the writer and the follower to take their turns
 });

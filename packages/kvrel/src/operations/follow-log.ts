@@ -1,10 +1,14 @@
 /**
- * `logs -f`: prints what is appended to the current log file, and keeps going through rotation.
- * Each tick prints what the file held open has gained; when that file is no longer the newest (it
- * was rotated away), the files written after it are printed in order and the newest is held next.
- * Polls rather than fs.watch, which misses renames on some file systems.
+ * `logs -f`: prints what is appended to the current log file, and keeps going through rotation, as
+ * `tail -F` does: no line lost, none printed twice. Each tick prints what the file held open has
+ * gained; when that file is no longer the newest (it was rotated away), the files written after it
+ * are printed in order and the newest is held next. Which files those are is read from one
+ * consistent view of the folder (openLogChain): a view taken halfway through a rotation is dropped
+ * and taken again, never mistaken for a held file that went away. Polls rather than fs.watch, which
+ * misses renames on some file systems.
  */
-import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, fstatSync, readSync, statSync } from 'node:fs';
+import { closeLogFiles, openLogChain, type OpenLogFile } from './log-chain.js';
 import { logFiles } from './log-files.js';
 
 export interface FollowOptions {
@@ -14,20 +18,18 @@ export interface FollowOptions {
   readonly from?: { readonly fd: number; readonly position: number };
   readonly write: (chunk: Buffer) => void;
   readonly intervalMs?: number;
+  /** A rotation was under way: how soon the folder is read again. */
+  readonly retryMs?: number;
+  /** Tries (retryMs apart) before an odd view of the folder is taken as it is. Default 50. */
+  readonly patience?: number;
   /** Ends the following (the returned promise resolves). */
   readonly signal?: AbortSignal;
 }
 
-interface Held {
-  readonly fd: number;
-  readonly ino: number;
-  position: number;
-}
-
 export async function followLog(options: FollowOptions): Promise<void> {
   const buffer = Buffer.alloc(64 * 1024);
-  let held: Held | undefined = options.from ? { fd: options.from.fd, ino: fstatSync(options.from.fd).ino, position: options.from.position } : undefined;
-  const drain = (file: Held) => {
+  let held: OpenLogFile | undefined = options.from ? { fd: options.from.fd, ino: fstatSync(options.from.fd).ino, position: options.from.position } : undefined;
+  const drain = (file: OpenLogFile) => {
     for (;;) {
       const read = readSync(file.fd, buffer, 0, buffer.length, file.position);
       if (read === 0) return;
@@ -35,40 +37,48 @@ export async function followLog(options: FollowOptions): Promise<void> {
       options.write(Buffer.from(buffer.subarray(0, read)));
     }
   };
-  const open = (file: string): Held | undefined => {
-    try {
-      const fd = openSync(file, 'r');
-      return { fd, ino: fstatSync(fd).ino, position: 0 };
-    } catch {
-      return undefined; // rotated away between listing and opening: the next tick finds it
+  /**
+   * One look at the folder; false when a rotation was under way (nothing changed, look again soon).
+   * `patient`: the view has been odd for a while, so it is how the folder is (a file removed or renamed by hand).
+   */
+  const catchUp = (patient: boolean): boolean => {
+    // The common case, cheaply: the held file is still the newest.
+    if (held && !patient && inodeOf(logFiles(options.dir, options.base).at(-1)) === held.ino) return true;
+    const chain = openLogChain(options.dir, options.base, patient);
+    if (!chain) return false;
+    const at = held ? chain.findIndex((file) => file.ino === held!.ino) : -1;
+    // Not listed but still linked: the view missed it (a rotation after the folder was read).
+    if (held && at === -1 && !patient && fstatSync(held.fd).nlink > 0) {
+      closeLogFiles(chain);
+      return false;
     }
+    closeLogFiles(chain.slice(0, at + 1)); // the held file (its second descriptor) and older ones
+    const newer = chain.slice(at + 1);
+    if (newer.length === 0) return true;
+    // The held file was rotated (or none was held): print the newer ones in order, hold the newest.
+    // A held file that is gone went past the kept generations: every file there is comes after it.
+    if (held) {
+      drain(held); // what it gained between the last drain and its rotation
+      closeSync(held.fd);
+    }
+    for (const file of newer.slice(0, -1)) {
+      drain(file);
+      closeSync(file.fd);
+    }
+    held = newer.at(-1)!;
+    drain(held);
+    return true;
   };
   let wake: (() => void) | undefined;
   options.signal?.addEventListener('abort', () => wake?.(), { once: true });
+  let unsettled = 0;
   try {
     while (!options.signal?.aborted) {
       if (held) drain(held);
-      const files = logFiles(options.dir, options.base);
-      const inodes = files.map(inodeOf);
-      const at = held ? inodes.indexOf(held.ino) : -1;
-      if (files.length > 0 && at !== files.length - 1) {
-        // The held file was rotated (or none was held): print the newer ones in order, hold the newest.
-        // A held file no longer listed went past the kept generations: print every file there is.
-        if (held) {
-          drain(held); // what it gained between the drain above and its rotation
-          closeSync(held.fd);
-        }
-        held = undefined;
-        for (const file of files.slice(at + 1)) {
-          const next = open(file);
-          if (!next) continue;
-          drain(next);
-          if (held) closeSync(held.fd);
-          held = next;
-        }
-      }
+      const settled = catchUp(unsettled >= (options.patience ?? 50));
+      unsettled = settled ? 0 : unsettled + 1;
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, options.intervalMs ?? 200);
+        const timer = setTimeout(resolve, settled ? (options.intervalMs ?? 200) : (options.retryMs ?? 10));
         wake = () => {
           clearTimeout(timer);
           resolve();
@@ -80,7 +90,8 @@ export async function followLog(options: FollowOptions): Promise<void> {
   }
 }
 
-function inodeOf(file: string): number | undefined {
+function inodeOf(file: string | undefined): number | undefined {
+  if (file === undefined) return undefined;
   try {
     return statSync(file).ino;
   } catch {

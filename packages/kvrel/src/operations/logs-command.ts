@@ -3,11 +3,12 @@
  * files, oldest first; `-n N` keeps the last N lines; `-f` then follows, through rotation, until
  * interrupted. Reads files only: the node need not be running.
  */
-import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, readSync } from 'node:fs';
 import { logDir } from '../launcher/daemon.js';
 import type { ReleaseContext } from '../launcher/release-context.js';
 import { followLog } from './follow-log.js';
-import { lastLines, logFiles, repeatedLinesFilter } from './log-files.js';
+import { closeLogFiles, openLogChainSettled } from './log-chain.js';
+import { lastLines, repeatedLinesFilter } from './log-files.js';
 
 export interface LogsOptions {
   readonly lines?: number;
@@ -38,18 +39,19 @@ export async function logsCommand(args: readonly string[], context: ReleaseConte
   }
   const dir = logDir(context);
   const base = `${context.manifest.name}.log`;
-  const files = logFiles(dir, base);
+  // Every file is opened at once, from one view of the folder taken outside a rotation; the current
+  // one is read up to its size then, and followed from there through the same descriptor: nothing
+  // twice, nothing lost, even if it rotates meanwhile.
+  const files = await openLogChainSettled(dir, base);
   if (files.length === 0 && !options.follow) {
     process.stderr.write(`ERROR: no log of ${context.manifest.name} in ${dir}; a node started with "bin/${context.manifest.name} daemon" writes it\n`);
     return 1;
   }
-  // The current file is opened once, read up to its size then, and followed from there through the
-  // same descriptor: nothing twice, nothing lost, even if it rotates meanwhile.
-  const current = files.at(-1);
-  const fd = current ? openSync(current, 'r') : undefined;
+  const fd = files.at(-1)?.fd;
   const size = fd === undefined ? 0 : fstatSync(fd).size;
   // The oldest file shown keeps its repeated first lines (the original ones may have rotated away).
-  const [oldest, ...newer] = [...files.slice(0, -1).map((file) => readFileSync(file)), ...(fd === undefined ? [] : [readPrefix(fd, size)])];
+  const [oldest, ...newer] = files.map((file) => readPrefix(file.fd, file.fd === fd ? size : fstatSync(file.fd).size));
+  closeLogFiles(files.slice(0, -1));
   const skipRepeated = repeatedLinesFilter();
   const all = (oldest?.toString('utf8') ?? '') + skipRepeated(Buffer.concat(newer).toString('utf8'));
   process.stdout.write(options.lines === undefined ? all : lastLines(all, options.lines));
