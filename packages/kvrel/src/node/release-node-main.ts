@@ -82,11 +82,12 @@ async function startNode(context: ReleaseContext, applications: readonly Applica
 
 /**
  * Processes the node starts from process.execPath (fork, cluster workers) get the node's vm.args as
- * node's children get its execArgv: as the executable's first argument, which the SEA applies.
+ * node's children get its execArgv: as the executable's first argument, which the SEA applies. The
+ * flags themselves stay after it, so code reading process.execArgv still finds them.
  */
 function inheritVmArgs(context: ReleaseContext): void {
   if (context.manifest.vmArgsVia !== 'cli' || process.execArgv.length === 0 || process.execArgv[0]!.startsWith('--node-options=')) return;
-  process.execArgv = [nodeOptionsArgument()];
+  process.execArgv = [nodeOptionsArgument(), ...process.execArgv];
 }
 
 /** `eval [--stdin] [--timeout SECONDS] EXPR [ARG...]`: a fresh node, applications not started, `argv` and `input` in scope; no time limit unless given. */
