@@ -4,11 +4,10 @@
 // Node 26 as `node apps/api/dist/standalone.js` (tsc output: the sources, no bundle), interleaved.
 import { cpSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { bootToAccept } from '../lib/boot-to-accept.mjs';
 import { duBytes } from '../lib/dir-size.mjs';
 import { durations } from '../lib/durations.mjs';
-import { spawnTracked, tail, waitForExit } from '../lib/processes.mjs';
+import { runAsUser as run, userEnv } from '../lib/user-command.mjs';
 import { NODE26, ROOT } from '../lib/repo.mjs';
 import { summary } from '../lib/summary.mjs';
 import { makeTempDir } from '../lib/temp-dirs.mjs';
@@ -21,20 +20,6 @@ const COLUMNS = [
   { key: 'target', label: 'target' },
 ];
 const FLOOR = "require('node:net').createServer().listen(+process.env.PORT,'127.0.0.1');process.on('SIGTERM',()=>process.exit(0))";
-
-/** The environment a user's shell gives: none of the bench's npm_* variables. */
-function userEnv(extra = {}) {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('npm_')));
-  return { ...env, ...extra };
-}
-
-async function run(cwd, command, args, what, env = {}, timeoutMs = 600_000) {
-  const t0 = performance.now();
-  const child = spawnTracked(command, args, { cwd, env: userEnv(env) });
-  const status = await waitForExit(child, timeoutMs, what);
-  if (status.code !== 0) throw new Error(`${what} failed (${JSON.stringify(status)}):\n${tail(child.output)}`);
-  return (performance.now() - t0) / 1000;
-}
 
 export async function runAnyProject({ quick, log }) {
   const { repeats, coldBuilds, warmBuilds } = durations(quick);

@@ -7,10 +7,9 @@
 import { cpSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { bootToAccept } from '../lib/boot-to-accept.mjs';
 import { durations } from '../lib/durations.mjs';
-import { spawnTracked, tail, waitForExit } from '../lib/processes.mjs';
+import { runAsUser as run, userEnv } from '../lib/user-command.mjs';
 import { NODE26, ROOT } from '../lib/repo.mjs';
 import { summary } from '../lib/summary.mjs';
 import { makeTempDir } from '../lib/temp-dirs.mjs';
@@ -21,19 +20,6 @@ const COLUMNS = [
   { key: 'range', label: 'min–max' },
   { key: 'runs', label: 'runs' },
 ];
-
-function userEnv(extra = {}) {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('npm_')));
-  return { ...env, ...extra };
-}
-
-async function run(cwd, command, args, what, env = {}, timeoutMs = 600_000) {
-  const t0 = performance.now();
-  const child = spawnTracked(command, args, { cwd, env: userEnv(env) });
-  const status = await waitForExit(child, timeoutMs, what);
-  if (status.code !== 0) throw new Error(`${what} failed (${JSON.stringify(status)}):\n${tail(child.output)}`);
-  return (performance.now() - t0) / 1000;
-}
 
 export async function runNestStarter({ quick, log }) {
   const { repeats } = durations(quick);

@@ -7,11 +7,10 @@
 import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { bootToAccept } from '../lib/boot-to-accept.mjs';
 import { durations } from '../lib/durations.mjs';
 import { freePort } from '../lib/free-port.mjs';
-import { spawnTracked, tail, waitForExit } from '../lib/processes.mjs';
+import { runAsUser as run, userEnv } from '../lib/user-command.mjs';
 import { NODE26, ROOT } from '../lib/repo.mjs';
 import { summary } from '../lib/summary.mjs';
 import { makeTempDir } from '../lib/temp-dirs.mjs';
@@ -76,20 +75,6 @@ export function writeBenchOnlyFiles(dir) {
 /** A build that timed nothing (outputs missing after a cold build) must not give a figure. */
 function mustExist(...files) {
   for (const file of files) if (!existsSync(file)) throw new Error(`${file} is missing after the build`);
-}
-
-/** The environment a user's shell gives: none of the bench's npm_* variables. */
-function userEnv(extra = {}) {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('npm_')));
-  return { ...env, ...extra };
-}
-
-async function run(cwd, command, args, what, env = {}, timeoutMs = 600_000) {
-  const t0 = performance.now();
-  const child = spawnTracked(command, args, { cwd, env: userEnv(env) });
-  const status = await waitForExit(child, timeoutMs, what);
-  if (status.code !== 0) throw new Error(`${what} failed (${JSON.stringify(status)}):\n${tail(child.output)}`);
-  return (performance.now() - t0) / 1000;
 }
 
 /** The embedded Node kvrel puts in releases (EMBEDDED_NODE) is the binary the plain runs use. */
