@@ -29,13 +29,19 @@ describe('release layout', () => {
     expect(manifest.modes).toEqual({ kv: 'permanent', 'kv-server': 'permanent' });
   });
 
-  it("each release's code holds only its own slice: bar has no kv-server code, and the executable none", () => {
+  it("each release's executable carries its own slice: foo's has kv-server's code, bar's none, and lib/ no node.mjs", () => {
     // "UNKNOWN COMMAND" is a reply only kv-server's code sends (Node's binary itself never contains it).
     const marker = Buffer.from('UNKNOWN COMMAND');
-    expect(readFileSync(join(builtRelease('foo'), 'releases', '0.0.1', 'lib', 'node.mjs')).includes(marker)).toBe(true);
-    expect(readFileSync(join(builtRelease('bar'), 'releases', '0.0.1', 'lib', 'node.mjs')).includes(marker)).toBe(false);
-    // The executable is the launcher only: client commands and the port mapper load no application.
-    expect(readFileSync(join(builtRelease('foo'), 'releases', '0.0.1', 'foo')).includes(marker)).toBe(false);
+    const fooExecutable = readFileSync(join(builtRelease('foo'), 'releases', '0.0.1', 'foo'));
+    const barExecutable = readFileSync(join(builtRelease('bar'), 'releases', '0.0.1', 'bar'));
+    expect(fooExecutable.includes(marker)).toBe(true);
+    expect(barExecutable.includes(marker)).toBe(false);
+    expect(fooExecutable.equals(barExecutable)).toBe(false);
+    for (const name of ['foo', 'bar'] as const) {
+      const lib = join(builtRelease(name), 'releases', '0.0.1', 'lib');
+      expect(existsSync(join(lib, 'node.mjs')), name).toBe(false);
+      expect(existsSync(join(lib, 'node.mjs.map')), name).toBe(false);
+    }
   });
 
   it('keeps the cookie across rebuilds', async () => {

@@ -1,7 +1,7 @@
 /**
  * Bundles the launcher (launcher/launcher-entry.ts: bin/<name>'s commands, the daemon's spawner, the
- * port mapper) into the one CommonJS file a SEA runs. It holds no application code, so it is the same
- * for every release built by this kvrel on this base binary, and so is the executable made from it.
+ * port mapper) into the one CommonJS file a SEA runs. It holds no application code and none of
+ * kvrel's node side (src/node/): the executable carries those as an asset, loaded only to boot a node.
  */
 import { build } from 'esbuild';
 import { stubOptionalNativeModules } from './stub-optional-native-modules.js';
@@ -11,10 +11,14 @@ import { reusableResult, saveResult, stateKey } from './build-state.js';
 import { UserError } from '../user-error.js';
 import { firstEsbuildError } from '../config/load-config-file.js';
 
-/** Bundles the launcher unless none of its sources changed since the last time (stateFile). */
-export async function bundleLauncher(outfile: string, target: string, stateFile: string): Promise<void> {
-  const key = stateKey('launcher', outfile, target);
-  if (reusableResult<true>(stateFile, key)) return;
+/**
+ * Bundles the launcher unless none of its sources changed since the last time (stateFile). Returns
+ * the source files it holds (absolute paths): the node's code must not be among them.
+ */
+export async function bundleLauncher(outfile: string, target: string, stateFile: string): Promise<readonly string[]> {
+  const key = stateKey('launcher', 2, outfile, target);
+  const saved = reusableResult<string[]>(stateFile, key);
+  if (saved) return saved;
   try {
     const result = await build({
       entryPoints: [kvrelEntryFile('launcher/launcher-entry')],
@@ -32,7 +36,9 @@ export async function bundleLauncher(outfile: string, target: string, stateFile:
       plugins: [stubOptionalNativeModules],
       metafile: true,
     });
-    saveResult(stateFile, key, Object.keys(result.metafile.inputs).map((input) => resolve(input)), [outfile], true);
+    const inputs = Object.keys(result.metafile.inputs).map((input) => resolve(input));
+    saveResult(stateFile, key, inputs, [outfile], inputs);
+    return inputs;
   } catch (error) {
     throw new UserError('KVREL_BUNDLE_FAILED', `could not bundle the release launcher: ${firstEsbuildError(error)}`);
   }

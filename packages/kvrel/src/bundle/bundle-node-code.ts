@@ -7,7 +7,7 @@
  * whose files ship beside the code; a source map names the sources.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { copyFile, mkdir, rm } from 'node:fs/promises';
 import { reusableResult, saveResult, stateKey } from './build-state.js';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { build, type BuildOptions, type Message, type Plugin } from 'esbuild';
@@ -44,6 +44,11 @@ export interface BundleNodeCodeOptions {
   readonly stateFile?: string;
   /** Files and folders of outDir to remove before bundling anew (outputs of the last bundle). */
   readonly staleOutputs?: readonly string[];
+  /**
+   * A folder the bundle and its map are moved to once written, instead of staying in outDir: a
+   * release carries them inside its executable, while their URL stays outDir's.
+   */
+  readonly keepIn?: string;
 }
 
 export interface NodeBundle {
@@ -70,19 +75,31 @@ type SavedBundle = Omit<NodeBundle, 'file' | 'reachedPackages' | 'reused'> & { r
 const DYNAMIC_LOAD_WARNINGS = new Set(['unsupported-require-call', 'unsupported-dynamic-import']);
 
 export async function bundleNodeCode(options: BundleNodeCodeOptions): Promise<NodeBundle> {
-  const file = join(options.outDir, options.outName);
+  const file = join(options.keepIn ?? options.outDir, options.outName);
   const { stateFile, staleOutputs, scanCacheFile, ...asked } = options;
   const key = stateKey(KVREL_BUNDLER_RULES, asked);
   const saved = stateFile ? reusableResult<SavedBundle>(stateFile, key) : undefined;
   if (saved) return { ...saved, file, reachedPackages: new Set(saved.reachedPackages), reused: true };
   for (const stale of staleOutputs ?? []) await rm(join(options.outDir, stale), { recursive: true, force: true });
-  const bundle = await bundleAnew(options);
+  const bundle = { ...(await bundleAnew(options)), file };
+  if (options.keepIn !== undefined) {
+    await mkdir(options.keepIn, { recursive: true });
+    const written = join(options.outDir, options.outName);
+    await moveFile(written, file);
+    await moveFile(`${written}.map`, `${file}.map`);
+  }
   if (stateFile) {
     const { inputs, file: _file, ...made } = bundle;
     const saving: SavedBundle = { ...made, reachedPackages: [...bundle.reachedPackages] };
     saveResult(stateFile, key, inputs, [file, `${file}.map`, ...bundle.emittedScripts], saving);
   }
   return { ...bundle, reused: false };
+}
+
+/** A copy then a removal: the release may be assembled on another file system than the build folder. */
+async function moveFile(from: string, to: string): Promise<void> {
+  await copyFile(from, to);
+  await rm(from);
 }
 
 /** Bumped when what the bundler makes changes, so state saved by an older kvrel is not reused. */

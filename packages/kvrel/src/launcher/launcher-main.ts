@@ -1,9 +1,10 @@
 /**
  * The entry of a release's executable (the SEA's main). bin/<name> runs it with a command (argv[2]).
  * Commands that talk to a running node (rpc, remote, stop, pid, restart), the daemon's spawner and
- * the port mapper run here and load none of the applications' code; start, eval and the build probe
- * load the node's code from releases/<vsn>/lib/node.mjs (ES modules from disk, so top-level await,
- * import.meta.url, workers and files beside packages work as under plain node).
+ * the port mapper run here and never read the applications' code; start, eval and the build probe
+ * load the node's code, which the executable carries as an asset, as the ES module
+ * releases/<vsn>/lib/node.mjs (slice-asset.ts: top-level await, import.meta.url, workers and files
+ * beside packages work as under plain node).
  */
 import * as nodeModule from 'node:module';
 import { realpathSync } from 'node:fs';
@@ -122,8 +123,11 @@ async function loadNode(context: ReleaseContext): Promise<ReleaseNodeModule> {
   enable?.({ directory: join(lib, COMPILE_CACHE_DIR), portable: true });
   if (process.env['NODE_ENV'] === undefined && context.manifest.env === 'prod') process.env['NODE_ENV'] = 'production';
   process.setSourceMapsEnabled(true);
+  const url = pathToFileURL(join(lib, NODE_BUNDLE_FILE)).href;
+  // Else an executable built on a Node without module hooks: the file is on disk there.
+  (await import('./slice-asset.js')).serveSliceFromExecutable(url);
   const importFromDisk = await diskImporter(context);
-  return (await importFromDisk(pathToFileURL(join(lib, NODE_BUNDLE_FILE)).href)) as ReleaseNodeModule;
+  return (await importFromDisk(url)) as ReleaseNodeModule;
 }
 
 /** A SEA's main has no import() on Node 20 (no dynamic import callback): a file on disk has one. */

@@ -6,7 +6,7 @@
  * remote, stop, restart and pid (one connection per command).
  */
 import { connectHidden, DIST_TLS_ENV, distributionOptionsFromEnv, distTlsFromEnv, peerAbsent, runPortMapperFromEnv, type HiddenConnection } from '@kvrel/runtime/internal';
-import { nodeNameOf, type NodeDistribution } from '../node/boot-node.js';
+import { nodeNameOf, type NodeDistribution } from './node-name.js';
 
 export class NodeNotRunningError extends Error {
   override readonly name = 'NodeNotRunningError';

@@ -28,7 +28,7 @@ export function loadReleaseContext(env: NodeJS.ProcessEnv = process.env): Releas
   return { manifest, root, versionPath, tmp: env['RELEASE_TMP'] || join(root, 'tmp') };
 }
 
-/** releases/<vsn>/lib: the node's code (node.mjs), the packages kept on disk, worker files, addons. */
+/** releases/<vsn>/lib: where the node's code is (node.mjs, served from the executable), the packages kept on disk, worker files, addons. */
 export function libDir(context: ReleaseContext): string {
   return join(context.versionPath, LIB_DIR);
 }

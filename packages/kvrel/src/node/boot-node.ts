@@ -4,20 +4,12 @@
  * boots (configuration, applications per their modes) and logs "started on <node>" once fully up.
  */
 import cluster from 'node:cluster';
-import { createLogger, loadDistTls, recordExits, resolveNodeName, startDistribution, type DistributionMode } from '@kvrel/runtime/internal';
-import { boot, type BootedNode, type BootOptions } from '@kvrel/runtime/internal';
+import { createLogger, loadDistTls, recordExits, startDistribution } from '@kvrel/runtime/internal';
+import { nodeNameOf, type NodeDistribution } from '../launcher/node-name.js';
 
-/** How the node joins distribution: from `kvrel run --sname/--name/--cookie`, or a release's RELEASE_* env. */
-export interface NodeDistribution {
-  readonly mode: Exclude<DistributionMode, 'none'>;
-  /** `foo` or `foo@host`. */
-  readonly name: string;
-  readonly cookie: string;
-  readonly portMapperPort?: number;
-  readonly distPort?: number | undefined;
-  /** RELEASE_DIST_TLS / --dist-tls: the JSON file of TLS settings; links run over TLS. */
-  readonly tlsFile?: string | undefined;
-}
+// Their home is launcher/node-name.ts (client commands name nodes too); kept importable from here.
+export { NO_NODE_NAME, nodeNameOf, type NodeDistribution } from '../launcher/node-name.js';
+import { boot, type BootedNode, type BootOptions } from '@kvrel/runtime/internal';
 
 export interface BootNodeOptions extends Omit<BootOptions, 'nodeName' | 'startDistribution'> {
   /** undefined: no distribution (nonode@nohost). */
@@ -29,14 +21,6 @@ export interface BootNodeOptions extends Omit<BootOptions, 'nodeName' | 'startDi
 export interface BootedNodeInfo extends BootedNode {
   /** `foo@host`, or nonode@nohost without distribution. */
   readonly nodeName: string;
-}
-
-export const NO_NODE_NAME = 'nonode@nohost';
-
-/** The full name a node with these settings has (`foo@host`); throws DIST_BAD_NAME for a bad one. */
-export function nodeNameOf(distribution: NodeDistribution | undefined): string {
-  if (!distribution) return NO_NODE_NAME;
-  return resolveNodeName({ distribution: distribution.mode, node: distribution.name, releaseName: distribution.name })?.full ?? NO_NODE_NAME;
 }
 
 export async function bootNode(options: BootNodeOptions): Promise<BootedNodeInfo> {

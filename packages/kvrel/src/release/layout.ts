@@ -10,8 +10,13 @@ export const RUNTIME_CONFIG_FILE = 'runtime.cjs';
 export const MANIFEST_FILE = 'manifest.json';
 /** releases/<vsn>/lib: the node's code and what it loads from disk. */
 export const LIB_DIR = 'lib';
-/** releases/<vsn>/lib/node.mjs: the node's code (kvrel's node side, the runtime, the applications). */
+/**
+ * releases/<vsn>/lib/node.mjs: the URL of the node's code (kvrel's node side, the runtime, the
+ * applications), which the executable carries as its asset NODE_BUNDLE_ASSET (no file there).
+ */
 export const NODE_BUNDLE_FILE = 'node.mjs';
+/** The executable's SEA asset holding the node's code, its source map inline. */
+export const NODE_BUNDLE_ASSET = 'node.mjs';
 /** releases/<vsn>/lib/.compile-cache: V8 code cache of node.mjs, filled by the build's probe. */
 export const COMPILE_CACHE_DIR = '.compile-cache';
 /** releases/<vsn>/priv/<app>: each application's priv/ folder. */

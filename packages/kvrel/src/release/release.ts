@@ -48,10 +48,13 @@ export interface Release {
   readonly runtimeConfig?: boolean;
   /** The Node binary the executable is built on, and how vm.args reach it (resolve-base-binary). */
   readonly baseBinary?: BaseBinary;
-  /** The node's code: releases/<vsn>/lib/node.mjs and the packages kept on disk beside it (bundle). */
+  /** The node's code (URL releases/<vsn>/lib/node.mjs) and the packages kept on disk beside it (bundle). */
   readonly nodeBundle?: {
+    /** The bundle as built: in kvrel's scratch folder when the executable carries it, else in lib/. */
     readonly file: string;
     readonly reused: boolean;
+    /** Whether the executable carries the bundle (base Node with module.registerHooks) or lib/ holds it. */
+    readonly inExecutable: boolean;
     readonly diskPackages: readonly string[];
     /** Folders of the project whose files ship beside the code, at their paths under lib/. */
     readonly besideFolders: readonly string[];

@@ -1,6 +1,8 @@
 /**
- * Step "bundling": the node's code as releases/<vsn>/lib/node.mjs: kvrel's node side, the runtime and
- * only this release's applications with what they import, as one ES module with its source map. npm
+ * Step "bundling": the node's code: kvrel's node side, the runtime and only this release's
+ * applications with what they import, as one ES module with its source map, carried inside the
+ * executable (write-executable) under the URL releases/<vsn>/lib/node.mjs; on a base Node without
+ * module.registerHooks (before 22.15) it stays on disk at that place. npm
  * packages that need their own files stay on disk and are copied into lib/ with their dependencies,
  * as are dependencies an application declares but loads only by name at run time (pino transports).
  */
@@ -14,7 +16,8 @@ import { copyDiskPackages, findInstalled } from '../bundle/copy-disk-packages.js
 import { packageOf, type PackageLocation } from '../bundle/package-of.js';
 import { ADDONS_DIR } from '../bundle/native-addon-plugin.js';
 import { COMPILE_CACHE_DIR, IMPORT_SHIM_FILE, LIB_DIR, NODE_BUNDLE_FILE } from '../release/layout.js';
-import type { Release } from '../release/release.js';
+import { requireFact, type Release } from '../release/release.js';
+import { servesSliceFromExecutable } from '../launcher/slice-asset.js';
 import type { ReleaseStep } from '../release/run-steps.js';
 
 export const NODE_TARGET = 'node24';
@@ -23,6 +26,7 @@ export const bundleStep: ReleaseStep = {
   title: 'bundling',
   run: async (release, reporter) => {
     const lib = join(release.versionPath, LIB_DIR);
+    const inExecutable = servesSliceFromExecutable(requireFact(release, 'baseBinary', 'bundling').info.version);
     const entrySource =
       renderApplicationsModule(release.applications.filter((a) => a.mode !== 'none'), 'release') +
       `import { releaseNode } from ${JSON.stringify(kvrelEntryFile('node/release-node-main'))};\n` +
@@ -39,6 +43,7 @@ export const bundleStep: ReleaseStep = {
       scanCacheFile: join(release.workDir, 'package-scan.json'),
       stateFile: join(release.workDir, 'bundle-state.json'),
       staleOutputs: [ADDONS_DIR, COMPILE_CACHE_DIR, NODE_BUNDLE_FILE, `${NODE_BUNDLE_FILE}.map`],
+      ...(inExecutable ? { keepIn: join(release.workDir, 'slice') } : {}),
     });
     for (const warning of bundle.warnings) reporter.warn(warning);
     await writeFile(join(lib, IMPORT_SHIM_FILE), 'module.exports = (url) => import(url);\n');
@@ -46,7 +51,7 @@ export const bundleStep: ReleaseStep = {
     await copyDiskPackages(release.root, lib, onDisk);
     const { file, reused, besideFolders, emittedScripts, bundledProjectFiles } = bundle;
     const diskPackages = [...new Set(onDisk.map((p) => p.name))].sort();
-    return { ...release, nodeBundle: { file, reused, diskPackages, besideFolders, emittedScripts, bundledProjectFiles } };
+    return { ...release, nodeBundle: { file, reused, inExecutable, diskPackages, besideFolders, emittedScripts, bundledProjectFiles } };
   },
   summary: (release) => {
     const apps = release.applications.map((a) => `${a.name} ${a.mode}`).join(', ') + (release.nodeBundle?.reused ? ', unchanged' : '');

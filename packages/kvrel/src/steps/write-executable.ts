@@ -1,13 +1,12 @@
 /**
  * Step "building the executable": releases/<vsn>/<name>, a single executable application of the
- * launcher on the base binary. The launcher is the same for every release of this kvrel, so the
- * executable is built once per base binary and kept in kvrel's cache: a release, warm or cold,
- * usually only copies it. It is then run once with the probe, which also loads the node's code and
- * native addons and checks each application's name.
+ * launcher on the base binary, carrying the node's code (bundle) as an asset. It is rebuilt when the
+ * launcher, the node's code or the base binary changed, else kept. It is then run once with the
+ * probe, which also loads the node's code and native addons and checks each application's name.
  */
 import { createHash } from 'node:crypto';
-import { constants, existsSync } from 'node:fs';
-import { chmod, copyFile, mkdir, readFile, readdir, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { buildSea, resolveCacheDir } from '../sea/index.js';
 import { bundleLauncher } from '../bundle/bundle-launcher.js';
@@ -18,59 +17,53 @@ import { UserError } from '../user-error.js';
 import { probeExecutable } from './probe-executable.js';
 import { reusableResult, saveResult, stateKey } from '../bundle/build-state.js';
 import { releaseManifest } from '../release/manifest.js';
+import { NODE_BUNDLE_ASSET } from '../release/layout.js';
+import { withInlineSourceMap } from '../launcher/slice-asset.js';
 import type { ProbeReport } from '../node/release-node-main.js';
-
-/** Executables kept in the cache (different kvrel versions or base binaries). */
-const KEEP_CACHED = 4;
 
 export const writeExecutableStep: ReleaseStep = {
   title: 'building the executable',
   run: async (release, reporter) => {
     const baseBinary = requireFact(release, 'baseBinary', 'building the executable');
+    const nodeBundle = requireFact(release, 'nodeBundle', 'building the executable');
     const launcherFile = join(release.workDir, 'launcher.cjs');
     await bundleLauncher(launcherFile, `node${baseBinary.info.version.replace(/^v/, '').split('.')[0]}`, join(release.workDir, 'launcher-state.json'));
+    const assets: Record<string, string> = {};
+    const hash = createHash('sha256').update(await readFile(launcherFile));
+    if (nodeBundle.inExecutable) {
+      const assetFile = join(release.workDir, 'slice', 'node.asset.mjs');
+      const text = withInlineSourceMap(await readFile(nodeBundle.file, 'utf8'), await readFile(`${nodeBundle.file}.map`, 'utf8'));
+      await writeFile(assetFile, text);
+      assets[NODE_BUNDLE_ASSET] = assetFile;
+      hash.update(text);
+    }
     const baseStat = await stat(baseBinary.path);
-    const key = createHash('sha256')
-      .update(await readFile(launcherFile))
+    const key = hash
       .update(`${baseBinary.path}:${baseStat.size}:${baseStat.mtimeMs}:${baseBinary.vmArgsVia}`)
       .digest('hex')
       .slice(0, 24);
-    const seaDir = join(resolveCacheDir(), 'sea');
-    const cached = join(seaDir, `${key}.sea`);
-    const reused = existsSync(cached);
-    if (reused) {
-      const now = new Date();
-      await utimes(cached, now, now); // most recently used, for pruning
-    } else {
-      await mkdir(seaDir, { recursive: true });
-      const partial = `${cached}.${process.pid}.tmp`;
+    const path = join(release.versionPath, release.name);
+    const builtFile = join(release.workDir, 'executable.json');
+    const reused = existsSync(path) && existsSync(builtFile) && (JSON.parse(await readFile(builtFile, 'utf8')) as { key?: string }).key === key;
+    if (!reused) {
+      await rm(builtFile, { force: true });
       await buildSea({
         nodeBinary: baseBinary.path,
         bundleFile: launcherFile,
-        outputFile: partial,
+        outputFile: path,
         useCodeCache: true,
+        assets,
         ...(baseBinary.vmArgsVia === 'cli' ? { execArgvExtension: 'cli' as const } : {}),
         cacheDir: resolveCacheDir(),
         reporter,
       });
-      await rename(partial, cached);
-      await pruneCache(seaDir);
-    }
-    const path = join(release.versionPath, release.name);
-    const copiedFile = join(release.workDir, 'executable.json');
-    const copied = existsSync(path) && existsSync(copiedFile) && (JSON.parse(await readFile(copiedFile, 'utf8')) as { key?: string }).key === key;
-    if (!copied) {
-      await rm(path, { force: true });
-      // A reflink where the file system has them, else a plain copy.
-      await copyFile(cached, path, constants.COPYFILE_FICLONE);
-      await chmod(path, 0o755);
-      await writeFile(copiedFile, JSON.stringify({ key }));
+      await writeFile(builtFile, JSON.stringify({ key }));
     }
     const built: Release = { ...release, launcherFile, executable: { path, reused, nodeVersion: '' } };
     // The probe's answer stands while the executable, the node's code and the manifest are the same.
     const probeState = join(release.workDir, 'probe-state.json');
     const probeKey = stateKey(key, releaseManifest(release));
-    const unchanged = copied && release.nodeBundle?.reused === true;
+    const unchanged = reused && nodeBundle.reused;
     let probe = unchanged ? reusableResult<ProbeReport>(probeState, probeKey) : undefined;
     if (!probe) {
       const { result: _result, ...report } = await probeExecutable(built, []);
@@ -89,11 +82,3 @@ export const writeExecutableStep: ReleaseStep = {
   },
   summary: ({ executable }) => (executable ? `Node ${executable.nodeVersion}${executable.reused ? ', unchanged, reused' : ''}` : undefined),
 };
-
-async function pruneCache(seaDir: string): Promise<void> {
-  const files = (await readdir(seaDir)).filter((f) => f.endsWith('.sea'));
-  if (files.length <= KEEP_CACHED) return;
-  const dated = await Promise.all(files.map(async (f) => ({ f, at: (await stat(join(seaDir, f))).mtimeMs })));
-  dated.sort((a, b) => b.at - a.at);
-  for (const { f } of dated.slice(KEEP_CACHED)) await rm(join(seaDir, f), { force: true });
-}

@@ -1,0 +1,57 @@
+/**
+ * The node's code travels inside the release's executable as a SEA asset and is served, when a node
+ * boots, as the ES module at releases/<vsn>/lib/node.mjs (a URL with no file behind it): import.meta.url
+ * stays in lib/, so everything the bundle finds relative to itself (bundle/module-location.ts) is where
+ * it was, and V8's compile cache and source maps (inline in the asset) work as for a file. Client
+ * commands never call this, so they never read or evaluate the applications' code.
+ */
+import * as nodeModule from 'node:module';
+import { NODE_BUNDLE_ASSET } from '../release/layout.js';
+
+interface ResolveResult { url: string; shortCircuit?: boolean }
+interface LoadResult { format: string; source: string; shortCircuit?: boolean }
+interface SyncHooks {
+  resolve(specifier: string, context: unknown, next: (specifier: string, context: unknown) => ResolveResult): ResolveResult;
+  load(url: string, context: unknown, next: (url: string, context: unknown) => LoadResult): LoadResult;
+}
+type RegisterHooks = (hooks: SyncHooks) => unknown;
+
+/** module.registerHooks: Node 22.15+ and 23.5+; a --node binary may predate it. */
+export function servesSliceFromExecutable(nodeVersion: string): boolean {
+  const [major = 0, minor = 0] = nodeVersion.replace(/^v/, '').split('.').map(Number);
+  return major >= 24 || (major === 23 && minor >= 5) || (major === 22 && minor >= 15);
+}
+
+/**
+ * Makes `url` import the executable's asset; false when this executable carries no asset (built on a
+ * Node without module hooks: the file is then on disk at `url`).
+ */
+export function serveSliceFromExecutable(url: string): boolean {
+  const registerHooks = (nodeModule as { registerHooks?: RegisterHooks }).registerHooks;
+  if (!registerHooks) return false;
+  const source = sliceAsset();
+  if (source === undefined) return false;
+  registerHooks({
+    resolve: (specifier, context, next) => (specifier === url ? { url, shortCircuit: true } : next(specifier, context)),
+    load: (loaded, context, next) => (loaded === url ? { format: 'module', source, shortCircuit: true } : next(loaded, context)),
+  });
+  return true;
+}
+
+function sliceAsset(): string | undefined {
+  const sea = (process as { getBuiltinModule?: (id: string) => unknown }).getBuiltinModule?.('node:sea') as
+    | { isSea(): boolean; getAsset(key: string, encoding: string): string }
+    | undefined;
+  if (!sea?.isSea()) return undefined;
+  try {
+    return sea.getAsset(NODE_BUNDLE_ASSET, 'utf8');
+  } catch {
+    return undefined; // ERR_SINGLE_EXECUTABLE_APPLICATION_ASSET_NOT_FOUND
+  }
+}
+
+/** The asset's text: the bundle with its source map inline, where Node finds it for a module with no file. */
+export function withInlineSourceMap(bundle: string, map: string): string {
+  const body = bundle.replace(/\n\/\/# sourceMappingURL=[^\n]*\n?$/, '\n');
+  return `${body}//# sourceMappingURL=data:application/json;base64,${Buffer.from(map).toString('base64')}\n`;
+}
