@@ -8,16 +8,16 @@
  * the fixture's.
  */
 import { execa } from 'execa';
-import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ensureEmbeddedNode } from '../packages/kvrel/src/sea/embedded-node.js';
 import { anyProject, userEnv, type AnyProject } from './helpers/any-project.js';
 import { freePort } from './helpers/free-port.js';
 import { pathWithoutNode } from './helpers/path-without-node.js';
 import { startPortMapper } from './helpers/port-mapper.js';
 import { alive, start, stopAll, trackPid } from './helpers/processes.js';
+import { tempDirsForThisFile } from './helpers/temp-dirs.js';
 import { waitFor } from './helpers/wait-for.js';
 
 /** Installing the fixture compiles better-sqlite3: minutes on a busy 2-core machine, once per run. */
@@ -32,7 +32,7 @@ const NATIVE_BUILD_TIMEOUT = 600_000;
 const BANNER = ['  _                    _ ', ' | | ____   ___ __ ___| |', " | |/ /\\ \\ / / '__/ _ \\ |", ' |   <  \\ V /| | |  __/ |', ' |_|\\_\\  \\_/ |_|  \\___|_|', '                         '].join('\n');
 
 let project: AnyProject;
-const temps: string[] = [];
+const tempDir = tempDirsForThisFile('kvrel-any');
 
 beforeAll(async () => {
   project = await anyProject();
@@ -41,16 +41,6 @@ beforeAll(async () => {
 afterEach(async () => {
   await stopAll();
 });
-
-afterAll(() => {
-  for (const dir of temps.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
-
-function tempDir(prefix: string): string {
-  const dir = mkdtempSync(join(tmpdir(), `kvrel-any-${prefix}-`));
-  temps.push(dir);
-  return dir;
-}
 
 /** The fixture's own kvrel command (what `npx kvrel` runs), run directly so a timeout stops the build itself. */
 function kvrel(args: readonly string[], timeout = BUILD_TIMEOUT) {

@@ -6,23 +6,23 @@
  * `child_process.fork` of a project file with IPC, and a node:cluster of two workers on one port.
  */
 import { execa } from 'execa';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync } from 'node:fs';
 import { get } from 'node:http';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { installedFixture, userEnv, type AnyProject } from './helpers/any-project.js';
 import { freePort } from './helpers/free-port.js';
 import { pathWithoutNode } from './helpers/path-without-node.js';
 import { startPortMapper } from './helpers/port-mapper.js';
 import { alive, start, stopAll, trackPid } from './helpers/processes.js';
+import { tempDirsForThisFile } from './helpers/temp-dirs.js';
 import { waitFor } from './helpers/wait-for.js';
 
 const INSTALL_TIMEOUT = 300_000;
 const BUILD_TIMEOUT = 240_000;
 
 let project: AnyProject;
-const temps: string[] = [];
+const tempDir = tempDirsForThisFile('kvrel-patterns');
 
 beforeAll(async () => {
   project = await installedFixture('node-patterns');
@@ -31,16 +31,6 @@ beforeAll(async () => {
 afterEach(async () => {
   await stopAll();
 });
-
-afterAll(() => {
-  for (const dir of temps.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
-
-function tempDir(prefix: string): string {
-  const dir = mkdtempSync(join(tmpdir(), `kvrel-patterns-${prefix}-`));
-  temps.push(dir);
-  return dir;
-}
 
 interface Ports {
   readonly site: number;

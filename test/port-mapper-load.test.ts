@@ -11,25 +11,15 @@
 import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { freePort } from './helpers/free-port.js';
-import { bundleMapperNodes, listenerPid, type MapperNodes } from './helpers/mapper-nodes.js';
+import { listenerPid, mapperNodesForThisFile } from './helpers/mapper-nodes.js';
 import { startPortMapperProcess } from './helpers/port-mapper.js';
-import { start, stopAll, trackPid } from './helpers/processes.js';
+import { start, trackPid } from './helpers/processes.js';
 import { repoRoot } from './helpers/repo.js';
 import { waitFor } from './helpers/wait-for.js';
 
-let fixture: MapperNodes;
-
-beforeAll(async () => {
-  fixture = await bundleMapperNodes();
-});
-
-afterAll(async () => {
-  fixture.trackMappers(); // the mappers nodes started are detached: found by port, stopped by pid
-  await stopAll();
-  fixture.remove();
-});
+const mapperNodes = mapperNodesForThisFile();
 
 /** One request line to the mapper and the reply lines up to `until` (or the first line). */
 function ask(port: number, line: string, until?: string, timeoutMs = 5000): Promise<string[]> {
@@ -63,9 +53,9 @@ describe('port mapper under load', () => {
   it('99 peers dialled at once by one node all connect', async () => {
     const { port } = await startPortMapperProcess();
     const env = { KVREL_PORT_MAPPER_PORT: String(port) };
-    const peers = fixture.run(['nodes', 'peer', '99'], env);
+    const peers = mapperNodes().run(['nodes', 'peer', '99'], env);
     await waitFor(() => peers.output().includes('all registered'), { what: '99 peers to register', timeoutMs: 60_000, details: () => peers.output().slice(-2000) });
-    const dialer = fixture.run(['dial', 'peer', '99'], env);
+    const dialer = mapperNodes().run(['dial', 'peer', '99'], env);
     expect(await dialer.exit).toEqual({ code: 0, signal: undefined });
     expect(dialer.output()).toContain('connected 99 of 99\n');
   });
@@ -73,9 +63,9 @@ describe('port mapper under load', () => {
   it('after a mapper kill under 80 registrations, one mapper is started and every name comes back', async () => {
     const port = await freePort();
     const env = { KVREL_PORT_MAPPER_PORT: String(port) };
-    const a = fixture.run(['nodes', 'ka', '40'], env);
+    const a = mapperNodes().run(['nodes', 'ka', '40'], env);
     await waitFor(() => a.output().includes('all registered'), { what: 'the first 40 to register', timeoutMs: 60_000, details: () => a.output().slice(-2000) });
-    const b = fixture.run(['nodes', 'kb', '40'], env);
+    const b = mapperNodes().run(['nodes', 'kb', '40'], env);
     await waitFor(() => b.output().includes('all registered'), { what: 'the other 40 to register', timeoutMs: 60_000, details: () => b.output().slice(-2000) });
     const spawns = () => [a, b].reduce((count, node) => count + (node.output().match(/^spawning a port mapper \(/gm)?.length ?? 0), 0);
     expect(spawns()).toBe(1);

@@ -7,25 +7,15 @@
  * - A root node refuses a mapper run by another user, naming the user and the mapper's pid.
  * - KVREL_DIST_ADDRESS=127.0.0.1 keeps the node's listener and the mapper it starts on loopback.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { freePort } from './helpers/free-port.js';
-import { bundleMapperNodes, listenerPid, listeners, type MapperNodes } from './helpers/mapper-nodes.js';
-import { stopAll, type Started } from './helpers/processes.js';
+import { listenerPid, mapperNodesForThisFile, listeners } from './helpers/mapper-nodes.js';
+import type { Started } from './helpers/processes.js';
 import { waitFor } from './helpers/wait-for.js';
 
 const NOBODY = 65534;
 const NAMELESS = 65533;
-let fixture: MapperNodes;
-
-beforeAll(async () => {
-  fixture = await bundleMapperNodes();
-});
-
-afterAll(async () => {
-  fixture.trackMappers(); // the mappers nodes started are detached: found by port, stopped by pid
-  await stopAll();
-  fixture.remove();
-});
+const mapperNodes = mapperNodesForThisFile();
 
 const registered = (node: Started, name: string) => waitFor(() => node.output().includes(`registered ${name} `), { what: `${name} to register`, details: () => node.output() });
 
@@ -33,22 +23,22 @@ describe('port mapper users and interfaces', () => {
   it('nodes of two non-root users share one mapper; neither takes the other one’s name; a root node refuses that mapper, naming it', async () => {
     const port = await freePort();
     const env = { KVREL_PORT_MAPPER_PORT: String(port) };
-    const first = fixture.run(['nodes', 'alpha', '3'], env, NOBODY);
+    const first = mapperNodes().run(['nodes', 'alpha', '3'], env, NOBODY);
     await waitFor(() => first.output().includes('all registered'), { what: "nobody's nodes to register", details: () => first.output() });
     const mapperPid = listenerPid(port);
     expect(mapperPid).toBeDefined();
     expect(listeners(port).map((entry) => entry.uid)).toEqual([NOBODY]);
 
-    const second = fixture.run(['nodes', 'beta', '3'], env, NAMELESS);
+    const second = mapperNodes().run(['nodes', 'beta', '3'], env, NAMELESS);
     await waitFor(() => second.output().includes('all registered') || second.output().includes('error '), { what: "the other user's nodes", details: () => second.output() });
     expect(second.output()).not.toContain('error ');
     expect(second.output()).not.toContain('spawning a port mapper'); // it used nobody's
 
-    const squatter = fixture.run(['nodes', 'alpha', '1'], env, NAMELESS);
+    const squatter = mapperNodes().run(['nodes', 'alpha', '1'], env, NAMELESS);
     expect(await squatter.exit).toEqual({ code: 1, signal: undefined });
     expect(squatter.output()).toContain(`error DIST_NAME_IN_USE node name "alpha0" is already in use on this host (it belongs to user ${NOBODY})\n`);
 
-    const root = fixture.run(['nodes', 'gamma', '1'], env);
+    const root = mapperNodes().run(['nodes', 'gamma', '1'], env);
     expect(await root.exit).toEqual({ code: 1, signal: undefined });
     expect(root.output().trim().split('\n')).toEqual([
       `error DIST_PORT_MAPPER_UNTRUSTED the port mapper at 127.0.0.1:${port} is run by user ${NOBODY} (nobody) (pid ${mapperPid}), not by root: a node run by root uses only a port mapper run by root; stop that mapper and start this node again (it starts its own)`,
@@ -57,7 +47,7 @@ describe('port mapper users and interfaces', () => {
 
   it('KVREL_DIST_ADDRESS=127.0.0.1 keeps the distribution listener and the mapper it starts on loopback', async () => {
     const port = await freePort();
-    const node = fixture.run(['nodes', 'local', '1'], { KVREL_PORT_MAPPER_PORT: String(port), KVREL_DIST_ADDRESS: '127.0.0.1' });
+    const node = mapperNodes().run(['nodes', 'local', '1'], { KVREL_PORT_MAPPER_PORT: String(port), KVREL_DIST_ADDRESS: '127.0.0.1' });
     await registered(node, 'local0');
     const distPort = Number(/registered local0 (\d+)/.exec(node.output())![1]);
     listenerPid(port);
@@ -67,7 +57,7 @@ describe('port mapper users and interfaces', () => {
 
     // Unset, both listen on every interface, as Erlang's do.
     const widePort = await freePort();
-    const wide = fixture.run(['nodes', 'wide', '1'], { KVREL_PORT_MAPPER_PORT: String(widePort) });
+    const wide = mapperNodes().run(['nodes', 'wide', '1'], { KVREL_PORT_MAPPER_PORT: String(widePort) });
     await registered(wide, 'wide0');
     listenerPid(widePort);
     const wideDist = Number(/registered wide0 (\d+)/.exec(wide.output())![1]);
@@ -76,7 +66,7 @@ describe('port mapper users and interfaces', () => {
   });
 
   it('refuses a distribution address that is not an IP address, in one line with its code', async () => {
-    const node = fixture.run(['nodes', 'bad', '1'], { KVREL_PORT_MAPPER_PORT: String(await freePort()), KVREL_DIST_ADDRESS: 'localhost' });
+    const node = mapperNodes().run(['nodes', 'bad', '1'], { KVREL_PORT_MAPPER_PORT: String(await freePort()), KVREL_DIST_ADDRESS: 'localhost' });
     expect(await node.exit).toEqual({ code: 1, signal: undefined });
     expect(node.output()).toBe('error DIST_BAD_ADDRESS KVREL_DIST_ADDRESS must be an IP address such as 127.0.0.1 (got "localhost")\n');
   });

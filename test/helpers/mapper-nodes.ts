@@ -8,6 +8,8 @@ import { chmodSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync
 import os from 'node:os';
 import path from 'node:path';
 import { build } from 'esbuild';
+import { afterAll, beforeAll } from 'vitest';
+import { stopAll } from './processes.js';
 import { start, trackPid, type Started } from './processes.js';
 import { repoRoot } from './repo.js';
 
@@ -18,6 +20,23 @@ export interface MapperNodes {
   /** Tracks (for stopAll) the mapper listening on each port a run was given: call before stopAll(). */
   trackMappers(): void;
   remove(): void;
+}
+
+/**
+ * The fixture for the test file that calls this (at its top level): bundled before its tests; after
+ * them, the mappers its nodes started (detached: found by port) and every process are stopped by pid.
+ */
+export function mapperNodesForThisFile(): () => MapperNodes {
+  let fixture: MapperNodes | undefined;
+  beforeAll(async () => {
+    fixture = await bundleMapperNodes();
+  });
+  afterAll(async () => {
+    fixture?.trackMappers();
+    await stopAll();
+    fixture?.remove();
+  });
+  return () => fixture!;
 }
 
 export async function bundleMapperNodes(): Promise<MapperNodes> {

@@ -59,18 +59,20 @@ export async function launcherMain(): Promise<void> {
  */
 async function runGiven(given: string[], context: ReleaseContext): Promise<number | undefined> {
   const [command = '', ...args] = given;
-  if (command === '' || RELEASE_COMMANDS.has(command)) return dispatch(command, args, context);
+  if (!looksLikeNodeCommandLine(command)) return dispatch(command, args, context);
   const { parseNodeCommandLine } = await import('./node-command-line.js');
   const line = parseNodeCommandLine(given);
   if (!line) return dispatch(command, args, context);
   if (line.kind === 'script' && isThisExecutable(line.script)) return runGiven([...line.args], context);
-  const importFile = await diskImporter(context);
+  const importFile = diskImporter(context);
   await (await import('./run-as-node.js')).runAsNode(line, importFile);
   return undefined;
 }
 
-/** The commands bin/<name> runs the executable with. */
-const RELEASE_COMMANDS = new Set(['start', 'start_iex', 'eval', PROBE_COMMAND, 'daemon', 'daemon_iex', 'remote', 'pid', 'stop', 'restart', 'rpc', 'ping', 'status', 'top', 'logs', 'install', 'uninstall']);
+/** A release command is a bare word; node's command line starts with an option or a script's path. */
+function looksLikeNodeCommandLine(first: string): boolean {
+  return first.startsWith('-') || first.includes('/') || /\.[cm]?[jt]s$/.test(first);
+}
 
 function isThisExecutable(path: string): boolean {
   try {
@@ -126,12 +128,12 @@ async function loadNode(context: ReleaseContext): Promise<ReleaseNodeModule> {
   const url = pathToFileURL(join(lib, NODE_BUNDLE_FILE)).href;
   // Else an executable built on a Node without module hooks: the file is on disk there.
   (await import('./slice-asset.js')).serveSliceFromExecutable(url);
-  const importFromDisk = await diskImporter(context);
+  const importFromDisk = diskImporter(context);
   return (await importFromDisk(url)) as ReleaseNodeModule;
 }
 
 /** A SEA's main has no import() on Node 20 (no dynamic import callback): a file on disk has one. */
-async function diskImporter(context: ReleaseContext): Promise<(url: string) => Promise<unknown>> {
+function diskImporter(context: ReleaseContext): (url: string) => Promise<unknown> {
   const shim = join(libDir(context), IMPORT_SHIM_FILE);
   return nodeModule.createRequire(shim)(shim) as (url: string) => Promise<unknown>;
 }
