@@ -1,7 +1,7 @@
 /**
- * Keeps the errors catalogs, the README's errors table and the code in step (fastify's errors test):
- * every code a package defines is documented with a meaning, every documented code is defined, and
- * every code is raised somewhere in its package's source, outside its catalog, so none is dead.
+ * Keeps the errors catalogs, the errors table of docs/errors.md and the code in step (fastify's errors
+ * test): every code a package defines is documented with a meaning, every documented code is defined,
+ * and every code is raised somewhere in its package's source, outside its catalog, so none is dead.
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -21,14 +21,21 @@ const catalogs: readonly { source: string; catalog: string; codes: readonly stri
   { source: 'packages/kvrel/src', catalog: 'packages/kvrel/src/sea/sea-error.ts', codes: SEA_ERROR_CODES },
 ];
 
-/** code → meaning, from the rows `| \`CODE\` | meaning |` of the README. */
+const errorsPage = 'docs/errors.md';
+
+/** The rows `| \`CODE\` | meaning |` of a markdown file, as [code, meaning] pairs. */
+function errorRows(file: string): [string, string][] {
+  const text = readFileSync(join(repoRoot, file), 'utf8');
+  return [...text.matchAll(/^\| `([A-Z][A-Z_]+)` \|(.*)\|$/gm)].map(([, code, meaning]) => [code!, meaning!]);
+}
+
+/** code → meaning, from the errors table of docs/errors.md. */
 function documentedCodes(): Map<string, string> {
-  const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
-  const rows = [...readme.matchAll(/^\| `([A-Z][A-Z_]+)` \|(.*)\|$/gm)];
+  const rows = errorRows(errorsPage);
   const meanings = new Map<string, string>();
-  for (const [, code, meaning] of rows) {
-    expect(meanings.has(code!), `${code} is documented twice`).toBe(false);
-    meanings.set(code!, meaning!.trim());
+  for (const [code, meaning] of rows) {
+    expect(meanings.has(code), `${code} is documented twice`).toBe(false);
+    meanings.set(code, meaning.trim());
   }
   return meanings;
 }
@@ -50,16 +57,24 @@ function raises(text: string, code: string): boolean {
 }
 
 describe('errors catalog', () => {
-  it('the README lists exactly the codes the packages define, each once', () => {
+  it(`${errorsPage} lists exactly the codes the packages define, each once`, () => {
     const documented = [...documentedCodes().keys()].sort();
     const defined = catalogs.flatMap((c) => c.codes).sort();
     expect(new Set(defined).size).toBe(defined.length);
     expect(documented).toEqual(defined);
   });
 
-  it('gives every code a meaning in the README', () => {
+  it(`gives every code a meaning in ${errorsPage}`, () => {
     const empty = [...documentedCodes()].filter(([, meaning]) => meaning.length < 10).map(([code]) => code);
     expect(empty).toEqual([]);
+  });
+
+  it('keeps the errors table in one place: the README links to it and holds no rows of its own', () => {
+    const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
+    expect(readme).toContain(`(${errorsPage})`);
+    const defined = new Set(catalogs.flatMap((c) => c.codes));
+    const strays = errorRows('README.md').map(([code]) => code).filter((code) => defined.has(code));
+    expect(strays, `move these rows to ${errorsPage}`).toEqual([]);
   });
 
   it('raises every code somewhere in its package, outside its catalog', () => {
