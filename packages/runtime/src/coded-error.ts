@@ -1,5 +1,5 @@
 /**
- * An error a user can act on: a stable code, listed in the README's errors table, and a one-line
+ * An error a user can act on: a stable code, listed in docs/errors.md, and a one-line
  * message naming the thing and the fix. The runtime's RuntimeError and DistributionError and
  * kvrel's UserError and SeaError extend it; anything else thrown is a bug and keeps its stack.
  */

@@ -1,6 +1,6 @@
 /**
  * Runtime errors are data ({ code, ... }) turned into text by one function, as OTP's
- * Application.format_error does. Every code here is listed in the README's errors table.
+ * Application.format_error does. Every code here is listed in docs/errors.md.
  */
 import { CodedError } from './coded-error.js';
 

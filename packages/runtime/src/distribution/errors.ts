@@ -1,7 +1,7 @@
 /**
  * Distribution errors are data ({ code, node, ... }) turned into one line of text by
  * formatDistributionError, as OTP's format_error does. Every message names the node (or the name)
- * it is about and never carries the cookie. Every code here is listed in the README's errors table.
+ * it is about and never carries the cookie. Every code here is listed in docs/errors.md.
  */
 import { CodedError } from '../coded-error.js';
 
