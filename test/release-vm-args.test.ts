@@ -5,9 +5,9 @@
 import { appendFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { checkVmArgs } from '../packages/kvrel/src/steps/check-vm-args.js';
-import { recordingReporter } from '../packages/kvrel/src/reporter.js';
-import type { Release } from '../packages/kvrel/src/release/release.js';
+import { checkVmArgs } from '../packages/kvrel/src/build/steps/check-vm-args.js';
+import { recordingReporter } from '../packages/kvrel/src/build/reporter.js';
+import type { Release } from '../packages/kvrel/src/build/release/release.js';
 import { copyRelease, removeReleaseCopies } from './helpers/releases.js';
 import { repoRoot } from './helpers/repo.js';
 
