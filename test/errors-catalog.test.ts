@@ -17,8 +17,8 @@ const catalogs: readonly { source: string; catalog: string; codes: readonly stri
   { source: 'packages/runtime/src', catalog: 'packages/runtime/src/errors.ts', codes: RUNTIME_ERROR_CODES },
   { source: 'packages/runtime/src', catalog: 'packages/runtime/src/distribution/errors.ts', codes: DISTRIBUTION_ERROR_CODES },
   { source: 'packages/kv/src', catalog: 'packages/kv/src/errors.ts', codes: KV_ERROR_CODES },
-  { source: 'packages/kvrel/src', catalog: 'packages/kvrel/src/user-error.ts', codes: KVREL_ERROR_CODES },
-  { source: 'packages/kvrel/src', catalog: 'packages/kvrel/src/sea/sea-error.ts', codes: SEA_ERROR_CODES },
+  { source: 'packages/kvrel/src', catalog: 'packages/kvrel/src/shared/user-error.ts', codes: KVREL_ERROR_CODES },
+  { source: 'packages/kvrel/src', catalog: 'packages/kvrel/src/build/sea/sea-error.ts', codes: SEA_ERROR_CODES },
 ];
 
 const errorsPage = 'docs/errors.md';
