@@ -67,11 +67,13 @@ export interface Release {
   readonly besideFiles?: number;
   /** Native addons in lib/ (paths relative to it), each loadable by the embedded Node (native-addons). */
   readonly addons?: readonly string[];
-  /** The launcher bundled for the executable (write-executable). */
+  /** The launcher bundled for the executable (bundle-launcher). */
   readonly launcherFile?: string;
-  /** The built executable (write-executable). */
-  readonly executable?: { readonly path: string; readonly reused: boolean; readonly nodeVersion: string };
-  /** The options of vm.args, as checked against the executable (check-vm-args). */
+  /** The node's code as the executable's asset, its source map inline (write-slice-asset); none when lib/ holds it. */
+  readonly sliceAsset?: string;
+  /** The built executable, and the hash of what it is made of (build-executable). */
+  readonly executable?: { readonly path: string; readonly reused: boolean; readonly key: string };
+  /** The options of vm.args, as the executable took them (probe-executable). */
   readonly vmArgs?: readonly string[];
   /** Whether releases/COOKIE was kept or (re)written (write-cookie). */
   readonly cookieFile?: 'kept' | 'written';
