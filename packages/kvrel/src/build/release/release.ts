@@ -29,8 +29,8 @@ export interface Release {
   readonly versionPath: string;
   /** Dependencies first. */
   readonly applications: readonly ReleaseApplication[];
-  /** Node requested by the definition or --node: a pinned line ('24', '26') or a binary's path; undefined: the pinned Node 26 LTS. */
-  readonly node: string | undefined;
+  /** The Node to embed, as the definition's `node` or --node says: a pinned line ('24', '26') or a binary's path; undefined: the pinned Node 26 LTS. */
+  readonly nodeRequested: string | undefined;
   readonly cookie: string | undefined;
   readonly tar: boolean;
   /** Folders copied into the release root: rel/overlays/ (when present) and the definition's overlays. */
@@ -67,11 +67,13 @@ export interface Release {
   readonly besideFiles?: number;
   /** Native addons in lib/ (paths relative to it), each loadable by the embedded Node (native-addons). */
   readonly addons?: readonly string[];
-  /** The launcher bundled for the executable (write-executable). */
+  /** The launcher bundled for the executable (bundle-launcher). */
   readonly launcherFile?: string;
-  /** The built executable (write-executable). */
-  readonly executable?: { readonly path: string; readonly reused: boolean; readonly nodeVersion: string };
-  /** The options of vm.args, as checked against the executable (check-vm-args). */
+  /** The node's code as the executable's asset, its source map inline (write-slice-asset); none when lib/ holds it. */
+  readonly sliceAsset?: string;
+  /** The built executable, and the hash of what it is made of (build-executable). */
+  readonly executable?: { readonly path: string; readonly reused: boolean; readonly key: string };
+  /** The options of vm.args, as the executable took them (probe-executable). */
   readonly vmArgs?: readonly string[];
   /** Whether releases/COOKIE was kept or (re)written (write-cookie). */
   readonly cookieFile?: 'kept' | 'written';

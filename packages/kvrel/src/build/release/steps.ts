@@ -7,9 +7,11 @@ import { writeConfigStep } from '../steps/write-config.js';
 import { resolveBaseBinaryStep } from '../steps/resolve-base-binary.js';
 import { bundleStep } from '../steps/bundle.js';
 import { copyBesideFilesStep } from '../steps/copy-beside-files.js';
-import { writeExecutableStep } from '../steps/write-executable.js';
+import { bundleLauncherStep } from '../steps/bundle-launcher.js';
+import { writeSliceAssetStep } from '../steps/write-slice-asset.js';
+import { buildExecutableStep } from '../steps/build-executable.js';
 import { renderReleaseFilesStep } from '../steps/render-release-files.js';
-import { checkVmArgsStep } from '../steps/check-vm-args.js';
+import { probeExecutableStep } from '../steps/probe-executable.js';
 import { writeCookieStep } from '../steps/write-cookie.js';
 import { writeManifestStep } from '../steps/write-manifest.js';
 import { writeTarStep } from '../steps/write-tar.js';
@@ -27,9 +29,11 @@ export const RELEASE_STEPS: readonly ReleaseStep[] = [
   copyPrivStep,
   copyOverlaysStep,
   writeManifestStep,
-  writeExecutableStep,
+  bundleLauncherStep,
+  writeSliceAssetStep,
+  buildExecutableStep,
   renderReleaseFilesStep,
-  checkVmArgsStep,
+  probeExecutableStep,
   writeCookieStep,
   publishReleaseStep,
   writeTarStep,

@@ -1,7 +1,7 @@
 /**
  * Step "bundling": the node's code: kvrel's node side, the runtime and only this release's
  * applications with what they import, as one ES module with its source map, carried inside the
- * executable (write-executable) under the URL releases/<vsn>/lib/node.mjs; on a base Node without
+ * executable (write-slice-asset, build-executable) under the URL releases/<vsn>/lib/node.mjs; on a base Node without
  * module.registerHooks (before 22.15) it stays on disk at that place. npm
  * packages that need their own files stay on disk and are copied into lib/ with their dependencies,
  * as are dependencies an application declares but loads only by name at run time (pino transports).

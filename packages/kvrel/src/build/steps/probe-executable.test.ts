@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseVmArgs } from './check-vm-args.js';
+import { parseVmArgs } from './probe-executable.js';
 
 describe('parseVmArgs', () => {
   it('reads one option per line as bin/<name> does: trimmed, no blanks, no comments', () => {
