@@ -38,7 +38,7 @@ export const MAX_QUEUED_REPLIES = 1024;
 export interface ConnectionOptions extends Partial<ConnectionLimits> {
   readonly execute: Execute;
   /** How long a closing connection waits for its output to flush and its client to leave. Default 5000. */
-  readonly lingerMs?: number;
+  readonly lingerMs?: number | undefined;
   /** Socket errors: ECONNRESET, EPIPE, a dropped client. The connection closes itself either way. */
   readonly onError?: (error: Error) => void;
   /** The node-wide budget this client's buffered bytes count against (none: not counted). */
