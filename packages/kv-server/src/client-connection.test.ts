@@ -163,6 +163,17 @@ describe('ClientConnection', () => {
     await t.connection.closed;
   });
 
+  it('drops a client that stays after ERROR line too long once lingerMs passes', async () => {
+    const t = connect({ maxLineBytes: 32, lingerMs: 200 });
+    t.client.write(`${'x'.repeat(100)}\n`);
+    await t.replies.end();
+    expect(t.server.destroyed).toBe(false);
+    t.client.write('CREATE never\n'); // read and thrown away
+    await t.connection.closed;
+    expect(t.replies.text).toBe('ERROR line too long\r\n');
+    expect(t.registry.names()).toEqual([]);
+  });
+
   it('answers binary junk with UNKNOWN COMMAND and keeps serving', async () => {
     const t = connect();
     t.client.write(Buffer.from([0x00, 0xff, 0x13, 0x37, 0xc3, 0x28, 0x0a]));
