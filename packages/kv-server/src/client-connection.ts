@@ -13,6 +13,7 @@
  * - Backpressure (backpressure.ts; SPEC §7, a client that does not read): reading stops while unread
  *   replies pass maxPendingReplyBytes, or while MAX_QUEUED_REPLIES replies wait behind an async one.
  * - Socket errors (ECONNRESET, EPIPE, a dropped client) end this connection only.
+ * - Closing (draining, ending the output, lingering, destroying) goes through one state: connection-closing.ts.
  * - Limits (SPEC §10): with a `budget`, the bytes this client holds (partial line, unscanned input,
  *   unsent replies) are reported to the node-wide BufferBudget as they change; `deadlines` is read
  *   by the server's sweep (`checkDeadlines`). `closeForLimit` and `evict` are how the server ends a
