@@ -48,7 +48,7 @@ export function fromConfig(releases: ReleasesConfig, workspace: Workspace, overr
     path,
     versionPath: join(workDir, 'stage', 'releases', definition.version),
     applications: resolveApplications(name, definition.applications, workspace.applications),
-    node: overrides.node ?? definition.node,
+    nodeRequested: overrides.node ?? definition.node,
     cookie: definition.cookie,
     tar: overrides.tar ?? false,
     overlays: [...(existsSync(join(root, 'rel', 'overlays')) ? [join('rel', 'overlays')] : []), ...(definition.overlays ?? [])],
