@@ -10,11 +10,11 @@ import type { Release } from './release.js';
 import { resolveApplications } from './resolve-applications.js';
 
 export interface ReleaseOverrides {
-  readonly name?: string;
+  readonly name?: string | undefined;
   readonly env: string;
-  readonly path?: string;
-  readonly node?: string;
-  readonly tar?: boolean;
+  readonly path?: string | undefined;
+  readonly node?: string | undefined;
+  readonly tar?: boolean | undefined;
   readonly keepOldVersions?: boolean;
 }
 
