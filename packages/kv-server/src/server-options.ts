@@ -2,6 +2,8 @@
  * kv-server's environment → the listener's options, validated at the boundary (application start).
  * Each error names the key, what it must be, and what it got.
  */
+import { CodedError } from '@kvrel/runtime';
+import type { KvServerErrorCode } from './errors.js';
 import type { ServerOptions } from './server.js';
 import type { Execute } from './run-command.js';
 
@@ -23,17 +25,17 @@ export function resolveServerOptions(readEnv: ReadEnv, execute: Execute): Server
   const port = integer(readEnv('port', SERVER_ENV_DEFAULTS.port), 'port', 0, 65535);
   const host = readEnv('host', undefined);
   if (host !== undefined && (typeof host !== 'string' || host.length === 0)) {
-    throw new Error(`kv-server.host must be a host name or address such as "127.0.0.1", got ${describe(host)}`);
+    throw badSetting(`kv-server.host must be a host name or address such as "127.0.0.1", got ${describe(host)}`);
   }
   const maxPendingReplyBytes = integer(readEnv('maxPendingReplyBytes', SERVER_ENV_DEFAULTS.maxPendingReplyBytes), 'maxPendingReplyBytes', 1);
   const dropPendingReplyBytes = integer(readEnv('dropPendingReplyBytes', SERVER_ENV_DEFAULTS.dropPendingReplyBytes), 'dropPendingReplyBytes', 1);
   if (dropPendingReplyBytes < maxPendingReplyBytes) {
-    throw new Error(`kv-server.dropPendingReplyBytes (${dropPendingReplyBytes}) must not be less than kv-server.maxPendingReplyBytes (${maxPendingReplyBytes})`);
+    throw badSetting(`kv-server.dropPendingReplyBytes (${dropPendingReplyBytes}) must not be less than kv-server.maxPendingReplyBytes (${maxPendingReplyBytes})`);
   }
   const maxLineBytes = integer(readEnv('maxLineBytes', SERVER_ENV_DEFAULTS.maxLineBytes), 'maxLineBytes', 1);
   const maxBufferedBytes = integer(readEnv('maxBufferedBytes', SERVER_ENV_DEFAULTS.maxBufferedBytes), 'maxBufferedBytes', 1);
   if (maxBufferedBytes <= maxLineBytes) {
-    throw new Error(`kv-server.maxBufferedBytes (${maxBufferedBytes}) must be more than kv-server.maxLineBytes (${maxLineBytes}), or no client could send its longest line`);
+    throw badSetting(`kv-server.maxBufferedBytes (${maxBufferedBytes}) must be more than kv-server.maxLineBytes (${maxLineBytes}), or no client could send its longest line`);
   }
   return {
     port,
@@ -54,7 +56,11 @@ function integer(value: unknown, key: string, min: number, max = Number.MAX_SAFE
   const n = typeof value === 'string' && /^\d+$/.test(value.trim()) ? Number(value.trim()) : value;
   if (typeof n === 'number' && Number.isInteger(n) && n >= min && n <= max) return n;
   const range = max === Number.MAX_SAFE_INTEGER ? `an integer of at least ${min}` : `an integer from ${min} to ${max}`;
-  throw new Error(`kv-server.${key} must be ${range}, got ${describe(value)}`);
+  throw badSetting(`kv-server.${key} must be ${range}, got ${describe(value)}`);
+}
+
+function badSetting(message: string): CodedError<KvServerErrorCode> {
+  return new CodedError('KV_SERVER_BAD_SETTING', message);
 }
 
 function describe(value: unknown): string {

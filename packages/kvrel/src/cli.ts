@@ -1,13 +1,12 @@
 /**
- * The kvrel command line: registers the commands and turns errors into exit statuses. A UserError
- * prints `error: <message>` (no stack) and exits 1; anything else is a bug and prints its stack.
+ * The kvrel command line: registers the commands and turns errors into exit statuses (a failure is
+ * reported by failureReport and exits 1).
  */
 import { Command, CommanderError } from 'commander';
 import { initCommand } from './commands/init.js';
 import { releaseCommand } from './commands/release.js';
 import { runCommand } from './commands/run.js';
-import { isUserError } from './user-error.js';
-import { formatFailure } from './format-failure.js';
+import { failureReport } from './format-failure.js';
 import { kvrelVersion } from './package-dir.js';
 
 export function createProgram(): Command {
@@ -32,11 +31,6 @@ export async function main(argv: readonly string[] = process.argv): Promise<void
 
 function reportError(error: unknown): number {
   if (error instanceof CommanderError) return error.exitCode;
-  if (isUserError(error)) {
-    process.stderr.write(`error: ${formatFailure(error)}\n`);
-    if (process.env['KVREL_DEBUG'] === '1' && error.stack) process.stderr.write(`${error.stack}\n`);
-    return 1;
-  }
-  process.stderr.write(`kvrel crashed, this is a bug:\n${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.stderr.write(failureReport(error, 'error: '));
   return 1;
 }

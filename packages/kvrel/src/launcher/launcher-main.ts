@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { libDir, loadReleaseContext, type ReleaseContext } from './release-context.js';
 import { PROBE_COMMAND } from './probe.js';
-import { formatFailure } from '../format-failure.js';
+import { failureReport } from '../format-failure.js';
 import { COMPILE_CACHE_DIR, IMPORT_SHIM_FILE, NODE_BUNDLE_FILE } from '../release/layout.js';
 import type { ReleaseNodeModule } from '../node/release-node-main.js';
 
@@ -45,9 +45,7 @@ export async function launcherMain(): Promise<void> {
     const status = await runGiven(given, context);
     if (status !== undefined) await exit(status);
   } catch (error) {
-    // NodeNotRunningError and boot errors alike: one line, no stack (the user's input or setup); a bug
-    // underneath (a TypeError in an application's start) keeps its stack.
-    process.stderr.write(`ERROR: ${formatFailure(error)}\n`);
+    process.stderr.write(failureReport(error, 'ERROR: '));
     await exit(1);
   }
 }

@@ -7,9 +7,14 @@
  */
 import { connectHidden, DIST_TLS_ENV, distributionOptionsFromEnv, distTlsFromEnv, peerAbsent, runPortMapperFromEnv, type HiddenConnection } from '@kvrel/runtime/internal';
 import { nodeNameOf, type NodeDistribution } from './node-name.js';
+import { UserError } from '../user-error.js';
 
-export class NodeNotRunningError extends Error {
-  override readonly name = 'NodeNotRunningError';
+/** Nothing runs under the node's name: the commands that need the node say so in one line. */
+export class NodeNotRunningError extends UserError {
+  constructor(node: string) {
+    super('KVREL_NODE_NOT_RUNNING', `no node ${JSON.stringify(node)} is running`);
+    this.name = 'NodeNotRunningError';
+  }
 }
 
 /** Calls that may run as long as the user's expression (rpc, remote, restart) use this deadline. */
@@ -27,7 +32,7 @@ export function runningNodeName(env: NodeJS.ProcessEnv = process.env): string {
 
 function cookie(env: NodeJS.ProcessEnv): string {
   const value = env['RELEASE_COOKIE'];
-  if (!value) throw new Error('RELEASE_COOKIE is empty; set it in env.sh or the environment, or restore releases/COOKIE');
+  if (!value) throw new UserError('KVREL_EMPTY_COOKIE', 'RELEASE_COOKIE is empty; set it in env.sh or the environment, or restore releases/COOKIE');
   return value;
 }
 
@@ -42,7 +47,9 @@ let connection: Promise<HiddenConnection> | undefined;
 
 function connect(env: NodeJS.ProcessEnv): Promise<HiddenConnection> {
   if (env['RELEASE_DISTRIBUTION'] === 'none') {
-    return Promise.reject(new Error(`${env['RELEASE_COMMAND'] || 'this command'} needs distribution, but RELEASE_DISTRIBUTION is none`));
+    return Promise.reject(
+      new UserError('KVREL_NO_DISTRIBUTION', `${env['RELEASE_COMMAND'] || 'this command'} needs distribution, but RELEASE_DISTRIBUTION is none; unset it or set it to sname or name`),
+    );
   }
   const target = runningNodeName(env);
   const options = distributionOptionsFromEnv(env, releaseName(env));
@@ -54,7 +61,7 @@ function connect(env: NodeJS.ProcessEnv): Promise<HiddenConnection> {
   }
   return connectHidden(target, cookie(env), { portMapperPort: options.portMapperPort, distPort: options.distPort, tls }).catch((error: unknown) => {
     // Only when nothing runs there; a port mapper or a node that hangs is reported as it is.
-    if (peerAbsent(error)) throw new NodeNotRunningError(`no node ${JSON.stringify(target)} is running`);
+    if (peerAbsent(error)) throw new NodeNotRunningError(target);
     throw error;
   });
 }

@@ -8,9 +8,9 @@
  */
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { keepRunning, setPortMapperSpawner, type ApplicationDescriptor, type AppConfig, type ConfigEnv, type StartMode } from '@kvrel/runtime/internal';
+import { isCodedError, keepRunning, setPortMapperSpawner, type ApplicationDescriptor, type AppConfig, type ConfigEnv, type StartMode } from '@kvrel/runtime/internal';
 import { bootNode, type NodeDistribution } from './boot-node.js';
-import { formatFailure } from '../format-failure.js';
+import { failureReport } from '../format-failure.js';
 import { UserError } from '../user-error.js';
 
 /** boot.json, written by the CLI into the run folder (mode 0600: it may hold the cookie). */
@@ -52,8 +52,9 @@ export async function runDevNode(applications: readonly ApplicationDescriptor[],
       startApplications: boot.startApplications,
     });
   } catch (error) {
-    const failure = error instanceof UserError ? error : new UserError('KVREL_BOOT_FAILED', error instanceof Error ? error.message : String(error), { cause: error });
-    process.stderr.write(`error: ${formatFailure(failure)}\n`);
+    // A bug underneath stays the cause, so its stack is printed below the line.
+    const failure = isCodedError(error) ? error : new UserError('KVREL_BOOT_FAILED', error instanceof Error ? error.message : String(error), { cause: error });
+    process.stderr.write(failureReport(failure, 'error: '));
     process.exit(1);
   }
   keepRunning();
