@@ -30,7 +30,7 @@ describe('kvrel run --config with a setting the node cannot use', () => {
   const runWith = (config: object, env: Record<string, string> = {}) => {
     const file = join(dir, `${Object.keys(config)[0]}.ts`);
     writeFileSync(file, `export default ${JSON.stringify(config)};`);
-    return execa(process.execPath, [kvrelBin, 'run', '--config', file], { cwd: repoRoot, reject: false, env: { PORT: '0', ...env } });
+    return execa(process.execPath, [kvrelBin, 'run', '--config', file], { cwd: repoRoot, reject: false, timeout: 60_000, env: { PORT: '0', ...env } });
   };
 
   for (const { config, line } of badSettings) {
@@ -45,7 +45,10 @@ describe('kvrel run --config with a setting the node cannot use', () => {
 });
 
 describe('a release booting a setting it cannot use', () => {
-  const env = { RELEASE_DISTRIBUTION: 'none', PORT: '0' };
+  // No PORT: config/runtime.ts would set kv-server.port from it, over the release's sys.config.json.
+  const env = { RELEASE_DISTRIBUTION: 'none' };
+  // A node that booted after all (the contract broken) is stopped rather than left running.
+  const startFoo = (extra: Record<string, string> = {}) => execa(bin, ['start'], { env: { ...env, ...extra }, reject: false, timeout: 30_000 });
   let bin: string;
   let sysConfig: string;
   let builtConfig: string;
@@ -62,10 +65,10 @@ describe('a release booting a setting it cannot use', () => {
       const built = JSON.parse(builtConfig) as Record<string, Record<string, unknown>>;
       for (const [app, keys] of Object.entries(config)) built[app] = { ...built[app], ...keys };
       writeFileSync(sysConfig, JSON.stringify(built));
-      const result = await execa(bin, ['start'], { env, reject: false });
+      const result = await startFoo();
       expect([result.exitCode, result.stderr.trim()]).toEqual([1, `ERROR: ${line}`]);
       expect(result.stdout).not.toMatch(STACK_FRAME);
-      const debug = await execa(bin, ['start'], { env: { ...env, KVREL_DEBUG: '1' }, reject: false });
+      const debug = await startFoo({ KVREL_DEBUG: '1' });
       expect(debug.exitCode).toBe(1);
       expect(debug.stderr).toMatch(new RegExp(`^ERROR: ${escape(line)}\\n.*Error: .*\\n${STACK_FRAME.source.slice(1)}`, 'm'));
     });

@@ -1,7 +1,7 @@
 /**
- * releases/<vsn>/manifest.json: what the release's executable knows about itself (name, version, env,
- * start modes, how vm.args reach it). Built here, written by the write-manifest step, embedded in the
- * executable by the bundle step and read by the launcher.
+ * releases/<vsn>/manifest.json: what the release's executable learns about its release (name, version,
+ * env, start modes, how vm.args reach it). Written beside the executable by the write-manifest step and
+ * read from there by the launcher at every command (release-context.ts).
  */
 import type { StartMode } from '@kvrel/runtime/internal';
 import type { VmArgsVia } from '../steps/resolve-base-binary.js';
