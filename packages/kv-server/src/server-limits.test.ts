@@ -6,6 +6,7 @@ import { once } from 'node:events';
 import net from 'node:net';
 import { afterEach, beforeEach, describe, expect, it, vi, type MockInstance } from 'vitest';
 import { Registry, routeOperation, type RouterContext } from 'kv';
+import { waitFor } from '../../runtime/src/test-support/wait-for.js';
 import { BUFFER_LIMIT_REPLY, DEFAULT_CONNECTION_LIMITS } from './connection.js';
 import { KvServer, LINE_TIMEOUT_REPLY, MAX_CONNECTIONS_REPLY, type ServerOptions } from './server.js';
 
@@ -51,13 +52,9 @@ async function client(port: number, { read = true } = {}) {
   return { socket, state };
 }
 
-/** Polls, bounded in time; the failure names what was awaited. */
+/** Waits for a condition; the failure names what was awaited. */
 async function until(what: string, condition: () => boolean, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
+  await waitFor(condition, { what, timeoutMs, intervalMs: 5 });
 }
 
 describe('KvServer limits', () => {
