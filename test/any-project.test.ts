@@ -11,7 +11,7 @@ import { execa } from 'execa';
 import { cpSync, existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ensureEmbeddedNode } from '../packages/kvrel/src/sea/embedded-node.js';
+import { ensureEmbeddedNode } from '../packages/kvrel/src/build/sea/embedded-node.js';
 import { anyProject, userEnv, type AnyProject } from './helpers/any-project.js';
 import { freePort } from './helpers/free-port.js';
 import { pathWithoutNode } from './helpers/path-without-node.js';

@@ -1,0 +1,53 @@
+/**
+ * Step "building the executable": releases/<vsn>/<name>, a single executable application of the
+ * launcher on the base binary, carrying the node's code as an asset. Rebuilt when the launcher, the
+ * node's code or the base binary changed, else kept.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { buildSea, resolveCacheDir } from '../sea/index.js';
+import type { BaseBinary } from '../sea/base-binary.js';
+import { requireFact } from '../release/release.js';
+import type { ReleaseStep } from '../release/run-steps.js';
+import { NODE_BUNDLE_ASSET } from '../../shared/layout.js';
+
+const TITLE = 'building the executable';
+
+export const buildExecutableStep: ReleaseStep = {
+  title: TITLE,
+  run: async (release, reporter) => {
+    const baseBinary = requireFact(release, 'baseBinary', TITLE);
+    const launcherFile = requireFact(release, 'launcherFile', TITLE);
+    const assets: Record<string, string> = release.sliceAsset ? { [NODE_BUNDLE_ASSET]: release.sliceAsset } : {};
+    const key = await executableKey(launcherFile, Object.values(assets), baseBinary);
+    const path = join(release.versionPath, release.name);
+    const builtFile = join(release.workDir, 'executable.json');
+    const reused = existsSync(path) && existsSync(builtFile) && (JSON.parse(await readFile(builtFile, 'utf8')) as { key?: string }).key === key;
+    if (!reused) {
+      await rm(builtFile, { force: true });
+      await buildSea({
+        nodeBinary: baseBinary.path,
+        bundleFile: launcherFile,
+        outputFile: path,
+        useCodeCache: true,
+        assets,
+        ...(baseBinary.vmArgsVia === 'cli' ? { execArgvExtension: 'cli' as const } : {}),
+        cacheDir: resolveCacheDir(),
+        reporter,
+      });
+      await writeFile(builtFile, JSON.stringify({ key }));
+    }
+    return { ...release, executable: { path, reused, key } };
+  },
+  summary: ({ executable, baseBinary }) => (executable && baseBinary ? `Node ${baseBinary.info.version}${executable.reused ? ', unchanged, reused' : ''}` : undefined),
+};
+
+/** What the executable is made of: the launcher, the assets, the base binary and how it takes vm.args. */
+async function executableKey(launcherFile: string, assetFiles: readonly string[], baseBinary: BaseBinary): Promise<string> {
+  const hash = createHash('sha256').update(await readFile(launcherFile));
+  for (const file of assetFiles) hash.update(await readFile(file));
+  const base = await stat(baseBinary.path);
+  return hash.update(`${baseBinary.path}:${base.size}:${base.mtimeMs}:${baseBinary.vmArgsVia}`).digest('hex').slice(0, 24);
+}
