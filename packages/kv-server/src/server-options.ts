@@ -4,20 +4,12 @@
  */
 import { CodedError } from '@kvrel/runtime';
 import type { KvServerErrorCode } from './errors.js';
-import type { ServerOptions } from './server.js';
+import { DEFAULT_CONNECTION_LIMITS } from './connection-limits.js';
+import { DEFAULT_SERVER_LIMITS, type ServerOptions } from './server.js';
 import type { Execute } from './run-command.js';
 
 /** The application's env defaults (kv-server.host is absent: every interface). Limits: SPEC §10. */
-export const SERVER_ENV_DEFAULTS = {
-  port: 4040,
-  maxLineBytes: 1_048_576,
-  maxPendingReplyBytes: 1_048_576,
-  dropPendingReplyBytes: 16_777_216,
-  maxConnections: 10_000,
-  lineTimeoutMs: 30_000,
-  idleTimeoutMs: 0,
-  maxBufferedBytes: 268_435_456,
-} as const;
+export const SERVER_ENV_DEFAULTS = { port: 4040, ...DEFAULT_CONNECTION_LIMITS, ...DEFAULT_SERVER_LIMITS } as const;
 
 export type ReadEnv = (key: string, defaultValue: unknown) => unknown;
 

@@ -3,9 +3,9 @@
  * reported by failureReport and exits 1).
  */
 import { Command, CommanderError } from 'commander';
-import { initCommand } from './commands/init.js';
-import { releaseCommand } from './commands/release.js';
-import { runCommand } from './commands/run.js';
+import { defineInitCommand } from './commands/init.js';
+import { defineReleaseCommand } from './commands/release.js';
+import { defineRunCommand } from './commands/run.js';
 import { failureReport } from '../shared/format-failure.js';
 import { kvrelVersion } from './package-dir.js';
 
@@ -15,9 +15,9 @@ export function createProgram(): Command {
     .version(kvrelVersion())
     .showHelpAfterError()
     .exitOverride();
-  program.addCommand(runCommand().exitOverride());
-  program.addCommand(initCommand().exitOverride());
-  program.addCommand(releaseCommand().exitOverride());
+  program.addCommand(defineRunCommand().exitOverride());
+  program.addCommand(defineInitCommand().exitOverride());
+  program.addCommand(defineReleaseCommand().exitOverride());
   return program;
 }
 
