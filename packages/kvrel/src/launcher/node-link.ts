@@ -1,9 +1,7 @@
 /**
- * How the release's executable reaches distribution: the node name and cookie bin/<name> exported
- * (RELEASE_NODE, RELEASE_DISTRIBUTION, RELEASE_COOKIE, KVREL_PORT_MAPPER_PORT, KVREL_DIST_PORT,
- * RELEASE_DIST_TLS),
- * starting distribution for `start`, and calling the running node as a hidden client for rpc,
- * remote, stop, restart and pid (one connection per command).
+ * How the release's client commands (rpc, remote, stop, restart, pid) call the running node: as a
+ * hidden node, one connection per command, named and let in by bin/<name>'s RELEASE_* environment
+ * (shared/node-name.ts); and the port mapper the executable runs when KVREL_RUN_PORT_MAPPER=1.
  */
 import { connectHidden, distributionOptionsFromEnv, distTlsFromEnv, peerAbsent, runPortMapperFromEnv, type HiddenConnection } from '@kvrel/runtime/internal';
 import { releaseCookie, releaseName, runningNodeName } from '../shared/node-name.js';
