@@ -22,7 +22,7 @@ function releaseAt(path: string): Release {
     path,
     versionPath: join(path, 'releases', '0.0.1'),
     applications: [],
-    node: undefined,
+    nodeRequested: undefined,
     cookie: undefined,
     tar: false,
     overlays: [],

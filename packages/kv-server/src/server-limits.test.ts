@@ -6,7 +6,7 @@ import { once } from 'node:events';
 import net from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { waitFor } from '../../runtime/src/test-support/wait-for.js';
-import { BUFFER_LIMIT_REPLY } from './connection.js';
+import { BUFFER_LIMIT_REPLY } from './client-connection.js';
 import { LINE_TIMEOUT_REPLY, MAX_CONNECTIONS_REPLY } from './server.js';
 import { testServersForThisFile } from './test-support/test-servers.js';
 

@@ -7,7 +7,7 @@
  */
 import { Command } from 'commander';
 import { spawn } from 'node:child_process';
-import { join, relative, resolve, sep } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { constants } from 'node:os';
 import { existsSync, readdirSync, rmSync } from 'node:fs';
@@ -29,8 +29,7 @@ import { consoleReporter } from '../reporter.js';
 import { UserError } from '../../shared/user-error.js';
 import { processAlive } from '../../shared/process-alive.js';
 import { chooseCookie } from './user-cookie.js';
-import { checkAddons, type AddonLoadFailure } from '../addons/check-addons.js';
-import { findAddons } from '../addons/find-addons.js';
+import { addonsForRun } from '../addons/addons-for-run.js';
 
 export interface RunOptions {
   sname?: string;
@@ -96,14 +95,22 @@ export async function runNode(options: RunOptions, cwd = process.cwd()): Promise
   const bundleFor = (major: string) =>
     bundleNodeCode({ root, entrySource, outDir, outName: 'node.mjs', target: `node${major}`, mode: 'in-place', scanCacheFile: join(runDir, 'package-scan.json') });
   let bundle = await bundleFor((runtime?.version ?? process.versions.node).split('.')[0]!);
+  let rebuiltAddons: ReadonlyMap<string, string> = new Map();
   if (runtime) {
-    // npm built the project's native addons for the Node running npm; one the embedded Node cannot load
-    // would fail at boot, so the node runs on this Node instead (a release rebuilds them for its Node).
-    const mismatch = await addonBuiltForAnotherNode(nodeBinary, [outDir, ...bundle.diskPackages.map((p) => p.dir)]);
-    if (mismatch) {
+    const addons = await addonsForRun({
+      nodeBinary,
+      runtime,
+      packageDirs: bundle.diskPackages.map((p) => p.dir),
+      scratchDir: join(runDir, 'addons'),
+      cacheDir: resolveCacheDir(),
+      reporter: consoleReporter,
+    });
+    if ('rebuilt' in addons) rebuiltAddons = addons.rebuilt;
+    else {
+      const { file, reason } = addons.unloadable;
       process.stderr.write(
-        `warning: native addon ${relative(root, mismatch.file)} was built for NODE_MODULE_VERSION ${mismatch.abi!.builtFor}, not Node ${runtime.version}'s ${mismatch.abi!.needed}; ` +
-          `running the node on this Node ${process.version} (as --host-node does); a release rebuilds it for its Node\n`,
+        `warning: Node ${runtime.version} cannot load native addon ${relative(root, file)} (${reason.split('.')[0]}) and kvrel cannot rebuild it: ${addons.why}; ` +
+          `running the node on this Node ${process.version} (as --host-node does)\n`,
       );
       nodeBinary = process.execPath;
       bundle = await bundleFor(process.versions.node.split('.')[0]!);
@@ -141,9 +148,25 @@ export async function runNode(options: RunOptions, cwd = process.cwd()): Promise
   await writeFile(join(outDir, 'boot.json'), JSON.stringify(boot), { mode: 0o600 });
   // process.argv[1] of the node: node:cluster's cluster.fork() reruns it, as under plain node.
   const main = join(outDir, 'main.mjs');
-  await writeFile(main, `// kvrel run: the dev node's main script (process.argv[1]).\nimport { applications, runDevNode } from './node.mjs';\nawait runDevNode(applications, new URL('./boot.json', import.meta.url));\n`);
+  await writeFile(join(outDir, 'addons.json'), JSON.stringify(Object.fromEntries(rebuiltAddons)));
+  await writeFile(main, DEV_NODE_MAIN);
   superviseNode(nodeBinary, main);
 }
+
+/**
+ * The dev node's main script (process.argv[1]: node:cluster's cluster.fork() reruns it, as under plain
+ * node). Addons rebuilt for this Node (addons.json) load in place of the project's before any code runs.
+ */
+const DEV_NODE_MAIN = `// kvrel run: the dev node's main script.
+import { readFileSync } from 'node:fs';
+const rebuilt = new Map(Object.entries(JSON.parse(readFileSync(new URL('./addons.json', import.meta.url), 'utf8'))));
+if (rebuilt.size > 0) {
+  const dlopen = process.dlopen;
+  process.dlopen = (module, file, ...flags) => dlopen.call(process, module, rebuilt.get(file) ?? file, ...flags);
+}
+const { applications, runDevNode } = await import('./node.mjs');
+await runDevNode(applications, new URL('./boot.json', import.meta.url));
+`;
 
 /**
  * Starts the node on `nodeBinary` with this process's stdio, in its own process group so a terminal's
@@ -193,19 +216,6 @@ async function runtimeForRun(root: string, known: readonly string[]): Promise<Em
   );
   const [only] = lines;
   return lines.size === 1 && only ? only : pinnedNode();
-}
-
-/** The first native addon under `dirs` that `nodeBinary` refuses for its ABI, when no sibling build of the same package loads. */
-async function addonBuiltForAnotherNode(nodeBinary: string, dirs: readonly string[]): Promise<AddonLoadFailure | undefined> {
-  for (const dir of dirs) {
-    const files = findAddons(dir).filter((f) => !f.split(sep).includes('node_modules')).map((f) => join(dir, f));
-    const failures = await checkAddons(nodeBinary, files);
-    if (failures.length === files.length) {
-      const mismatch = failures.find((f) => f.abi);
-      if (mismatch) return mismatch;
-    }
-  }
-  return undefined;
 }
 
 /** Scratch folders of nodes that are gone (killed before their exit handler ran). */

@@ -10,11 +10,11 @@ import type { Release } from './release.js';
 import { resolveApplications } from './resolve-applications.js';
 
 export interface ReleaseOverrides {
-  readonly name?: string;
+  readonly name?: string | undefined;
   readonly env: string;
-  readonly path?: string;
-  readonly node?: string;
-  readonly tar?: boolean;
+  readonly path?: string | undefined;
+  readonly node?: string | undefined;
+  readonly tar?: boolean | undefined;
   readonly keepOldVersions?: boolean;
 }
 
@@ -48,7 +48,7 @@ export function fromConfig(releases: ReleasesConfig, workspace: Workspace, overr
     path,
     versionPath: join(workDir, 'stage', 'releases', definition.version),
     applications: resolveApplications(name, definition.applications, workspace.applications),
-    node: overrides.node ?? definition.node,
+    nodeRequested: overrides.node ?? definition.node,
     cookie: definition.cookie,
     tar: overrides.tar ?? false,
     overlays: [...(existsSync(join(root, 'rel', 'overlays')) ? [join('rel', 'overlays')] : []), ...(definition.overlays ?? [])],

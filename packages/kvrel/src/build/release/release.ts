@@ -29,8 +29,8 @@ export interface Release {
   readonly versionPath: string;
   /** Dependencies first. */
   readonly applications: readonly ReleaseApplication[];
-  /** Node requested by the definition or --node: a pinned line ('24', '26') or a binary's path; undefined: the pinned Node 26 LTS. */
-  readonly node: string | undefined;
+  /** The Node to embed, as the definition's `node` or --node says: a pinned line ('24', '26') or a binary's path; undefined: the pinned Node 26 LTS. */
+  readonly nodeRequested: string | undefined;
   readonly cookie: string | undefined;
   readonly tar: boolean;
   /** Folders copied into the release root: rel/overlays/ (when present) and the definition's overlays. */

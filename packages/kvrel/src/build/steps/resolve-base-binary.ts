@@ -18,11 +18,11 @@ import { UserError } from '../../shared/user-error.js';
 export const resolveBaseBinaryStep: ReleaseStep = {
   title: 'resolving Node',
   run: async (release, reporter) => {
-    const runtime = pinnedRuntimeOf(release.name, release.node);
-    if (!runtime && release.node !== undefined && !existsSync(release.node)) {
-      throw new UserError('KVREL_NODE_UNAVAILABLE', `release ${JSON.stringify(release.name)}: node binary ${release.node} does not exist; pass --node PATH to an existing Node 20+ binary, or a pinned line: ${describeNodeLines()}`);
+    const runtime = pinnedRuntimeOf(release.name, release.nodeRequested);
+    if (!runtime && release.nodeRequested !== undefined && !existsSync(release.nodeRequested)) {
+      throw new UserError('KVREL_NODE_UNAVAILABLE', `release ${JSON.stringify(release.name)}: node binary ${release.nodeRequested} does not exist; pass --node PATH to an existing Node 20+ binary, or a pinned line: ${describeNodeLines()}`);
     }
-    const path = runtime ? await ensureEmbeddedNode({ cacheDir: resolveCacheDir(), reporter, runtime }) : release.node!;
+    const path = runtime ? await ensureEmbeddedNode({ cacheDir: resolveCacheDir(), reporter, runtime }) : release.nodeRequested!;
     // What the binary is (version, SEA support) is asked once per binary file, not at every build.
     const stateFile = join(release.workDir, 'base-binary.json');
     let info = reusableResult<NodeBinaryInfo>(stateFile, stateKey(path));
