@@ -1,7 +1,8 @@
 /**
  * The user-error contract end to end (SPEC §4, README "Errors"): a setting a user got wrong ends
  * `kvrel run` and a release's `bin/foo start` with one line naming it, exit 1, no stack; KVREL_DEBUG=1
- * adds the stack, in the CLI, `kvrel run`'s node and the release's executable alike.
+ * adds the stack, in the CLI, `kvrel run`'s node and the release's executable alike. A coded error of
+ * any package (DIST_, RUNTIME_, not only KVREL_) is a user's mistake, not a crash.
  */
 import { execa } from 'execa';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -42,6 +43,13 @@ describe('kvrel run --config with a setting the node cannot use', () => {
       expect(debug.stderr).toMatch(new RegExp(`^error: ${escape(line)}\\n.*Error: .*\\n${STACK_FRAME.source.slice(1)}`, 'm'));
     });
   }
+});
+
+describe('the kvrel CLI', () => {
+  it('reports a coded runtime error that reaches it unwrapped in one line, not as a crash', async () => {
+    const result = await execa(process.execPath, [kvrelBin, 'run', '--sname', 'a'], { cwd: repoRoot, reject: false, timeout: 60_000, env: { KVREL_PORT_MAPPER_PORT: 'abc' } });
+    expect([result.exitCode, result.stderr.trim()]).toEqual([1, 'error: KVREL_PORT_MAPPER_PORT must be a port number from 1 to 65535 (got "abc")']);
+  });
 });
 
 describe('a release booting a setting it cannot use', () => {
