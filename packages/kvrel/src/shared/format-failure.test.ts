@@ -1,4 +1,5 @@
 import { CodedError, RuntimeError } from '@kvrel/runtime/internal';
+import { RemoteCallError } from '../../../runtime/src/distribution/errors.js';
 import { describe, expect, it } from 'vitest';
 import { failureReport } from './format-failure.js';
 
@@ -29,6 +30,11 @@ describe('failureReport', () => {
     // A system error carries a code but is no user error of ours.
     const system = Object.assign(new Error('ENOENT: no such file'), { code: 'ENOENT' });
     expect(failureReport(system, 'ERROR: ', {})).toContain('kvrel crashed, this is a bug:\nError: ENOENT');
+  });
+
+  it("prints the running node's own error (RemoteCallError) as one line", () => {
+    const remote = new RemoteCallError('foo@127.0.0.1', 'system.restart failed: the node is stopping', undefined);
+    expect(failureReport(remote, 'ERROR: ', {})).toBe('ERROR: system.restart failed: the node is stopping\n');
   });
 
   it('keeps the stack of a bug underneath a coded error', () => {

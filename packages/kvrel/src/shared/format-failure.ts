@@ -7,9 +7,14 @@ import { isCodedError } from '@kvrel/runtime/internal';
 
 /** The report of the error that ended a command, `prefix` first (`error: `, `ERROR: `), ending in a newline. */
 export function failureReport(error: unknown, prefix: string, env: NodeJS.ProcessEnv = process.env): string {
-  if (!isCodedError(error)) return `kvrel crashed, this is a bug:\n${stackOf(error)}\n`;
-  const debug = env['KVREL_DEBUG'] === '1' && error.stack ? `${error.stack}\n` : '';
+  if (!isCodedError(error) && !raisedByRunningNode(error)) return `kvrel crashed, this is a bug:\n${stackOf(error)}\n`;
+  const debug = env['KVREL_DEBUG'] === '1' && error instanceof Error && error.stack ? `${error.stack}\n` : '';
   return `${prefix}${formatFailure(error)}\n${debug}`;
+}
+
+/** A call the running node answered with an error (RemoteCallError): the node's own report, where a local stack says nothing. */
+function raisedByRunningNode(error: unknown): error is Error {
+  return error instanceof Error && error.name === 'RemoteCallError';
 }
 
 /**
