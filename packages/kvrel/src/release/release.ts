@@ -70,7 +70,13 @@ export interface Release {
   /** The launcher bundled for the executable (write-executable). */
   readonly launcherFile?: string;
   /** The built executable (write-executable). */
-  readonly executable?: { readonly path: string; readonly reused: boolean; readonly nodeVersion: string };
+  readonly executable?: {
+    readonly path: string;
+    readonly reused: boolean;
+    readonly nodeVersion: string;
+    /** Only the node's code changed: the last executable's blob was replaced (sea/replace-sea-blob.ts). */
+    readonly blobReplaced?: boolean;
+  };
   /** The options of vm.args, as checked against the executable (check-vm-args). */
   readonly vmArgs?: readonly string[];
   /** Whether releases/COOKIE was kept or (re)written (write-cookie). */

@@ -29,7 +29,15 @@ export const writeExecutableStep: ReleaseStep = {
     const launcherFile = join(release.workDir, 'launcher.cjs');
     await bundleLauncher(launcherFile, `node${baseBinary.info.version.replace(/^v/, '').split('.')[0]}`, join(release.workDir, 'launcher-state.json'));
     const assets: Record<string, string> = {};
-    const hash = createHash('sha256').update(await readFile(launcherFile));
+    const baseStat = await stat(baseBinary.path);
+    // What the executable is made of besides its assets: the same frame lets a changed asset replace
+    // the blob of the executable already built (sea/replace-sea-blob.ts) instead of building anew.
+    const frame = createHash('sha256')
+      .update(await readFile(launcherFile))
+      .update(`${baseBinary.path}:${baseStat.size}:${baseStat.mtimeMs}:${baseBinary.vmArgsVia}`)
+      .digest('hex')
+      .slice(0, 24);
+    const hash = createHash('sha256').update(frame);
     if (nodeBundle.inExecutable) {
       const assetFile = join(release.workDir, 'slice', 'node.asset.mjs');
       const text = withInlineSourceMap(await readFile(nodeBundle.file, 'utf8'), await readFile(`${nodeBundle.file}.map`, 'utf8'));
@@ -37,17 +45,16 @@ export const writeExecutableStep: ReleaseStep = {
       assets[NODE_BUNDLE_ASSET] = assetFile;
       hash.update(text);
     }
-    const baseStat = await stat(baseBinary.path);
-    const key = hash
-      .update(`${baseBinary.path}:${baseStat.size}:${baseStat.mtimeMs}:${baseBinary.vmArgsVia}`)
-      .digest('hex')
-      .slice(0, 24);
+    const key = hash.digest('hex').slice(0, 24);
     const path = join(release.versionPath, release.name);
     const builtFile = join(release.workDir, 'executable.json');
-    const reused = existsSync(path) && existsSync(builtFile) && (JSON.parse(await readFile(builtFile, 'utf8')) as { key?: string }).key === key;
+    const lastBuild = existsSync(path) && existsSync(builtFile) ? (JSON.parse(await readFile(builtFile, 'utf8')) as { key?: string; frame?: string }) : {};
+    const reused = lastBuild.key === key;
+    let blobReplaced = false;
     if (!reused) {
       await rm(builtFile, { force: true });
-      await buildSea({
+      ({ blobReplaced } = await buildSea({
+        ...(lastBuild.frame === frame ? { previousExecutable: path } : {}),
         nodeBinary: baseBinary.path,
         bundleFile: launcherFile,
         outputFile: path,
@@ -56,8 +63,8 @@ export const writeExecutableStep: ReleaseStep = {
         ...(baseBinary.vmArgsVia === 'cli' ? { execArgvExtension: 'cli' as const } : {}),
         cacheDir: resolveCacheDir(),
         reporter,
-      });
-      await writeFile(builtFile, JSON.stringify({ key }));
+      }));
+      await writeFile(builtFile, JSON.stringify({ key, frame }));
     }
     const built: Release = { ...release, launcherFile, executable: { path, reused, nodeVersion: '' } };
     // The probe's answer stands while the executable, the node's code and the manifest are the same.
@@ -78,7 +85,8 @@ export const writeExecutableStep: ReleaseStep = {
       const { file, reason } = probe.addonFailures[0]!;
       throw new UserError('KVREL_NATIVE_ADDON', `release ${JSON.stringify(release.name)}: the executable cannot load native addon ${file}: ${reason}`);
     }
-    return { ...built, executable: { path, reused, nodeVersion: probe.node } };
+    return { ...built, executable: { path, reused, nodeVersion: probe.node, blobReplaced } };
   },
-  summary: ({ executable }) => (executable ? `Node ${executable.nodeVersion}${executable.reused ? ', unchanged, reused' : ''}` : undefined),
+  summary: ({ executable }) =>
+    executable ? `Node ${executable.nodeVersion}${executable.reused ? ', unchanged, reused' : ''}${executable.blobReplaced ? ", node's code replaced" : ''}` : undefined,
 };
