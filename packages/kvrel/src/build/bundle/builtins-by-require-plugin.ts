@@ -3,7 +3,7 @@
  * Node gives an imported built-in an ES module facade that reads every export once, which runs the
  * lazy getters node:http and others keep (node:http's loads undici, ~80 ms of a node's boot on Node
  * 24 and 26); required, a built-in is the same object and its getters stay lazy. The bundle's require
- * is the banner's (module-location.ts), so this only applies where the banner declares one.
+ * is the banner's (module-location.ts) in an ES module bundle, CommonJS's own in a CommonJS one.
  */
 import { builtinModules } from 'node:module';
 import type { Plugin } from 'esbuild';
