@@ -132,17 +132,21 @@ export async function runRelease({ quick, log }) {
   commands.push('PORT=<free> RELEASE_DISTRIBUTION=none <tmp>/foo/bin/foo start   # until connect() succeeds, polled every 0.5 ms');
   commands.push(`PORT=<free> ${NODE26.replace(process.env.HOME ?? '~', '~')} -e "${FLOOR}"   # and the same with the Node 24 binary`);
 
-  const evalMedians = {};
-  for (const [line, b] of [['26', bin], ['24', bin24], ...(binBefore ? [['24, before', binBefore]] : [])]) {
-    log(`release: bin/foo eval "1+1" on Node ${line}, ${repeats} runs`);
-    const evals = [];
-    for (let i = 0; i < repeats; i++) {
+  // Interleaved like the boots, so the shared machine's drift falls on every line alike.
+  const evalLines = [['26', bin], ['24', bin24], ...(binBefore ? [['24, before', binBefore]] : [])];
+  log(`release: bin/foo eval "1+1" on ${evalLines.map(([line]) => `Node ${line}`).join(', ')}, ${repeats} runs each, interleaved`);
+  const evals = evalLines.map(() => []);
+  for (let i = 0; i < repeats; i++) {
+    for (const [k, [, b]] of evalLines.entries()) {
       const r = await timedCommand(b, ['eval', '1+1']);
       if (r.status.code !== 0 || r.output.trim() !== '2') throw new Error(`bin/foo eval "1+1" gave ${JSON.stringify(r.output.trim())} (${JSON.stringify(r.status)})`);
-      evals.push(r.ms);
+      evals[k].push(r.ms);
     }
-    rows.push({ figure: `bin/foo eval "1+1" wall, Node ${line}`, ...ms(summary(evals)), ...REF.eval });
-    evalMedians[line] = summary(evals).median;
+  }
+  const evalMedians = {};
+  for (const [k, [line]] of evalLines.entries()) {
+    rows.push({ figure: `bin/foo eval "1+1" wall, Node ${line}`, ...ms(summary(evals[k])), ...REF.eval });
+    evalMedians[line] = summary(evals[k]).median;
   }
   if (binBefore) rows.push({ figure: 'bin/foo eval "1+1" ratio: Node 26 / before', value: `${(evalMedians['26'] / evalMedians['24, before']).toFixed(2)}×`, runs: repeats, elixir: '—', target: '< 1' });
   commands.push('<tmp>/foo/bin/foo eval "1+1"   # and <tmp24>/foo/bin/foo');
