@@ -17,7 +17,7 @@ import {
   type SeaConfig,
 } from './sea-config.js';
 import { SeaError, firstLine } from './sea-error.js';
-import { silentReporter, type SeaReporter } from './sea-reporter.js';
+import { silentReporter, type Reporter } from '../reporter.js';
 import { ensureStrippedBase } from './stripped-base.js';
 import { replaceSeaBlob } from './replace-sea-blob.js';
 
@@ -47,7 +47,7 @@ export interface BuildSeaOptions {
   previousExecutable?: string;
   /** Where the stripped base is cached. Default: `resolveCacheDir()`. */
   cacheDir?: string;
-  reporter?: SeaReporter;
+  reporter?: Reporter;
 }
 
 export interface BuildSeaTimings {

@@ -6,7 +6,7 @@ import { readVerifiedSha256 } from './embedded-node.js';
 import { hashFile } from './file-hash.js';
 import { envWithoutNodeOptions, formatExit, isMissingProgram, runProcess } from '../process/run-process.js';
 import { firstLine } from './sea-error.js';
-import { silentReporter, type SeaReporter } from './sea-reporter.js';
+import { silentReporter, type Reporter } from '../reporter.js';
 
 export interface StrippedBase {
   /** The binary to copy and inject into: the stripped copy, or the base itself when stripping failed. */
@@ -25,7 +25,7 @@ export interface EnsureStrippedBaseOptions {
   cacheDir?: string | undefined;
   /** The base's sha256 when the caller knows it; else read from the embedded-node marker, else hashed. */
   sha256?: string;
-  reporter?: SeaReporter;
+  reporter?: Reporter;
   /** Default `strip` (binutils). */
   stripCommand?: string;
   /** The base's version (`v26.12.1`), named in the cache folder so each Node version's copy is found by eye. */

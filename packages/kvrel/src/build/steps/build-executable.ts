@@ -6,8 +6,9 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { fileStamp } from '../bundle/build-state.js';
 import { buildSea, resolveCacheDir } from '../sea/index.js';
 import type { BaseBinary } from '../sea/base-binary.js';
 import { requireFact } from '../release/release.js';
@@ -54,10 +55,9 @@ export const buildExecutableStep: ReleaseStep = {
 
 /** What the executable is made of besides its assets: the launcher, the base binary and how it takes vm.args. */
 async function frameKey(launcherFile: string, baseBinary: BaseBinary): Promise<string> {
-  const base = await stat(baseBinary.path);
   return createHash('sha256')
     .update(await readFile(launcherFile))
-    .update(`${baseBinary.path}:${base.size}:${base.mtimeMs}:${baseBinary.vmArgsVia}`)
+    .update(`${baseBinary.path}:${fileStamp(baseBinary.path)}:${baseBinary.vmArgsVia}`)
     .digest('hex')
     .slice(0, 24);
 }
