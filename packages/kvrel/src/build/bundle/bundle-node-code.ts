@@ -24,11 +24,8 @@ import { DecoratorMetadata } from './decorator-metadata.js';
 import { missingLazyImportsPlugin } from './missing-lazy-imports-plugin.js';
 import { bundledPackagesSharedWithDisk } from './shared-with-disk.js';
 import { stubOptionalNativeModules } from './stub-optional-native-modules.js';
-<<<<<<< HEAD
 import { builtinsByRequirePlugin } from './builtins-by-require-plugin.js';
-=======
 import { slashedRelative } from './import-specifier.js';
->>>>>>> main
 
 export interface BundleNodeCodeOptions {
   readonly root: string;
