@@ -6,7 +6,7 @@
 import { build } from 'esbuild';
 import { stubOptionalNativeModules } from './stub-optional-native-modules.js';
 import { resolve } from 'node:path';
-import { kvrelEntryFile } from '../package-dir.js';
+import { kvrelEntryFile, kvrelResolveConditions } from '../package-dir.js';
 import { reusableResult, saveResult, stateKey } from './build-state.js';
 import { UserError } from '../../shared/user-error.js';
 import { firstEsbuildError } from '../config/load-config-file.js';
@@ -24,6 +24,8 @@ export async function bundleLauncher(outfile: string, target: string, stateFile:
       entryPoints: [kvrelEntryFile('launcher/launcher-entry')],
       bundle: true,
       platform: 'node',
+      // kvrel's own packages as this process runs them: their sources in this monorepo, else dist/.
+      conditions: kvrelResolveConditions(),
       format: 'cjs',
       target,
       outfile,
