@@ -25,6 +25,7 @@ export const KVREL_ERROR_CODES = [
   'KVREL_UNSAFE_RELEASE_TMP',
   'KVREL_ALREADY_RUNNING',
   'KVREL_TYPESCRIPT_MISSING',
+  'KVREL_UNKNOWN_TARGET',
 ] as const;
 
 export type KvrelErrorCode = (typeof KVREL_ERROR_CODES)[number];

@@ -8,12 +8,16 @@ import type { Workspace } from '../config/workspace.js';
 import { UserError } from '../user-error.js';
 import type { Release } from './release.js';
 import { resolveApplications } from './resolve-applications.js';
+import { checkTarget } from './check-target.js';
+import { defaultTarget } from '../sea/targets.js';
 
 export interface ReleaseOverrides {
   readonly name?: string;
   readonly env: string;
   readonly path?: string;
   readonly node?: string;
+  /** --target: the platform the release runs on. */
+  readonly target?: string;
   readonly tar?: boolean;
   readonly keepOldVersions?: boolean;
 }
@@ -49,6 +53,7 @@ export function fromConfig(releases: ReleasesConfig, workspace: Workspace, overr
     versionPath: join(workDir, 'stage', 'releases', definition.version),
     applications: resolveApplications(name, definition.applications, workspace.applications),
     node: overrides.node ?? definition.node,
+    target: overrides.target !== undefined ? checkTarget(overrides.target, '--target') : (definition.target ?? defaultTarget()),
     cookie: definition.cookie,
     tar: overrides.tar ?? false,
     overlays: [...(existsSync(join(root, 'rel', 'overlays')) ? [join('rel', 'overlays')] : []), ...(definition.overlays ?? [])],

@@ -6,11 +6,14 @@
 import type { StartMode } from '@kvrel/runtime/internal';
 import type { VmArgsVia } from '../steps/resolve-base-binary.js';
 import { requireFact, type Release } from './release.js';
+import type { Target } from '../sea/targets.js';
 
 export interface ReleaseManifest {
   readonly name: string;
   readonly version: string;
   readonly env: string;
+  /** The platform the executable was built for: linux-x64, linux-arm64. */
+  readonly target: Target;
   readonly modes: Readonly<Record<string, StartMode>>;
   /** How bin/<name> passes vm.args: `--node-options=` as the first argument, or NODE_OPTIONS. */
   readonly vmArgsVia: VmArgsVia;
@@ -24,6 +27,7 @@ export function releaseManifest(release: Release): ReleaseManifest {
     name: release.name,
     version: release.version,
     env: release.env,
+    target: release.target,
     modes: Object.fromEntries(release.applications.map((a) => [a.name, a.mode])),
     addons: release.addons ?? [],
   };

@@ -31,6 +31,10 @@ export const checkVmArgsStep: ReleaseStep = {
 export async function checkVmArgs(release: Release, reporter: Reporter): Promise<string[]> {
   const options = parseVmArgs(await readFile(join(release.versionPath, 'vm.args'), 'utf8'));
   if (options.length === 0) return options;
+  if (release.baseBinary?.runs === 'no') {
+    reporter.warn(`  vm.args not checked: ${release.target} binaries cannot run on this machine`);
+    return options;
+  }
   const source = relative(release.root, resolveTemplate(release.root, 'vm.args.eex'));
   let stderr: string;
   try {

@@ -14,9 +14,12 @@ import type { ProbeReport } from '../node/release-node-main.js';
 
 export async function probeExecutable(release: Release, vmArgs: readonly string[]): Promise<ProbeReport & { result: SmokeTestResult }> {
   const executable = requireFact(release, 'executable', 'probe');
-  const viaCli = requireFact(release, 'baseBinary', 'probe').vmArgsVia === 'cli';
+  const baseBinary = requireFact(release, 'baseBinary', 'probe');
+  const viaCli = baseBinary.vmArgsVia === 'cli';
   const env = envWithoutNodeOptions();
   const result = await verifySea(executable.path, viaCli ? [`--node-options=${vmArgs.join(' ')}`, PROBE_COMMAND] : [PROBE_COMMAND], {
+    // An emulated target (qemu-user) runs ~5-20x slower.
+    timeoutMs: baseBinary.runs === 'emulated' ? 300_000 : 30_000,
     stdout: new RegExp(`"name":${JSON.stringify(JSON.stringify(release.name)).slice(1, -1)}`),
     env: {
       ...env,

@@ -3,6 +3,8 @@
  * launcher on the base binary, carrying the node's code (bundle) as an asset. It is rebuilt when the
  * launcher, the node's code or the base binary changed, else kept. It is then run once with the
  * probe, which also loads the node's code and native addons and checks each application's name.
+ * For a target this machine cannot run (no emulator), the executable has no code cache and is not
+ * probed; both are said in the build output.
  */
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -14,6 +16,7 @@ import type { Release } from '../release/release.js';
 import type { ReleaseStep } from '../release/run-steps.js';
 import { requireFact } from '../release/release.js';
 import { UserError } from '../user-error.js';
+import type { Target } from '../sea/targets.js';
 import { probeExecutable } from './probe-executable.js';
 import { reusableResult, saveResult, stateKey } from '../bundle/build-state.js';
 import { releaseManifest } from '../release/manifest.js';
@@ -39,20 +42,25 @@ export const writeExecutableStep: ReleaseStep = {
     }
     const baseStat = await stat(baseBinary.path);
     const key = hash
-      .update(`${baseBinary.path}:${baseStat.size}:${baseStat.mtimeMs}:${baseBinary.vmArgsVia}`)
+      .update(`${baseBinary.path}:${baseStat.size}:${baseStat.mtimeMs}:${baseBinary.vmArgsVia}:${baseBinary.builder}:${baseBinary.runs}`)
       .digest('hex')
       .slice(0, 24);
     const path = join(release.versionPath, release.name);
     const builtFile = join(release.workDir, 'executable.json');
     const reused = existsSync(path) && existsSync(builtFile) && (JSON.parse(await readFile(builtFile, 'utf8')) as { key?: string }).key === key;
+    const canRun = baseBinary.runs !== 'no';
+    if (!canRun) reporter.warn(`  no code cache in the executable: ${baseBinary.target} binaries cannot run on this machine, so its V8 cannot make one (each command compiles the launcher when it starts); install qemu-user-static and binfmt-support to make one, see README "Targets"`);
     if (!reused) {
       await rm(builtFile, { force: true });
       await buildSea({
         nodeBinary: baseBinary.path,
         bundleFile: launcherFile,
         outputFile: path,
-        useCodeCache: true,
+        useCodeCache: canRun,
         assets,
+        baseInfo: baseBinary.info,
+        builderBinary: baseBinary.builder,
+        ...(baseBinary.runs === 'native' ? {} : { stripCommand: stripCommandFor(baseBinary.target), stripVerifiable: canRun }),
         ...(baseBinary.vmArgsVia === 'cli' ? { execArgvExtension: 'cli' as const } : {}),
         cacheDir: resolveCacheDir(),
         reporter,
@@ -65,6 +73,10 @@ export const writeExecutableStep: ReleaseStep = {
     const probeKey = stateKey(key, releaseManifest(release));
     const unchanged = reused && nodeBundle.reused;
     let probe = unchanged ? reusableResult<ProbeReport>(probeState, probeKey) : undefined;
+    if (!canRun) {
+      reporter.warn(`  not probing the executable: ${baseBinary.target} binaries cannot run on this machine; its first start on ${baseBinary.target} is its first run`);
+      probe = { name: release.name, version: release.version, node: baseBinary.info.version, execArgv: [], misnamed: [], addonFailures: [] };
+    }
     if (!probe) {
       const { result: _result, ...report } = await probeExecutable(built, []);
       probe = report;
@@ -82,3 +94,8 @@ export const writeExecutableStep: ReleaseStep = {
   },
   summary: ({ executable }) => (executable ? `Node ${executable.nodeVersion}${executable.reused ? ', unchanged, reused' : ''}` : undefined),
 };
+
+/** binutils' strip for the target's architecture (Debian's binutils-aarch64-linux-gnu), on an x64 host. */
+function stripCommandFor(target: Target): string {
+  return target === 'linux-arm64' ? 'aarch64-linux-gnu-strip' : 'x86_64-linux-gnu-strip';
+}
