@@ -42,7 +42,9 @@ export function fromConfig(releases: ReleasesConfig, workspace: Workspace, overr
   const defaultPath = resolve(root, '_build', overrides.env, 'rel', name);
   const path = resolve(root, overrides.path ?? definition.path ?? defaultPath);
   // The tarball goes to _build/<env>/, or beside the release folder when it was put elsewhere.
-  const workDir = resolve(root, '_build', overrides.env, 'kvrel-cache', name);
+  const target = overrides.target !== undefined ? checkTarget(overrides.target, '--target') : (definition.target ?? defaultTarget());
+  // A release for another target keeps its own scratch folder: building both does not rebuild either.
+  const workDir = resolve(root, '_build', overrides.env, 'kvrel-cache', target === defaultTarget() ? name : `${name}-${target}`);
   const tarDir = path === defaultPath ? resolve(root, '_build', overrides.env) : dirname(path);
   return {
     name,
@@ -53,7 +55,7 @@ export function fromConfig(releases: ReleasesConfig, workspace: Workspace, overr
     versionPath: join(workDir, 'stage', 'releases', definition.version),
     applications: resolveApplications(name, definition.applications, workspace.applications),
     node: overrides.node ?? definition.node,
-    target: overrides.target !== undefined ? checkTarget(overrides.target, '--target') : (definition.target ?? defaultTarget()),
+    target,
     cookie: definition.cookie,
     tar: overrides.tar ?? false,
     overlays: [...(existsSync(join(root, 'rel', 'overlays')) ? [join('rel', 'overlays')] : []), ...(definition.overlays ?? [])],
