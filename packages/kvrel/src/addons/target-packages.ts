@@ -59,11 +59,12 @@ export async function addTargetPackages(lib: string, target: Target, cacheDir: s
     const wanted = { ...manifest?.dependencies, ...manifest?.optionalDependencies };
     for (const [name, spec] of Object.entries(wanted)) {
       if (!isPackageForTarget(name, target) || findInstalled(name, dir)) continue;
-      const fetched = await ensureFetched(name, spec, cacheDir, run);
+      const fetched = await ensureFetched(name, spec, `${manifest?.name ?? 'a package'}${manifest?.version ? ` ${manifest.version}` : ''}`, cacheDir, run);
       const into = join(lib, 'node_modules', ...name.split('/'));
       await rm(into, { recursive: true, force: true });
       await mkdir(join(into, '..'), { recursive: true });
-      await cp(fetched, into, { recursive: true });
+      // Timestamps kept: an unchanged copy leaves the addons step's saved result valid.
+      await cp(fetched, into, { recursive: true, preserveTimestamps: true });
       added.push(`${name}@${readManifest(into)?.version ?? spec}`);
       queue.push(into);
     }
@@ -72,13 +73,17 @@ export async function addTargetPackages(lib: string, target: Target, cacheDir: s
 }
 
 /** `<cacheDir>/packages/<name>@<spec>`: the extracted package, fetched once per machine. */
-async function ensureFetched(name: string, spec: string, cacheDir: string, run: NpmRunner): Promise<string> {
+async function ensureFetched(name: string, spec: string, parent: string, cacheDir: string, run: NpmRunner): Promise<string> {
   const dir = join(cacheDir, 'packages', `${name.replace('/', '+')}@${spec.replace(/[^\w.+-]/g, '_')}`);
   if (existsSync(join(dir, 'package.json'))) return dir;
   await mkdir(join(cacheDir, 'packages'), { recursive: true });
   const work = await mkdtemp(join(cacheDir, 'packages', '.fetch-'));
   const fail = (reason: string): never => {
-    throw new UserError('KVREL_NATIVE_ADDON', `could not fetch ${name}@${spec} (the target's build of a native addon) through npm: ${reason}; check the network, or install it beside the project's packages`);
+    // A package may list a platform build it never published (@node-rs/bcrypt 2.0.0 lists linux-arm64-gnu 2.0.0).
+    const fix = /notarget|E404|404 Not Found|No matching version/i.test(reason)
+      ? `${parent} lists a build the registry does not have; use a version of it that publishes one, or build the release on the target`
+      : 'check the network and the registry configured in .npmrc';
+    throw new UserError('KVREL_NATIVE_ADDON', `could not fetch ${name}@${spec}, the target's build of ${parent}'s native addon, through npm: ${reason}; ${fix}`);
   };
   try {
     let tarball = '';

@@ -11,6 +11,8 @@ import { existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { addTargetPackages, excludesTarget, readManifest } from '../addons/target-packages.js';
 import { checkAddons } from '../addons/check-addons.js';
+import { findAddons } from '../addons/find-addons.js';
+import { reusableResult, saveResult, stateKey } from '../bundle/build-state.js';
 import { LIB_DIR } from '../release/layout.js';
 import type { Release } from '../release/release.js';
 import type { Reporter } from '../reporter.js';
@@ -25,6 +27,11 @@ export async function crossTargetAddons(release: Release, baseBinary: BaseBinary
   if (addonPackages(lib).length === 0) return [];
   const added = await addTargetPackages(lib, target, resolveCacheDir());
   if (added.length > 0) reporter.info(`  added ${target} builds from npm: ${added.join(', ')}`);
+  // Addons that were taken last time, unchanged, for the same base: taken now, with no emulated Node started.
+  const stateFile = join(release.workDir, 'addons-state.json');
+  const key = stateKey(baseBinary.path, baseBinary.info.version, lib, target, baseBinary.runs);
+  const known = reusableResult<string[]>(stateFile, key);
+  if (known) return known;
   const loadable: string[] = [];
   for (const pkg of addonPackages(lib)) {
     const manifest = pkg.dir === lib ? undefined : readManifest(pkg.dir);
@@ -48,5 +55,7 @@ export async function crossTargetAddons(release: Release, baseBinary: BaseBinary
     loadable.push(...forTarget.filter((file) => !failed.has(file)));
   }
   if (baseBinary.runs === 'no') reporter.warn(`  ${target} addons taken as built, not loaded: ${target} binaries cannot run on this machine`);
-  return loadable.sort();
+  loadable.sort();
+  saveResult(stateFile, key, [baseBinary.path, ...findAddons(lib).map((file) => join(lib, file))], [], loadable);
+  return loadable;
 }
