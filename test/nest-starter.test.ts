@@ -17,7 +17,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ensureEmbeddedNode } from '../packages/kvrel/src/sea/embedded-node.js';
+import { ensureEmbeddedNode } from '../packages/kvrel/src/build/sea/embedded-node.js';
 import { userEnv } from './helpers/any-project.js';
 import { freePort } from './helpers/free-port.js';
 import { nestStarter } from './helpers/nest-starter.js';

@@ -5,9 +5,9 @@
 import { appendFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { checkVmArgs } from '../packages/kvrel/src/steps/check-vm-args.js';
-import { recordingReporter } from '../packages/kvrel/src/reporter.js';
-import type { Release } from '../packages/kvrel/src/release/release.js';
+import { probeRelease } from '../packages/kvrel/src/build/steps/probe-executable.js';
+import { recordingReporter } from '../packages/kvrel/src/build/reporter.js';
+import type { Release } from '../packages/kvrel/src/build/release/release.js';
 import { copyRelease, removeReleaseCopies } from './helpers/releases.js';
 import { repoRoot } from './helpers/repo.js';
 
@@ -22,7 +22,7 @@ function releaseAt(path: string): Release {
     path,
     versionPath: join(path, 'releases', '0.0.1'),
     applications: [],
-    node: undefined,
+    nodeRequested: undefined,
     target: 'linux-x64',
     cookie: undefined,
     tar: false,
@@ -33,7 +33,7 @@ function releaseAt(path: string): Release {
     tarPath: join(path, 'foo-0.0.1.tar.gz'),
     // Only what the vm.args check reads of the earlier steps' facts.
     baseBinary: { path: '', info: {} as NonNullable<Release['baseBinary']>['info'], vmArgsVia: 'cli', embedded: true, target: 'linux-x64', runs: 'native', builder: '' },
-    executable: { path: join(path, 'releases', '0.0.1', 'foo'), reused: true, nodeVersion: '' },
+    executable: { path: join(path, 'releases', '0.0.1', 'foo'), reused: false, key: 'copy' },
   };
 }
 
@@ -42,7 +42,7 @@ describe('vm.args checked at build time', () => {
     const reporter = recordingReporter();
     const release = releaseAt(copyRelease('foo'));
     writeFileSync(join(release.versionPath, 'vm.args'), '# comment\n--max-old-space-size=200\n');
-    expect(await checkVmArgs(release, reporter)).toEqual(['--max-old-space-size=200']);
+    expect((await probeRelease(release, reporter)).vmArgs).toEqual(['--max-old-space-size=200']);
     expect(reporter.lines).toEqual([]);
   });
 
@@ -50,13 +50,13 @@ describe('vm.args checked at build time', () => {
     const reporter = recordingReporter();
     const release = releaseAt(copyRelease('foo'));
     appendFileSync(join(release.versionPath, 'vm.args'), '\n--stack-trace-limit=33\n');
-    await checkVmArgs(release, reporter);
+    await probeRelease(release, reporter);
     expect(reporter.lines).toEqual([expect.stringMatching(/^warning: rel\/vm\.args\.eex: --stack-trace-limit=33 changes V8's code cache check/)]);
   });
 
   it('fails on a flag Node refuses, naming the file and the option', async () => {
     const release = releaseAt(copyRelease('foo'));
     appendFileSync(join(release.versionPath, 'vm.args'), '\n--no-such-flag\n');
-    await expect(checkVmArgs(release, recordingReporter())).rejects.toThrow(/^release "foo": rel\/vm\.args\.eex holds an option Node refuses: .*bad option: --no-such-flag$/);
+    await expect(probeRelease(release, recordingReporter())).rejects.toThrow(/^release "foo": rel\/vm\.args\.eex holds an option Node refuses: .*bad option: --no-such-flag$/);
   });
 });

@@ -11,7 +11,7 @@ import { execa } from 'execa';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { elfTarget, howTargetRuns } from '../packages/kvrel/src/sea/targets.js';
+import { elfTarget, howTargetRuns } from '../packages/kvrel/src/build/sea/targets.js';
 import { anyProject, installedFixture, userEnv } from './helpers/any-project.js';
 import { pathWithoutNode } from './helpers/path-without-node.js';
 import { startPortMapper } from './helpers/port-mapper.js';

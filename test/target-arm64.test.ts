@@ -8,7 +8,7 @@ import { execa } from 'execa';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { elfTarget, howTargetRuns } from '../packages/kvrel/src/sea/targets.js';
+import { elfTarget, howTargetRuns } from '../packages/kvrel/src/build/sea/targets.js';
 import { KvClient } from './helpers/kv-client.js';
 import { pathWithoutNode } from './helpers/path-without-node.js';
 import { startPortMapper } from './helpers/port-mapper.js';

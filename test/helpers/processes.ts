@@ -3,7 +3,7 @@
  * stop with SIGTERM, then killed with SIGKILL after a deadline. Never by name or port.
  */
 import { execa, type ResultPromise } from 'execa';
-import { processAlive as alive } from '../../packages/kvrel/src/launcher/process-alive.js';
+import { processAlive as alive } from '../../packages/kvrel/src/shared/process-alive.js';
 
 export { alive };
 

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 const dir = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 await build({
-  entryPoints: [join(dir, 'src', 'cli-main.ts')],
+  entryPoints: [join(dir, 'src', 'build', 'cli-main.ts')],
   outfile: join(dir, 'dist', 'bin', 'kvrel.cjs'),
   bundle: true,
   platform: 'node',

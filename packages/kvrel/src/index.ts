@@ -1,3 +1,3 @@
 /** kvrel's library surface, for releases.config.ts. */
-export { defineReleases } from './release/define-releases.js';
-export type { ReleaseDefinition, ReleasesConfig } from './release/define-releases.js';
+export { defineReleases } from './build/release/define-releases.js';
+export type { ReleaseDefinition, ReleasesConfig } from './build/release/define-releases.js';

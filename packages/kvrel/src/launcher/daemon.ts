@@ -5,61 +5,15 @@
  * this release (whichever version it runs) owns the pid file, it refuses and leaves the file alone.
  */
 import { spawn } from 'node:child_process';
-import { closeSync, constants, existsSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { APPEND_NO_FOLLOW, pollUntil } from '@kvrel/runtime/internal';
 import { prepareReleaseTmp } from './release-tmp.js';
 import { join } from 'node:path';
-import { runsRelease } from './release-process.js';
-import type { ReleaseContext } from './release-context.js';
-import { UserError } from '../user-error.js';
-
-export const DAEMON_ENV = 'KVREL_DAEMON';
-
-export function pidFile(context: ReleaseContext): string {
-  return join(context.tmp, `${context.manifest.name}.pid`);
-}
-
-export function logDir(context: ReleaseContext): string {
-  return join(context.tmp, 'log');
-}
-
-/** The pid in a pid file, or 0 (none, unreadable, not a number). Never read through a symbolic link. */
-export function readPidFile(path: string): number {
-  let fd: number;
-  try {
-    fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW);
-  } catch {
-    return 0;
-  }
-  try {
-    const pid = Number(readFileSync(fd, 'utf8').trim());
-    return Number.isInteger(pid) && pid > 0 ? pid : 0;
-  } finally {
-    closeSync(fd);
-  }
-}
-
-/** Writes the node's pid file afresh (a stale file or a planted link goes first), never through a link. */
-export function writePidFile(path: string, pid: number): void {
-  rmSync(path, { force: true });
-  const fd = openSync(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o644);
-  try {
-    writeSync(fd, String(pid));
-  } finally {
-    closeSync(fd);
-  }
-}
-
-/** Removes the pid file when it still names `pid`: another node may own it by now. */
-export function removePidFile(path: string, pid: number): void {
-  if (readPidFile(path) === pid) rmSync(path, { force: true });
-}
-
-/** Quotes execArgv back into one --node-options value (the format NODE_OPTIONS parsing takes). */
-export function nodeOptionsArgument(): string {
-  const quoted = process.execArgv.map((arg) => (/[\s"]/.test(arg) ? `"${arg.replace(/(["\\])/g, '\\$1')}"` : arg));
-  return `--node-options=${quoted.join(' ')}`;
-}
+import { runsRelease } from '../shared/release-process.js';
+import type { ReleaseContext } from '../shared/release-context.js';
+import { UserError } from '../shared/user-error.js';
+import { DAEMON_ENV, logDir, pidFile, readPidFile } from '../shared/run-files.js';
+import { nodeOptionsArgument } from '../shared/node-options-argument.js';
 
 /** A node that neither boots nor exits within this is killed: generous, as a release for linux-arm64 under an emulator (qemu-user) boots in ~15-30 s. */
 const DAEMON_BOOT_TIMEOUT_MS = 90_000;

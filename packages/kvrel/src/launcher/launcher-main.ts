@@ -10,11 +10,11 @@ import * as nodeModule from 'node:module';
 import { realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { libDir, loadReleaseContext, type ReleaseContext } from './release-context.js';
-import { PROBE_COMMAND } from './probe.js';
-import { formatFailure } from '../format-failure.js';
-import { COMPILE_CACHE_DIR, IMPORT_SHIM_FILE, NODE_BUNDLE_FILE } from '../release/layout.js';
-import type { ReleaseNodeModule } from '../node/release-node-main.js';
+import { libDir, loadReleaseContext, type ReleaseContext } from '../shared/release-context.js';
+import { PROBE_COMMAND } from '../shared/probe-report.js';
+import { formatFailure } from '../shared/format-failure.js';
+import { COMPILE_CACHE_DIR, IMPORT_SHIM_FILE, NODE_BUNDLE_FILE } from '../shared/layout.js';
+import type { ReleaseNodeModule } from '../shared/release-node-module.js';
 
 /** The port mapper's marker (runtime's RUN_PORT_MAPPER_ENV), read before anything else is loaded. */
 const RUN_PORT_MAPPER = 'KVREL_RUN_PORT_MAPPER';
@@ -106,7 +106,7 @@ async function dispatch(command: string, args: string[], context: ReleaseContext
     default: {
       // ping, status, top, logs, install, uninstall and rpc (with arguments): SPEC §10.
       await nodeLink();
-      const operation = (await import('../operations/operation-commands.js')).runOperationCommand(command, args, context);
+      const operation = (await import('./operations/operation-commands.js')).runOperationCommand(command, args, context);
       if (operation) return operation;
       process.stderr.write(`ERROR: Unknown command ${command}; run bin/${context.manifest.name} for the list of commands\n`);
       return 1;

@@ -5,8 +5,10 @@
  * starting distribution for `start`, and calling the running node as a hidden client for rpc,
  * remote, stop, restart and pid (one connection per command).
  */
-import { connectHidden, DIST_TLS_ENV, distributionOptionsFromEnv, distTlsFromEnv, peerAbsent, runPortMapperFromEnv, type HiddenConnection } from '@kvrel/runtime/internal';
-import { nodeNameOf, type NodeDistribution } from './node-name.js';
+import { connectHidden, distributionOptionsFromEnv, distTlsFromEnv, peerAbsent, runPortMapperFromEnv, type HiddenConnection } from '@kvrel/runtime/internal';
+import { releaseCookie, releaseName, runningNodeName } from '../shared/node-name.js';
+
+export { runningNodeName };
 
 export class NodeNotRunningError extends Error {
   override readonly name = 'NodeNotRunningError';
@@ -14,29 +16,6 @@ export class NodeNotRunningError extends Error {
 
 /** Calls that may run as long as the user's expression (rpc, remote, restart) use this deadline. */
 export const NO_DEADLINE_MS = 2_147_483_647;
-
-function releaseName(env: NodeJS.ProcessEnv): string {
-  return env['RELEASE_NAME'] ?? 'nonode';
-}
-
-/** The running node's full name (`foo@host`), as start would have chosen it. */
-export function runningNodeName(env: NodeJS.ProcessEnv = process.env): string {
-  const options = distributionOptionsFromEnv(env, releaseName(env));
-  return options.mode === 'none' ? nodeNameOf(undefined) : nodeNameOf({ ...options, mode: options.mode, cookie: '' });
-}
-
-function cookie(env: NodeJS.ProcessEnv): string {
-  const value = env['RELEASE_COOKIE'];
-  if (!value) throw new Error('RELEASE_COOKIE is empty; set it in env.sh or the environment, or restore releases/COOKIE');
-  return value;
-}
-
-/** RELEASE_DISTRIBUTION, RELEASE_NODE (default the release name), the cookie and ports; undefined for `none`. */
-export function distributionFromEnv(name: string, env: NodeJS.ProcessEnv = process.env): NodeDistribution | undefined {
-  const options = distributionOptionsFromEnv(env, name);
-  if (options.mode === 'none') return undefined;
-  return { ...options, mode: options.mode, cookie: cookie(env), tlsFile: env[DIST_TLS_ENV] || undefined };
-}
 
 let connection: Promise<HiddenConnection> | undefined;
 
@@ -52,7 +31,7 @@ function connect(env: NodeJS.ProcessEnv): Promise<HiddenConnection> {
   } catch (error) {
     return Promise.reject(error as Error);
   }
-  return connectHidden(target, cookie(env), { portMapperPort: options.portMapperPort, distPort: options.distPort, tls }).catch((error: unknown) => {
+  return connectHidden(target, releaseCookie(env), { portMapperPort: options.portMapperPort, distPort: options.distPort, tls }).catch((error: unknown) => {
     // Only when nothing runs there; a port mapper or a node that hangs is reported as it is.
     if (peerAbsent(error)) throw new NodeNotRunningError(`no node ${JSON.stringify(target)} is running`);
     throw error;

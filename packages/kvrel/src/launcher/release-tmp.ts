@@ -11,7 +11,7 @@
  */
 import * as nodeFs from 'node:fs';
 import { dirname, join } from 'node:path';
-import { UserError } from '../user-error.js';
+import { UserError } from '../shared/user-error.js';
 
 export type TmpFileSystem = Pick<typeof nodeFs, 'mkdirSync' | 'existsSync' | 'accessSync' | 'lstatSync'>;
 

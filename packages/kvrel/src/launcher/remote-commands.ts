@@ -6,17 +6,7 @@
 import { createInterface } from 'node:readline';
 import type { EvalOutcome } from '@kvrel/runtime/internal';
 import { callRunningNode, NO_DEADLINE_MS, NodeNotRunningError, runningNodeName } from './node-link.js';
-
-export function printOutcome(outcome: EvalOutcome): number {
-  if (outcome.output) process.stdout.write(outcome.output);
-  if (outcome.errorOutput) process.stderr.write(outcome.errorOutput);
-  if (outcome.error !== undefined) {
-    process.stderr.write(`${outcome.error}\n`);
-    return 1;
-  }
-  if (outcome.value !== undefined) process.stdout.write(`${outcome.value}\n`);
-  return 0;
-}
+import { printOutcome } from '../shared/print-outcome.js';
 
 function call(fn: string, args: unknown[] = [], timeoutMs?: number): Promise<unknown> {
   return callRunningNode('system', fn, args, timeoutMs);

@@ -6,7 +6,7 @@
  * commands never call this, so they never read or evaluate the applications' code.
  */
 import * as nodeModule from 'node:module';
-import { NODE_BUNDLE_ASSET } from '../release/layout.js';
+import { NODE_BUNDLE_ASSET } from '../shared/layout.js';
 
 interface ResolveResult { url: string; shortCircuit?: boolean }
 interface LoadResult { format: string; source: string; shortCircuit?: boolean }
@@ -15,12 +15,6 @@ interface SyncHooks {
   load(url: string, context: unknown, next: (url: string, context: unknown) => LoadResult): LoadResult;
 }
 type RegisterHooks = (hooks: SyncHooks) => unknown;
-
-/** module.registerHooks: Node 22.15+ and 23.5+; a --node binary may predate it. */
-export function servesSliceFromExecutable(nodeVersion: string): boolean {
-  const [major = 0, minor = 0] = nodeVersion.replace(/^v/, '').split('.').map(Number);
-  return major >= 24 || (major === 23 && minor >= 5) || (major === 22 && minor >= 15);
-}
 
 /**
  * Makes `url` import the executable's asset; false when this executable carries no asset (built on a
@@ -48,10 +42,4 @@ function sliceAsset(): string | undefined {
   } catch {
     return undefined; // ERR_SINGLE_EXECUTABLE_APPLICATION_ASSET_NOT_FOUND
   }
-}
-
-/** The asset's text: the bundle with its source map inline, where Node finds it for a module with no file. */
-export function withInlineSourceMap(bundle: string, map: string): string {
-  const body = bundle.replace(/\n\/\/# sourceMappingURL=[^\n]*\n?$/, '\n');
-  return `${body}//# sourceMappingURL=data:application/json;base64,${Buffer.from(map).toString('base64')}\n`;
 }

@@ -8,12 +8,12 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { pollUntil } from '@kvrel/runtime/internal';
-import { formatFailure } from '../format-failure.js';
-import { pidFile } from './daemon.js';
+import { formatFailure } from '../shared/format-failure.js';
+import { pidFile } from '../shared/run-files.js';
 import { callRunningNode, closeRunningNodeConnection, NodeNotRunningError, runningNodeName } from './node-link.js';
-import { processAlive } from './process-alive.js';
-import type { ReleaseContext } from './release-context.js';
-import { runsRelease } from './release-process.js';
+import { processAlive } from '../shared/process-alive.js';
+import type { ReleaseContext } from '../shared/release-context.js';
+import { runsRelease } from '../shared/release-process.js';
 
 /** For the node to answer the stop request (connecting included). */
 export const STOP_ANSWER_MS = 5_000;

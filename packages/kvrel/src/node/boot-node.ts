@@ -5,10 +5,7 @@
  */
 import cluster from 'node:cluster';
 import { createLogger, loadDistTls, recordExits, startDistribution } from '@kvrel/runtime/internal';
-import { nodeNameOf, type NodeDistribution } from '../launcher/node-name.js';
-
-// Their home is launcher/node-name.ts (client commands name nodes too); kept importable from here.
-export { NO_NODE_NAME, nodeNameOf, type NodeDistribution } from '../launcher/node-name.js';
+import { nodeNameOf, type NodeDistribution } from '../shared/node-name.js';
 import { boot, type BootedNode, type BootOptions } from '@kvrel/runtime/internal';
 
 export interface BootNodeOptions extends Omit<BootOptions, 'nodeName' | 'startDistribution'> {

@@ -8,26 +8,11 @@
  */
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { keepRunning, setPortMapperSpawner, type ApplicationDescriptor, type AppConfig, type ConfigEnv, type StartMode } from '@kvrel/runtime/internal';
-import { bootNode, type NodeDistribution } from './boot-node.js';
-import { formatFailure } from '../format-failure.js';
-import { UserError } from '../user-error.js';
-
-/** boot.json, written by the CLI into the run folder (mode 0600: it may hold the cookie). */
-export interface DevNodeBoot {
-  readonly env: ConfigEnv;
-  readonly modes: Record<string, StartMode>;
-  readonly config: AppConfig;
-  /** config/runtime.ts and each --config, in order: `module` is the compiled file's URL. */
-  readonly runtimeConfig: ReadonlyArray<{ readonly file: string; readonly module: string }>;
-  readonly distribution?: NodeDistribution;
-  readonly startApplications: boolean;
-  /** The kvrel CLI on the host's Node: the port mapper outlives this node and its run folder. */
-  readonly portMapper: { readonly command: string; readonly args: readonly string[] };
-}
-
-/** Set by the CLI on its direct child only: that process exits when the CLI is gone (killed with SIGKILL). */
-export const DEV_NODE_PARENT_ENV = 'KVREL_DEV_NODE_PARENT';
+import { keepRunning, setPortMapperSpawner, type ApplicationDescriptor } from '@kvrel/runtime/internal';
+import { bootNode } from './boot-node.js';
+import { DEV_NODE_PARENT_ENV, type DevNodeBoot } from '../shared/dev-node-boot.js';
+import { formatFailure } from '../shared/format-failure.js';
+import { UserError } from '../shared/user-error.js';
 
 export async function runDevNode(applications: readonly ApplicationDescriptor[], bootFile: URL): Promise<void> {
   watchParent();

@@ -8,31 +8,16 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { start as startRepl } from 'node:repl';
 import { buildEvalScope, evaluateOnce, keepRunning, System, type ApplicationDescriptor } from '@kvrel/runtime/internal';
-import type { ReleaseContext } from '../launcher/release-context.js';
-import { libDir } from '../launcher/release-context.js';
-import { bootRelease } from '../launcher/release-boot.js';
-import { DAEMON_ENV, logDir, nodeOptionsArgument, pidFile, removePidFile, writePidFile } from '../launcher/daemon.js';
-import { redirectOutputToLog } from '../launcher/daemon-output.js';
-import { distributionFromEnv } from '../launcher/node-link.js';
-import { printOutcome } from '../launcher/remote-commands.js';
-import { PROBE_COMMAND } from '../launcher/probe.js';
-import { evalBindings, parseEvalArguments, timeoutMsOf } from '../operations/eval-arguments.js';
-
-export interface ReleaseNodeModule {
-  runReleaseNode(command: string, args: readonly string[], context: ReleaseContext): Promise<number | undefined>;
-}
-
-/** What the build's probe reports: the executable runs, the node's code loads, its addons load. */
-export interface ProbeReport {
-  readonly name: string;
-  readonly version: string;
-  readonly node: string;
-  readonly execArgv: readonly string[];
-  /** Applications whose spec name differs from their package name. */
-  readonly misnamed: ReadonlyArray<{ readonly packageName: string; readonly specName: string }>;
-  /** Native addons (relative to lib/) that failed to load, with the reason. */
-  readonly addonFailures: ReadonlyArray<{ readonly file: string; readonly reason: string }>;
-}
+import { libDir, type ReleaseContext } from '../shared/release-context.js';
+import { bootRelease } from './release-boot.js';
+import { DAEMON_ENV, logDir, pidFile, removePidFile, writePidFile } from '../shared/run-files.js';
+import { nodeOptionsArgument } from '../shared/node-options-argument.js';
+import { redirectOutputToLog } from './daemon-output.js';
+import { distributionFromEnv } from '../shared/node-name.js';
+import { printOutcome } from '../shared/print-outcome.js';
+import { PROBE_COMMAND, type ProbeReport } from '../shared/probe-report.js';
+import type { ReleaseNodeModule } from '../shared/release-node-module.js';
+import { evalBindings, parseEvalArguments, timeoutMsOf } from '../shared/eval-arguments.js';
 
 /** Each application with the package it came from (the bundle's applications module adds packageName). */
 type BundledApplication = ApplicationDescriptor & { readonly packageName?: string };

@@ -1,0 +1,40 @@
+/**
+ * Boots the release's node from its directory: build-time configuration (sys.config.json), then the
+ * compiled config/runtime.ts (runtime.cjs) evaluated now, then the applications per their modes.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import type { ApplicationDescriptor, AppConfig } from '@kvrel/runtime/internal';
+import { bootNode, type BootedNodeInfo } from './boot-node.js';
+import type { NodeDistribution } from '../shared/node-name.js';
+import { RUNTIME_CONFIG_FILE, SYS_CONFIG_FILE } from '../shared/layout.js';
+import type { ReleaseContext } from '../shared/release-context.js';
+
+export interface ReleaseBootOptions {
+  readonly startApplications: boolean;
+  readonly distribution?: NodeDistribution | undefined;
+}
+
+export async function bootRelease(context: ReleaseContext, applications: readonly ApplicationDescriptor[], options: ReleaseBootOptions): Promise<BootedNodeInfo> {
+  const config = JSON.parse(readFileSync(join(context.versionPath, SYS_CONFIG_FILE), 'utf8')) as AppConfig;
+  const runtimeFile = join(context.versionPath, RUNTIME_CONFIG_FILE);
+  const runtimeConfig = [];
+  if (existsSync(runtimeFile)) {
+    // A SEA's own require loads built-ins only; a require made for a path loads files from disk.
+    const loaded = createRequire(runtimeFile)(runtimeFile) as { default?: unknown };
+    runtimeConfig.push({ file: 'config/runtime.ts', exported: loaded.default ?? loaded });
+  }
+  const { name, version, env, modes } = context.manifest;
+  return bootNode({
+    applications,
+    modes,
+    env,
+    config,
+    runtimeConfig,
+    release: { name, version },
+    distribution: options.distribution,
+    startApplications: options.startApplications,
+    announce: options.startApplications,
+  });
+}
