@@ -67,7 +67,7 @@ export async function ensureStrippedBase(
     if (problem) {
       reporter.warn(
         `could not strip ${base} (${problem}); using it unstripped, so each SEA is ~18 MB larger and slower to build; ` +
-          `install ${options.stripCommand && options.stripCommand !== 'strip' ? `${options.stripCommand} (binutils for that architecture)` : 'binutils'} to fix this`,
+          `install ${crossBinutils(options.stripCommand) ?? 'binutils'} to fix this`,
       );
       return { path: base, sha256, stripped: false, reused: false, durationMs: elapsed() };
     }
@@ -99,4 +99,10 @@ async function stripInPlace(copy: string, base: string, stripCommand: string, ve
     return `the stripped copy no longer runs: --version ${formatExit(after, 30_000)} printing ${JSON.stringify(after.stdout.trim())}`;
   }
   return undefined;
+}
+
+/** `aarch64-linux-gnu-strip` → `binutils-aarch64-linux-gnu`, Debian's package of binutils for that architecture. */
+function crossBinutils(stripCommand: string | undefined): string | undefined {
+  const triplet = /^([\w]+-linux-gnu)-strip$/.exec(stripCommand ?? '')?.[1];
+  return triplet ? `binutils-${triplet}` : undefined;
 }
