@@ -28,7 +28,7 @@ export const buildExecutableStep: ReleaseStep = {
     const builtFile = join(release.workDir, 'executable.json');
     const reused = existsSync(path) && existsSync(builtFile) && (JSON.parse(await readFile(builtFile, 'utf8')) as { key?: string }).key === key;
     const canRun = baseBinary.runs !== 'no';
-    if (!canRun) reporter.warn(`  no code cache in the executable: ${baseBinary.target} binaries cannot run on this machine, so its V8 cannot make one (each command compiles the launcher when it starts); install qemu-user-static and binfmt-support to make one, see README "Targets"`);
+    if (!canRun) reporter.warn(`no code cache in the executable: ${baseBinary.target} binaries cannot run on this machine, so its V8 cannot make one (each command compiles the launcher when it starts); install qemu-user-static and binfmt-support to make one, see README "Targets"`);
     if (!reused) {
       await rm(builtFile, { force: true });
       await buildSea({

@@ -54,7 +54,7 @@ export async function crossTargetAddons(release: Release, baseBinary: BaseBinary
     const failed = new Set(failures.map((f) => relative(lib, f.file)));
     loadable.push(...forTarget.filter((file) => !failed.has(file)));
   }
-  if (baseBinary.runs === 'no' && loadable.length > 0) reporter.warn(`  ${target} addons taken as built, not loaded: ${target} binaries cannot run on this machine`);
+  if (baseBinary.runs === 'no' && loadable.length > 0) reporter.warn(`${target} addons taken as built, not loaded: ${target} binaries cannot run on this machine`);
   loadable.sort();
   saveResult(stateFile, key, [baseBinary.path, ...findAddons(lib).map((file) => join(lib, file))], [], loadable);
   return loadable;

@@ -43,7 +43,7 @@ export const probeExecutableStep: ReleaseStep = {
   run: async (release, reporter) => {
     const baseBinary = requireFact(release, 'baseBinary', TITLE);
     if (baseBinary.runs === 'no') {
-      reporter.warn(`  not probing the executable (nor vm.args): ${baseBinary.target} binaries cannot run on this machine; its first start on ${baseBinary.target} is its first run`);
+      reporter.warn(`not probing the executable (nor vm.args): ${baseBinary.target} binaries cannot run on this machine; its first start on ${baseBinary.target} is its first run`);
       return { ...release, vmArgs: parseVmArgs(await readFile(join(release.versionPath, 'vm.args'), 'utf8')) };
     }
     const { report, vmArgs } = await probeRelease(release, reporter);
