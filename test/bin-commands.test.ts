@@ -41,7 +41,7 @@ afterAll(() => removeReleaseCopies());
 
 const bin = (release = foo) => join(release, 'bin', 'foo');
 const run = (args: string[], extra: Record<string, string> = {}, input?: string) =>
-  execa(bin(), args, { env: { ...env, ...extra }, reject: false, input });
+  execa(bin(), args, { env: { ...env, ...extra }, reject: false, ...(input !== undefined && { input }) });
 
 async function startFoo(extra: Record<string, string> = {}): Promise<Started> {
   const node = start(bin(), ['start'], { env: { ...env, ...extra } });

@@ -7,8 +7,19 @@ import { processAlive as alive } from '../../packages/kvrel/src/shared/process-a
 
 export { alive };
 
+/** How every child is started (execa's result type follows these options). */
+interface ChildOptions {
+  readonly cwd: string;
+  readonly env: Record<string, string | undefined>;
+  readonly extendEnv: true;
+  readonly all: true;
+  readonly reject: false;
+  readonly stdin: 'ignore';
+  readonly buffer: false;
+}
+
 export interface Started {
-  readonly process: ResultPromise;
+  readonly process: ResultPromise<ChildOptions>;
   readonly pid: number;
   /** Everything the process printed so far (stdout and stderr interleaved). */
   output(): string;
@@ -21,15 +32,16 @@ const tracked = new Set<Started>();
 const extraPids = new Set<number>();
 
 export function start(file: string, args: readonly string[], options: { cwd?: string; env?: Record<string, string | undefined> } = {}): Started {
-  const child = execa(file, args, {
-    cwd: options.cwd,
+  const childOptions: ChildOptions = {
+    cwd: options.cwd ?? process.cwd(),
     env: { ...options.env },
     extendEnv: true,
     all: true,
     reject: false,
     stdin: 'ignore',
     buffer: false,
-  });
+  };
+  const child = execa(file, args, childOptions);
   let output = '';
   child.all?.setEncoding('utf8');
   child.all?.on('data', (chunk: string) => {

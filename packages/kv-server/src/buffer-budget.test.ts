@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BufferBudget, type BudgetedClient } from './buffer-budget.js';
 
-/** A client whose real bytes are `held`; it reports changes as a Connection does. */
+/** A client whose real bytes are `held`; it reports changes as a ClientConnection does. */
 class FakeClient implements BudgetedClient {
   counted = 0;
   held = 0;

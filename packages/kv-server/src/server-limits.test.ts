@@ -6,7 +6,7 @@ import { once } from 'node:events';
 import net from 'node:net';
 import { afterEach, beforeEach, describe, expect, it, vi, type MockInstance } from 'vitest';
 import { Registry, routeOperation, type RouterContext } from 'kv';
-import { BUFFER_LIMIT_REPLY, DEFAULT_CONNECTION_LIMITS } from './connection.js';
+import { BUFFER_LIMIT_REPLY, DEFAULT_CONNECTION_LIMITS } from './client-connection.js';
 import { KvServer, LINE_TIMEOUT_REPLY, MAX_CONNECTIONS_REPLY, type ServerOptions } from './server.js';
 
 const SELF = 'test@127.0.0.1';

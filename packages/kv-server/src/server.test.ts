@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import net from 'node:net';
 import { afterEach, beforeEach, describe, expect, it, vi, type MockInstance } from 'vitest';
 import { Registry, routeOperation, type RouterContext } from 'kv';
-import { DEFAULT_CONNECTION_LIMITS } from './connection.js';
+import { DEFAULT_CONNECTION_LIMITS } from './client-connection.js';
 import { KvServer, listenerChildSpec, type ServerOptions } from './server.js';
 
 const SELF = 'test@127.0.0.1';

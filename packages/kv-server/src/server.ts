@@ -1,5 +1,5 @@
 /**
- * The listener: a net.Server on kv-server.port whose clients each get a Connection. `listen`
+ * The listener: a net.Server on kv-server.port whose clients each get a ClientConnection. `listen`
  * rejects with the listen error (EADDRINUSE, EACCES), which the supervisor counts as a crash and
  * retries; an error after listening ends the listener's `exited` with that error.
  *
@@ -13,7 +13,7 @@ import net from 'node:net';
 import { createLogger, exitSignal, System, type Child, type ChildSpec, type ExitReason } from '@kvrel/runtime';
 import { BufferBudget } from './buffer-budget.js';
 import { sweepIntervalMs, type DeadlineLimits } from './client-deadlines.js';
-import { Connection, type ConnectionLimits } from './connection.js';
+import { ClientConnection, type ConnectionLimits } from './client-connection.js';
 import type { Execute } from './run-command.js';
 
 const log = createLogger('kv-server');
@@ -50,11 +50,11 @@ export interface ServerOptions extends ConnectionLimits, Partial<ServerLimits> {
 export class KvServer implements Child {
   readonly exited: Promise<ExitReason>;
   private readonly exit: (reason: ExitReason) => void;
-  private readonly clients = new Set<Connection>();
+  private readonly clients = new Set<ClientConnection>();
   private stopping: Promise<void> | undefined;
   private failure: Error | undefined;
   private readonly limits: ServerLimits;
-  private readonly budget: BufferBudget<Connection>;
+  private readonly budget: BufferBudget<ClientConnection>;
   private readonly sweepTimer: NodeJS.Timeout;
 
   private constructor(
@@ -134,7 +134,7 @@ export class KvServer implements Child {
       socket.pause();
       void pending.then(() => socket.resume());
     }
-    const client = new Connection(socket, {
+    const client = new ClientConnection(socket, {
       execute: this.options.execute,
       maxLineBytes: this.options.maxLineBytes,
       maxPendingReplyBytes: this.options.maxPendingReplyBytes,
@@ -165,7 +165,7 @@ export class KvServer implements Child {
     this.budget.enforce();
   };
 
-  private readonly onEvict = (client: Connection, heldBytes: number): void => {
+  private readonly onEvict = (client: ClientConnection, heldBytes: number): void => {
     log.limited('warning', 'maxBufferedBytes', `closed client ${client.peer}: it held ${heldBytes} bytes when the clients' buffers passed ${this.limits.maxBufferedBytes} bytes (kv-server.maxBufferedBytes)`);
   };
 }

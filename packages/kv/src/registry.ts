@@ -10,7 +10,7 @@ export class Registry {
   private readonly buckets = new Map<string, Bucket>();
   readonly memory: MemoryBudget;
 
-  constructor(options: { readonly maxMemoryBytes?: number } = {}) {
+  constructor(options: { readonly maxMemoryBytes?: number | undefined } = {}) {
     this.memory = new MemoryBudget(options.maxMemoryBytes);
   }
 

@@ -43,9 +43,9 @@ export interface BootOptions {
   readonly runtimeConfig?: readonly BootConfigFile[];
   readonly release?: { readonly name: string; readonly version: string };
   /** This node's name when distribution is on (given to runtime configuration functions). */
-  readonly nodeName?: string;
+  readonly nodeName?: string | undefined;
   /** Starts distribution once configuration is known; returns the transport (undefined: no distribution). */
-  readonly startDistribution?: () => Promise<Transport | undefined>;
+  readonly startDistribution?: (() => Promise<Transport | undefined>) | undefined;
   /** false: load code and configuration only (eval, `kvrel run --no-start`). */
   readonly startApplications?: boolean;
   readonly installSignalHandlers?: boolean;

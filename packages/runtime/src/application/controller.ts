@@ -43,7 +43,7 @@ interface Entry {
   readonly descriptor: ApplicationDescriptor;
   mode: StartMode;
   state: ApplicationState;
-  running?: RunningApplication;
+  running?: RunningApplication | undefined;
   stopping?: boolean;
 }
 

@@ -8,9 +8,9 @@ export interface ConfigContext {
   /** dev, prod or test (KVREL_ENV overrides). */
   readonly env: ConfigEnv;
   /** The release being configured, at runtime in a release (undefined under `kvrel run`). */
-  readonly release?: { readonly name: string; readonly version: string };
+  readonly release?: { readonly name: string; readonly version: string } | undefined;
   /** This node's name (`foo@127.0.0.1`; "nonode@nohost" without distribution). Known at boot only. */
-  readonly node?: string;
+  readonly node?: string | undefined;
 }
 
 export type AppConfig = Record<string, Record<string, unknown>>;

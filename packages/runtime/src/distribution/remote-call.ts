@@ -5,9 +5,10 @@
  * in the target's Node.list().
  */
 import { randomBytes } from 'node:crypto';
-import type { Connection } from './transport/connection.js';
 import type { DistTls } from './dist-tls.js';
 import { dialNode } from './transport/dial-node.js';
+import { resolveDistributionSettings } from './transport/distribution-settings.js';
+import type { NodeConnection } from './transport/node-connection.js';
 import { DEFAULT_CALL_TIMEOUT_MS } from './node.js';
 import { splitNodeName } from './node-name.js';
 import { portMapperPortFromEnv } from './ports.js';
@@ -40,14 +41,15 @@ export async function connectHidden(target: string, cookie: string, options: Rem
   const { name, host } = splitNodeName(target);
   const self = options.clientName ?? `rpc-${randomBytes(2).toString('hex')}-${name}@${host}`;
   const timeoutMs = options.timeoutMs ?? DEFAULT_CALL_TIMEOUT_MS;
-  const connection: Connection = await dialNode(target, {
+  const connection: NodeConnection = await dialNode(target, {
     self,
     cookie,
     hidden: true,
     portMapperPort: options.portMapperPort ?? portMapperPortFromEnv(),
     fallbackPort: options.distPort,
-    timeoutMs,
     tls: options.tls,
+    // Connecting gets the call's deadline too; the client serves no calls of its own.
+    settings: resolveDistributionSettings({ handshakeTimeoutMs: timeoutMs }),
   });
   return {
     node: target,

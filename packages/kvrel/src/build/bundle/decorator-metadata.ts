@@ -20,6 +20,8 @@ type TypeScript = typeof Ts;
  */
 const DECORATOR = /^(?![ \t]*(\*|\/\/|\/\*))[^\n]*?(^|[\s(,;{}[])@[A-Za-z_$]/m;
 const TYPESCRIPT_FILE = /\.[cm]?tsx?$/;
+/** Output locations the project's tsconfig may set; transpileModule returns one string, so they are dropped. */
+const UNSET_OPTIONS = ['sourceRoot', 'mapRoot', 'outDir', 'outFile', 'rootDir', 'tsBuildInfoFile'] as const;
 
 interface Governing {
   /** The tsconfig.json that governs the folder, if any. */
@@ -53,30 +55,23 @@ export class DecoratorMetadata {
     if (!this.needs(file, text)) return undefined;
     const { tsconfig, options } = this.governing(dirname(file));
     const ts = this.load(tsconfig!);
-    const output = ts.transpileModule(text, {
-      fileName: file,
-      compilerOptions: {
-        ...options,
-        // esbuild bundles ES modules; it reads the map back to the .ts file and emits the bundle's own.
-        module: ts.ModuleKind.ESNext,
-        moduleResolution: ts.ModuleResolutionKind.Bundler,
-        sourceMap: false,
-        inlineSourceMap: true,
-        inlineSources: false,
-        sourceRoot: undefined,
-        mapRoot: undefined,
-        declaration: false,
-        declarationMap: false,
-        noEmit: false,
-        emitDeclarationOnly: false,
-        outDir: undefined,
-        outFile: undefined,
-        rootDir: undefined,
-        composite: false,
-        incremental: false,
-        tsBuildInfoFile: undefined,
-      },
-    });
+    const compilerOptions: Ts.CompilerOptions = {
+      ...options,
+      // esbuild bundles ES modules; it reads the map back to the .ts file and emits the bundle's own.
+      module: ts.ModuleKind.ESNext,
+      moduleResolution: ts.ModuleResolutionKind.Bundler,
+      sourceMap: false,
+      inlineSourceMap: true,
+      inlineSources: false,
+      declaration: false,
+      declarationMap: false,
+      noEmit: false,
+      emitDeclarationOnly: false,
+      composite: false,
+      incremental: false,
+    };
+    for (const key of UNSET_OPTIONS) delete compilerOptions[key];
+    const output = ts.transpileModule(text, { fileName: file, compilerOptions });
     return output.outputText;
   }
 

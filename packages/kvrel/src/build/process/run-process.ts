@@ -25,13 +25,13 @@ export interface RunProcessOptions {
 /** Rejects only when the program cannot be started (ENOENT, EACCES). */
 export async function runProcess(file: string, args: readonly string[], options: RunProcessOptions = {}): Promise<ProcessResult> {
   const result = await execa(file, args, {
-    cwd: options.cwd,
+    ...(options.cwd !== undefined && { cwd: options.cwd }),
     env: options.env ?? process.env,
     extendEnv: false,
     stdin: 'ignore',
     reject: false,
     stripFinalNewline: false,
-    timeout: options.timeoutMs,
+    ...(options.timeoutMs !== undefined && { timeout: options.timeoutMs }),
     killSignal: 'SIGKILL',
   });
   // execa reports "could not be started" as a result with no exit code and the spawn error as cause.

@@ -12,13 +12,13 @@ import { checkTarget } from './check-target.js';
 import { defaultTarget } from '../sea/targets.js';
 
 export interface ReleaseOverrides {
-  readonly name?: string;
+  readonly name?: string | undefined;
   readonly env: string;
-  readonly path?: string;
-  readonly node?: string;
+  readonly path?: string | undefined;
+  readonly node?: string | undefined;
   /** --target: the platform the release runs on. */
-  readonly target?: string;
-  readonly tar?: boolean;
+  readonly target?: string | undefined;
+  readonly tar?: boolean | undefined;
   readonly keepOldVersions?: boolean;
 }
 

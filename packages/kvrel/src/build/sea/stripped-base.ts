@@ -22,7 +22,7 @@ export interface StrippedBase {
 
 export interface EnsureStrippedBaseOptions {
   /** Default: `resolveCacheDir()`. Copies live in `<cacheDir>/stripped/<version>-<sha256>/node`. */
-  cacheDir?: string;
+  cacheDir?: string | undefined;
   /** The base's sha256 when the caller knows it; else read from the embedded-node marker, else hashed. */
   sha256?: string;
   reporter?: SeaReporter;

@@ -15,7 +15,7 @@ export interface FollowOptions {
   readonly dir: string;
   readonly base: string;
   /** The current file, already open (followLog closes it), and where to start in it: what is new. */
-  readonly from?: { readonly fd: number; readonly position: number };
+  readonly from?: { readonly fd: number; readonly position: number } | undefined;
   readonly write: (chunk: Buffer) => void;
   readonly intervalMs?: number;
   /** A rotation was under way: how soon the folder is read again. */

@@ -1,6 +1,7 @@
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { dialNode } from './dial-node.js';
+import { resolveDistributionSettings } from './distribution-settings.js';
 import type { DistributionTransport } from './distribution-transport.js';
 import { startDistribution } from './start-distribution.js';
 import { freePort } from '../../test-support/free-port.js';
@@ -21,7 +22,7 @@ describe('dialNode', () => {
       invoke: () => 'hello', logger: quiet,
     })) as DistributionTransport;
     cleanups.push(() => bar.stop());
-    const connection = await dialNode('bar@127.0.0.1', { self: 'foo@127.0.0.1', cookie: 'c', portMapperPort, fallbackPort: distPort });
+    const connection = await dialNode('bar@127.0.0.1', { self: 'foo@127.0.0.1', cookie: 'c', portMapperPort, fallbackPort: distPort, settings: resolveDistributionSettings() });
     cleanups.push(() => connection.close());
     await expect(connection.call('s', 'f', [], 1000)).resolves.toBe('hello');
   });
@@ -33,11 +34,11 @@ describe('dialNode', () => {
     cleanups.push(() => new Promise((resolve) => (sockets.forEach((s) => s.destroy()), silent.close(resolve))));
     const port = (silent.address() as net.AddressInfo).port;
     await expect(
-      dialNode('bar@127.0.0.1', { self: 'foo@127.0.0.1', cookie: 'c', portMapperPort: await freePort(), fallbackPort: port, timeoutMs: 100 }),
+      dialNode('bar@127.0.0.1', { self: 'foo@127.0.0.1', cookie: 'c', portMapperPort: await freePort(), fallbackPort: port, settings: resolveDistributionSettings({ handshakeTimeoutMs: 100 }) }),
     ).rejects.toThrow(/^could not connect to node "bar@127\.0\.0\.1": the handshake took more than \d+ ms$/);
   });
 
   it('raises for a target that is not a node name', async () => {
-    await expect(dialNode('bar', { self: 'foo@h', cookie: 'c', portMapperPort: 1 })).rejects.toThrow('node name "bar" is not valid: expected "name@host"');
+    await expect(dialNode('bar', { self: 'foo@h', cookie: 'c', portMapperPort: 1, settings: resolveDistributionSettings() })).rejects.toThrow('node name "bar" is not valid: expected "name@host"');
   });
 });

@@ -9,18 +9,17 @@ import type net from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { DistTls } from '../dist-tls.js';
 import { secureOutgoing } from './link-security.js';
-import { Connection, type Invoke } from './connection.js';
+import type { DistributionSettings } from './distribution-settings.js';
+import { NodeConnection } from './node-connection.js';
 import { DistributionError } from '../errors.js';
-import { DEFAULT_MAX_FRAME_BYTES } from '../wire/frame.js';
 import { FramedSocket } from './framed-socket.js';
-import { HANDSHAKE_TIMEOUT_MS, initiateHandshake } from './handshake.js';
+import { initiateHandshake } from './handshake.js';
 import { HANDSHAKE_MAX_FRAME_BYTES, HandshakeError } from '../wire/handshake-messages.js';
 import type { SessionKeys } from '../wire/frame-auth.js';
 import { connectSocket } from '../connect-socket.js';
 import { splitNodeName } from '../node-name.js';
 import { lookupNodePort } from '../port-mapper/client.js';
 import { withDeadline } from '../../deadline.js';
-import type { Logger } from '../../logger/logger.js';
 
 export interface DialOptions {
   /** This node's name (a hidden client's made-up name). */
@@ -30,21 +29,15 @@ export interface DialOptions {
   readonly portMapperPort: number;
   /** Port tried when the peer's host has no mapper or no entry (nodes pinned with KVREL_DIST_PORT). */
   readonly fallbackPort?: number | undefined;
-  /** Deadline of lookup + connect + handshake. */
-  readonly timeoutMs?: number;
-  readonly maxFrameBytes?: number;
-  readonly invoke?: Invoke;
-  readonly logger?: Logger;
-  /** kernel.netTicktime of the link (default 60 s). */
-  readonly netTicktimeMs?: number;
-  readonly maxSendQueueBytes?: number;
   /** RELEASE_DIST_TLS: the link runs over TLS. */
   readonly tls?: DistTls | undefined;
+  /** handshakeTimeoutMs is the deadline of lookup + connect + handshake; the rest goes to the link. */
+  readonly settings: DistributionSettings;
 }
 
-export async function dialNode(target: string, options: DialOptions): Promise<Connection> {
+export async function dialNode(target: string, options: DialOptions): Promise<NodeConnection> {
   const { name, host } = splitNodeName(target);
-  const deadline = Date.now() + (options.timeoutMs ?? HANDSHAKE_TIMEOUT_MS);
+  const deadline = Date.now() + options.settings.handshakeTimeoutMs;
   const remaining = () => Math.max(1, deadline - Date.now());
   const port = await resolvePort(target, name, host, options, remaining());
   const socket = await connectTo(target, host, port, remaining());
@@ -65,9 +58,9 @@ export async function dialNode(target: string, options: DialOptions): Promise<Co
     throw new DistributionError({ code: 'DIST_HANDSHAKE_FAILED', node: target, reason: handshakeReason(error), ...(hung && { state: 'hung' as const }) });
   }
   if (framed.closed) throw new DistributionError({ code: 'DIST_HANDSHAKE_FAILED', node: target, reason: 'the connection closed during the handshake' });
-  framed.maxFrameBytes = options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES;
+  framed.maxFrameBytes = options.settings.maxFrameBytes;
   framed.authenticate(keys);
-  return new Connection({ peer: target, hidden: false, socket: framed, ...optional(options) });
+  return new NodeConnection({ peer: target, hidden: false, socket: framed, settings: options.settings });
 }
 
 /** TLS when asked (link-security.ts), under the dial's deadline. */
@@ -125,13 +118,4 @@ function handshakeReason(error: unknown): string {
     return 'cookie challenge failed (the two nodes do not share a cookie)';
   }
   return error.message;
-}
-
-function optional(options: DialOptions): { invoke?: Invoke; logger?: Logger; netTicktimeMs?: number; maxSendQueueBytes?: number } {
-  return {
-    ...(options.invoke && { invoke: options.invoke }),
-    ...(options.logger && { logger: options.logger }),
-    ...(options.netTicktimeMs !== undefined && { netTicktimeMs: options.netTicktimeMs }),
-    ...(options.maxSendQueueBytes !== undefined && { maxSendQueueBytes: options.maxSendQueueBytes }),
-  };
 }

@@ -1,6 +1,6 @@
 import net from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Invoke } from './connection.js';
+import type { Invoke } from './distribution-settings.js';
 import type { DistributionTransport } from './distribution-transport.js';
 import { encodeFrame } from '../wire/frame.js';
 import { encodeName } from '../wire/handshake-messages.js';

@@ -14,22 +14,17 @@
  * - Hidden peers (rpc/remote clients) are served but not listed by list().
  */
 import type { Duplex } from 'node:stream';
-import type { AdmissionLimits } from '../admission/pending-admission.js';
 import type { DistTls } from '../dist-tls.js';
 import { DropReport } from '../admission/drop-report.js';
-import { Connection, type Invoke } from './connection.js';
 import { dialNode } from './dial-node.js';
+import type { DistributionSettings } from './distribution-settings.js';
 import { DistributionError, peerHangs } from '../errors.js';
-import { DEFAULT_MAX_FRAME_BYTES } from '../wire/frame.js';
-import type { FramedSocket } from './framed-socket.js';
-import { HANDSHAKE_TIMEOUT_MS } from './handshake.js';
 import { IncomingHandshakes } from './incoming-handshakes.js';
+import { NodeConnection } from './node-connection.js';
 import { splitNodeName } from '../node-name.js';
 import type { Transport } from '../node.js';
-import { invokeLocal } from '../services.js';
-import { DEFAULT_NET_TICKTIME_MS } from './tick-watch.js';
 import { withDeadline } from '../../deadline.js';
-import { createLogger, type Logger } from '../../logger/logger.js';
+import type { Logger } from '../../logger/logger.js';
 
 const PING_TIMEOUT_MS = 5000;
 
@@ -43,27 +38,20 @@ export interface DistributionTransportOptions {
   readonly pinnedPort?: number | undefined;
   /** The port this node listens on, for tools and tests. */
   readonly listenPort?: number;
-  readonly maxFrameBytes?: number;
-  readonly handshakeTimeoutMs?: number;
-  readonly firstFrameTimeoutMs?: number;
-  readonly handshakeLimits?: AdmissionLimits;
-  /** kernel.netTicktime in ms: a peer silent this long is declared down. Default 60 s. */
-  readonly netTicktimeMs?: number;
-  readonly maxSendQueueBytes?: number;
   /** RELEASE_DIST_TLS: every link over TLS; plain peers are refused. */
   readonly tls?: DistTls | undefined;
-  readonly invoke?: Invoke;
-  readonly logger?: Logger;
+  /** Resolved once by startDistribution; every link gets them whole. */
+  readonly settings: DistributionSettings;
 }
 
 type Direction = 'in' | 'out';
 
 export class DistributionTransport implements Transport {
   readonly #options: DistributionTransportOptions;
+  readonly #settings: DistributionSettings;
   readonly #log: Logger;
-  readonly #invoke: Invoke;
-  readonly #links = new Map<string, { connection: Connection; direction: Direction }[]>();
-  readonly #dialing = new Map<string, Promise<Connection>>();
+  readonly #links = new Map<string, { connection: NodeConnection; direction: Direction }[]>();
+  readonly #dialing = new Map<string, Promise<NodeConnection>>();
   /** Peers that hang (declared down, or a dial that timed out) → why; calls to them fail at once. */
   readonly #down = new Map<string, string>();
   readonly #incoming: IncomingHandshakes;
@@ -73,21 +61,18 @@ export class DistributionTransport implements Transport {
 
   constructor(options: DistributionTransportOptions) {
     this.#options = options;
-    this.#log = options.logger ?? createLogger('distribution');
-    this.#invoke = options.invoke ?? invokeLocal;
+    this.#settings = options.settings;
+    this.#log = options.settings.logger;
     this.#report = new DropReport(this.#log);
     this.#incoming = new IncomingHandshakes({
       self: options.self,
       cookie: options.cookie,
-      ...(options.handshakeTimeoutMs !== undefined && { handshakeTimeoutMs: options.handshakeTimeoutMs }),
-      ...(options.firstFrameTimeoutMs !== undefined && { firstFrameTimeoutMs: options.firstFrameTimeoutMs }),
-      ...(options.handshakeLimits !== undefined && { limits: options.handshakeLimits }),
       tls: options.tls,
-      logger: this.#log,
+      settings: this.#settings,
       report: this.#report,
       onAuthenticated: (peer, hidden, framed) => {
-        framed.maxFrameBytes = this.#options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES;
-        this.#add(this.#newConnection(peer, hidden, framed), 'in');
+        framed.maxFrameBytes = this.#settings.maxFrameBytes;
+        this.#add(new NodeConnection({ peer, hidden, socket: framed, settings: this.#settings }), 'in');
       },
     });
   }
@@ -129,7 +114,7 @@ export class DistributionTransport implements Transport {
   }
 
   async call(node: string, service: string, fn: string, args: readonly unknown[], timeoutMs: number): Promise<unknown> {
-    if (node === this.self()) return this.#invoke(service, fn, args);
+    if (node === this.self()) return this.#settings.invoke(service, fn, args);
     const started = Date.now();
     const connection = await this.#connection(node, timeoutMs);
     return connection.call(service, fn, args, Math.max(1, timeoutMs - (Date.now() - started)), timeoutMs);
@@ -156,7 +141,7 @@ export class DistributionTransport implements Transport {
     await Promise.all(this.#onStop.map(async (action) => action()));
   }
 
-  #connection(node: string, timeoutMs: number): Promise<Connection> {
+  #connection(node: string, timeoutMs: number): Promise<NodeConnection> {
     if (this.#stopped) return Promise.reject(new DistributionError({ code: 'DIST_NOT_STARTED', node, state: 'stopped' }));
     const links = this.#links.get(node);
     const open = links?.filter((link) => !link.connection.closed).at(-1);
@@ -170,7 +155,7 @@ export class DistributionTransport implements Transport {
     return withDeadline(timeoutMs, () => new DistributionError({ code: 'DIST_NODE_DOWN', node, reason: `not connected within ${timeoutMs} ms` }), () => dialing);
   }
 
-  #dial(node: string): Promise<Connection> {
+  #dial(node: string): Promise<NodeConnection> {
     const differentHost = splitNodeName(node).host !== splitNodeName(this.self()).host;
     const dialing = dialNode(node, {
       self: this.self(),
@@ -178,12 +163,8 @@ export class DistributionTransport implements Transport {
       portMapperPort: this.#options.portMapperPort,
       // Nodes pinned to one port (firewalled hosts) share it across hosts; on this host it is ours.
       fallbackPort: differentHost ? this.#options.pinnedPort : undefined,
-      timeoutMs: this.#options.handshakeTimeoutMs ?? HANDSHAKE_TIMEOUT_MS,
-      maxFrameBytes: this.#options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES,
       tls: this.#options.tls,
-      invoke: this.#invoke,
-      logger: this.#log,
-      ...this.#linkOptions(),
+      settings: this.#settings,
     })
       .then(
         (connection) => {
@@ -207,19 +188,8 @@ export class DistributionTransport implements Transport {
     return dialing;
   }
 
-  #linkOptions(): { netTicktimeMs: number; maxSendQueueBytes?: number } {
-    return {
-      netTicktimeMs: this.#options.netTicktimeMs ?? DEFAULT_NET_TICKTIME_MS,
-      ...(this.#options.maxSendQueueBytes !== undefined && { maxSendQueueBytes: this.#options.maxSendQueueBytes }),
-    };
-  }
-
-  #newConnection(peer: string, hidden: boolean, framed: FramedSocket): Connection {
-    return new Connection({ peer, hidden, socket: framed, invoke: this.#invoke, logger: this.#log, ...this.#linkOptions() });
-  }
-
   /** Keeps one link per peer and direction: a newer one replaces a stale one. */
-  #add(connection: Connection, direction: Direction): void {
+  #add(connection: NodeConnection, direction: Direction): void {
     const links = this.#links.get(connection.peer) ?? [];
     const wasUp = links.some((link) => !link.connection.hidden && !link.connection.closed);
     for (const link of links.filter((l) => l.direction === direction)) link.connection.close();
@@ -232,7 +202,7 @@ export class DistributionTransport implements Transport {
     connection.onClose(() => this.#closed(connection));
   }
 
-  #closed(connection: Connection): void {
+  #closed(connection: NodeConnection): void {
     const current = this.#links.get(connection.peer);
     if (!current) return;
     const rest = current.filter((link) => link.connection !== connection);

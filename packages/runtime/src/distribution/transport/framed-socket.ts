@@ -7,7 +7,7 @@
  * authenticated, startReading(onFrame) pushes every frame, starting with any already buffered.
  *
  * Writes made in the same tick share one cork/uncork, so many concurrent calls leave in one
- * writev. queuedBytes tells the owner how much waits for the peer (Connection refuses new calls
+ * writev. queuedBytes tells the owner how much waits for the peer (NodeConnection refuses new calls
  * past its send-queue limit); a peer that stops reading while frames keep coming anyway (replies to
  * calls it already sent) is dropped once more than maxWriteBufferBytes are queued, so it cannot
  * grow this process's memory.

@@ -1,5 +1,6 @@
 import { duplexPair, type Duplex } from 'node:stream';
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_DISTRIBUTION_SETTINGS } from './distribution-settings.js';
 import { encodeFrame } from '../wire/frame.js';
 import { FramedSocket } from './framed-socket.js';
 import { acceptHandshake, formatRefusal, initiateHandshake, recvName, sendStatus } from './handshake.js';
@@ -14,6 +15,7 @@ import {
 } from '../wire/handshake-messages.js';
 
 const COOKIE = 'secret-cookie-XYZ';
+const DEADLINES = { timeoutMs: DEFAULT_DISTRIBUTION_SETTINGS.handshakeTimeoutMs, firstFrameTimeoutMs: DEFAULT_DISTRIBUTION_SETTINGS.firstFrameTimeoutMs };
 
 /** Two framed ends, recording every byte each side sent. */
 function pair(): { a: FramedSocket; b: FramedSocket; wire: Buffer[]; raw: [Duplex, Duplex] } {
@@ -39,8 +41,8 @@ describe('handshake', () => {
   it('authenticates both sides that share the cookie', async () => {
     const { a, b, wire } = pair();
     const [initiated, accepted] = await Promise.all([
-      initiateHandshake(a, { self: 'foo@127.0.0.1', cookie: COOKIE, peer: 'bar@127.0.0.1', hidden: true }),
-      acceptHandshake(b, { self: 'bar@127.0.0.1', cookie: COOKIE }),
+      initiateHandshake(a, { self: 'foo@127.0.0.1', cookie: COOKIE, peer: 'bar@127.0.0.1', hidden: true, timeoutMs: DEADLINES.timeoutMs }),
+      acceptHandshake(b, { self: 'bar@127.0.0.1', cookie: COOKIE, ...DEADLINES }),
     ]);
     expect(initiated.peer).toBe('bar@127.0.0.1');
     expect(accepted).toMatchObject({ peer: 'foo@127.0.0.1', hidden: true });
@@ -54,8 +56,8 @@ describe('handshake', () => {
   it('refuses a wrong cookie on both sides, never sending the cookie', async () => {
     const { a, b, wire } = pair();
     const [initiator, acceptor] = await Promise.all([
-      failureOf(initiateHandshake(a, { self: 'foo@127.0.0.1', cookie: 'wrong', peer: 'bar@127.0.0.1' })),
-      failureOf(acceptHandshake(b, { self: 'bar@127.0.0.1', cookie: COOKIE })),
+      failureOf(initiateHandshake(a, { self: 'foo@127.0.0.1', cookie: 'wrong', peer: 'bar@127.0.0.1', timeoutMs: DEADLINES.timeoutMs })),
+      failureOf(acceptHandshake(b, { self: 'bar@127.0.0.1', cookie: COOKIE, ...DEADLINES })),
     ]);
     expect(acceptor).toMatchObject({ failure: 'cookie challenge failed', claimedName: 'foo@127.0.0.1' });
     expect(initiator).toMatchObject({ failure: 'refused', message: 'cookie challenge failed' });
@@ -74,14 +76,14 @@ describe('handshake', () => {
       const transcript = { initiator: name, acceptor: 'bar@127.0.0.1', acceptorChallenge: challenge, initiatorChallenge: reply.subarray(33) };
       b.write(encodeChallengeAck(challengeDigest('guess', 'acceptor', transcript)));
     })();
-    const error = await failureOf(initiateHandshake(a, { self: 'foo@127.0.0.1', cookie: COOKIE, peer: 'bar@127.0.0.1' }));
+    const error = await failureOf(initiateHandshake(a, { self: 'foo@127.0.0.1', cookie: COOKIE, peer: 'bar@127.0.0.1', timeoutMs: DEADLINES.timeoutMs }));
     expect(error).toMatchObject({ failure: 'cookie challenge failed', message: 'it failed the cookie challenge' });
     await impostor;
   });
 
   it('drops a peer that sends garbage instead of its name', async () => {
     const { b, raw } = pair();
-    const accepted = failureOf(acceptHandshake(b, { self: 'bar@127.0.0.1', cookie: COOKIE }));
+    const accepted = failureOf(acceptHandshake(b, { self: 'bar@127.0.0.1', cookie: COOKIE, ...DEADLINES }));
     raw[0].write('GET / HTTP/1.1\r\nHost: x\r\n\r\n');
     expect(await accepted).toMatchObject({ failure: 'malformed handshake', claimedName: undefined });
   });
@@ -89,7 +91,7 @@ describe('handshake', () => {
   it('drops a well-framed but malformed name', async () => {
     for (const junk of [Buffer.from('hello'), encodeName('not a name', false), Buffer.from([0x4e, HANDSHAKE_VERSION, 4, 0x61])]) {
       const { b, raw } = pair();
-      const accepted = failureOf(acceptHandshake(b, { self: 'bar@127.0.0.1', cookie: COOKIE }));
+      const accepted = failureOf(acceptHandshake(b, { self: 'bar@127.0.0.1', cookie: COOKIE, ...DEADLINES }));
       raw[0].write(encodeFrame(junk));
       expect((await accepted).failure).toBe('malformed handshake');
     }
@@ -97,7 +99,7 @@ describe('handshake', () => {
 
   it('refuses another protocol version with one line naming both, and tells the peer', async () => {
     const { a, b, raw } = pair();
-    const accepted = failureOf(acceptHandshake(b, { self: 'bar@127.0.0.1', cookie: COOKIE }));
+    const accepted = failureOf(acceptHandshake(b, { self: 'bar@127.0.0.1', cookie: COOKIE, ...DEADLINES }));
     const older = Buffer.concat([Buffer.from([0x4e, 1, 0]), Buffer.from('foo@127.0.0.1')]);
     raw[0].write(encodeFrame(older));
     const reason = 'distribution protocol 1 offered, 2 required (run the same kvrel version on every node)';
@@ -107,7 +109,7 @@ describe('handshake', () => {
 
   it('drops a truncated handshake and keeps the claimed name', async () => {
     const { b, raw } = pair();
-    const accepted = failureOf(acceptHandshake(b, { self: 'bar@127.0.0.1', cookie: COOKIE }));
+    const accepted = failureOf(acceptHandshake(b, { self: 'bar@127.0.0.1', cookie: COOKIE, ...DEADLINES }));
     raw[0].write(encodeFrame(encodeName('foo@127.0.0.1', false)));
     raw[0].write(Buffer.from([0, 0, 0, 65, 0x52, 1, 2, 3]));
     raw[0].end();
@@ -116,14 +118,14 @@ describe('handshake', () => {
 
   it('drops a peer that stalls past the deadline', async () => {
     const { b, raw } = pair();
-    const accepted = failureOf(acceptHandshake(b, { self: 'bar@127.0.0.1', cookie: COOKIE, timeoutMs: 50 }));
+    const accepted = failureOf(acceptHandshake(b, { self: 'bar@127.0.0.1', cookie: COOKIE, ...DEADLINES, timeoutMs: 50 }));
     raw[0].write(encodeFrame(encodeName('slow@127.0.0.1', false)));
     expect(await accepted).toMatchObject({ failure: 'handshake timed out', claimedName: 'slow@127.0.0.1' });
   });
 
   it('drops a handshake frame over 1 KiB', async () => {
     const { b, raw } = pair();
-    const accepted = failureOf(acceptHandshake(b, { self: 'bar@127.0.0.1', cookie: COOKIE }));
+    const accepted = failureOf(acceptHandshake(b, { self: 'bar@127.0.0.1', cookie: COOKIE, ...DEADLINES }));
     raw[0].write(encodeFrame(Buffer.alloc(HANDSHAKE_MAX_FRAME_BYTES + 1)));
     expect((await accepted).failure).toBe('malformed handshake');
   });
@@ -131,8 +133,8 @@ describe('handshake', () => {
   it('tells the initiator why the acceptor refused its name', async () => {
     const { a, b } = pair();
     const [initiator, acceptor] = await Promise.all([
-      failureOf(initiateHandshake(a, { self: 'bar@127.0.0.1', cookie: COOKIE, peer: 'bar@127.0.0.1' })),
-      failureOf(acceptHandshake(b, { self: 'bar@127.0.0.1', cookie: COOKIE, admit: (name) => `${name} is taken` })),
+      failureOf(initiateHandshake(a, { self: 'bar@127.0.0.1', cookie: COOKIE, peer: 'bar@127.0.0.1', timeoutMs: DEADLINES.timeoutMs })),
+      failureOf(acceptHandshake(b, { self: 'bar@127.0.0.1', cookie: COOKIE, ...DEADLINES, admit: (name) => `${name} is taken` })),
     ]);
     expect(initiator.message).toBe('it refused the connection: bar@127.0.0.1 is taken');
     expect(acceptor).toMatchObject({ failure: 'refused', claimedName: 'bar@127.0.0.1' });
@@ -140,8 +142,8 @@ describe('handshake', () => {
 
   it('fails when another node answers than the one asked for', async () => {
     const { a, b } = pair();
-    const acceptor = acceptHandshake(b, { self: 'baz@127.0.0.1', cookie: COOKIE, timeoutMs: 100 }).catch(() => undefined);
-    const error = await failureOf(initiateHandshake(a, { self: 'foo@127.0.0.1', cookie: COOKIE, peer: 'bar@127.0.0.1' }));
+    const acceptor = acceptHandshake(b, { self: 'baz@127.0.0.1', cookie: COOKIE, ...DEADLINES, timeoutMs: 100 }).catch(() => undefined);
+    const error = await failureOf(initiateHandshake(a, { self: 'foo@127.0.0.1', cookie: COOKIE, peer: 'bar@127.0.0.1', timeoutMs: DEADLINES.timeoutMs }));
     expect(error.message).toBe('the node listening there is "baz@127.0.0.1"');
     b.destroy();
     await acceptor;

@@ -23,10 +23,6 @@ import {
 import { deriveSessionKeys, type SessionKeys } from '../wire/frame-auth.js';
 import { withDeadline } from '../../deadline.js';
 
-export const HANDSHAKE_TIMEOUT_MS = 5000;
-/** A dialing node sends its name as soon as it is connected; a connection silent this long is dropped. */
-export const FIRST_FRAME_TIMEOUT_MS = 1000;
-
 /** What the handshake needs of a connection: one frame in, one frame out. */
 export interface FrameChannel {
   readFrame(): Promise<Buffer>;
@@ -91,7 +87,8 @@ export interface InitiateOptions {
   readonly hidden?: boolean;
   /** The node we meant to reach; another name answering is an error. */
   readonly peer: string;
-  readonly timeoutMs?: number;
+  /** Deadline of the whole handshake; the caller closes the connection when it passes. */
+  readonly timeoutMs: number;
 }
 
 /** Runs the initiator's side; resolves once both sides are authenticated, with the link's frame keys. */
@@ -115,9 +112,10 @@ export interface AcceptOptions {
   readonly cookie: string;
   /** A reason to refuse this name before any challenge (e.g. it is our own name); undefined admits it. */
   readonly admit?: (name: string, hidden: boolean) => string | undefined;
-  readonly timeoutMs?: number;
-  /** Deadline of the peer's first frame (its name); default FIRST_FRAME_TIMEOUT_MS. */
-  readonly firstFrameTimeoutMs?: number;
+  /** Deadline of the whole handshake; the caller closes the connection when it passes. */
+  readonly timeoutMs: number;
+  /** Deadline of the peer's first frame (its name). */
+  readonly firstFrameTimeoutMs: number;
   /** Called once the peer has sent a well-formed name (it is making progress). */
   readonly onName?: (name: string) => void;
 }
@@ -125,7 +123,7 @@ export interface AcceptOptions {
 /** Runs the acceptor's side; rejects with a HandshakeError carrying the name the peer claimed. */
 export function acceptHandshake(channel: FrameChannel, options: AcceptOptions): Promise<{ peer: string; hidden: boolean; keys: SessionKeys }> {
   let claimed: string | undefined;
-  const firstFrameMs = options.firstFrameTimeoutMs ?? FIRST_FRAME_TIMEOUT_MS;
+  const firstFrameMs = options.firstFrameTimeoutMs;
   return withHandshakeDeadline(options.timeoutMs, async () => {
     const { name, hidden } = await withDeadline(
       firstFrameMs,
@@ -180,7 +178,6 @@ async function readStep(channel: FrameChannel, claimedName?: string): Promise<Bu
 }
 
 /** The handshake's deadline; the caller closes the connection when it passes. */
-function withHandshakeDeadline<T>(timeoutMs: number | undefined, run: () => Promise<T>): Promise<T> {
-  const ms = timeoutMs ?? HANDSHAKE_TIMEOUT_MS;
-  return withDeadline(ms, () => new HandshakeError('handshake timed out', `the handshake took more than ${ms} ms`), run);
+function withHandshakeDeadline<T>(timeoutMs: number, run: () => Promise<T>): Promise<T> {
+  return withDeadline(timeoutMs, () => new HandshakeError('handshake timed out', `the handshake took more than ${timeoutMs} ms`), run);
 }

@@ -13,30 +13,25 @@ import type { Duplex } from 'node:stream';
 import { PendingAdmission, type AdmissionLimits } from '../admission/pending-admission.js';
 import type { DropReport } from '../admission/drop-report.js';
 import type { DistTls } from '../dist-tls.js';
+import type { DistributionSettings } from './distribution-settings.js';
 import { FramedSocket, remoteAddressOf } from './framed-socket.js';
-import { FIRST_FRAME_TIMEOUT_MS, HANDSHAKE_TIMEOUT_MS, acceptHandshake, formatRefusal } from './handshake.js';
+import { acceptHandshake, formatRefusal } from './handshake.js';
 import { secureIncoming } from './link-security.js';
 import { withDeadline } from '../../deadline.js';
 import { HANDSHAKE_MAX_FRAME_BYTES, HandshakeError } from '../wire/handshake-messages.js';
-import type { Logger } from '../../logger/logger.js';
 
 /** A refused peer gets this long to read the refusal before its socket is destroyed. */
 const END_GRACE_MS = 1000;
 
-/** Pending handshakes per peer address and in all (the node's own rpc clients come from 127.0.0.1 too). */
-export const DEFAULT_HANDSHAKE_LIMITS: AdmissionLimits = { maxPerAddress: 32, maxTotal: 512 };
-
 export interface IncomingHandshakesOptions {
   readonly self: string;
   readonly cookie: string;
-  readonly handshakeTimeoutMs?: number;
-  readonly firstFrameTimeoutMs?: number;
-  readonly limits?: AdmissionLimits;
   /** RELEASE_DIST_TLS: links run over TLS, and peers without it are refused (and the other way round). */
   readonly tls?: DistTls | undefined;
-  readonly logger: Logger;
+  /** handshakeTimeoutMs, firstFrameTimeoutMs, handshakeLimits and the logger. */
+  readonly settings: DistributionSettings;
   readonly report: DropReport;
-  /** An authenticated peer, its socket ready for a Connection (its frames tagged and checked). */
+  /** An authenticated peer, its socket ready for a NodeConnection (its frames tagged and checked). */
   readonly onAuthenticated: (peer: string, hidden: boolean, framed: FramedSocket) => void;
 }
 
@@ -50,7 +45,7 @@ export class IncomingHandshakes {
 
   constructor(options: IncomingHandshakesOptions) {
     this.#options = options;
-    this.#limits = options.limits ?? DEFAULT_HANDSHAKE_LIMITS;
+    this.#limits = options.settings.handshakeLimits;
     this.#admission = new PendingAdmission(this.#limits);
   }
 
@@ -87,12 +82,12 @@ export class IncomingHandshakes {
     const { ticket } = result;
     this.#pending.add(close);
     let framed: FramedSocket | undefined;
-    const timeoutMs = this.#options.handshakeTimeoutMs ?? HANDSHAKE_TIMEOUT_MS;
+    const { handshakeTimeoutMs: timeoutMs, firstFrameTimeoutMs } = this.#options.settings;
     // Securing the link (the TLS handshake) and the cookie handshake each get the handshake deadline.
     withDeadline(
       timeoutMs,
       () => new HandshakeError('handshake timed out', `the handshake took more than ${timeoutMs} ms`),
-      () => secureIncoming(stream, this.#options.tls, this.#options.firstFrameTimeoutMs ?? FIRST_FRAME_TIMEOUT_MS),
+      () => secureIncoming(stream, this.#options.tls, firstFrameTimeoutMs),
     )
       .then((link) => {
         secured = link;
@@ -102,7 +97,7 @@ export class IncomingHandshakes {
           self: this.#options.self,
           cookie: this.#options.cookie,
           timeoutMs,
-          ...(this.#options.firstFrameTimeoutMs !== undefined && { firstFrameTimeoutMs: this.#options.firstFrameTimeoutMs }),
+          firstFrameTimeoutMs,
           onName: () => ticket.progressed(),
           admit: (name) => (name === this.#options.self ? `${JSON.stringify(name)} is the name of this node` : undefined),
         });
@@ -145,7 +140,7 @@ export class IncomingHandshakes {
     const reason = failure === 'closed' ? 'closed during the handshake' : (error as Error).message;
     const line = formatRefusal(claimed, remote, reason);
     // A peer that connects and leaves (a port check, a dial that gave up) is no attack.
-    if (failure === 'closed' && claimed === undefined) return void this.#options.logger.debug(line);
+    if (failure === 'closed' && claimed === undefined) return void this.#options.settings.logger.debug(line);
     this.#options.report.note(failure === 'refused' ? 'refused names' : failure, line);
   }
 }

@@ -6,21 +6,19 @@
  * boot.ts use: `startDistribution: () => startDistribution({ ...distributionOptionsFromEnv(process.env, release.name), cookie })`.
  */
 import net from 'node:net';
-import type { AdmissionLimits } from '../admission/pending-admission.js';
-import type { Invoke } from './connection.js';
 import { cookieWeakness, formatCookieWarning } from '../cookie-strength.js';
 import type { DistTls } from '../dist-tls.js';
+import { DEFAULT_DISTRIBUTION_SETTINGS, resolveDistributionSettings, type DistributionSettings } from './distribution-settings.js';
 import { DistributionTransport } from './distribution-transport.js';
 import { distAddressFrom, EVERY_INTERFACE } from '../dist-address.js';
 import { DistributionError } from '../errors.js';
-import { DEFAULT_NET_TICKTIME_MS } from './tick-watch.js';
 import { getEnv } from '../../application/environment.js';
 import { formatNodeName, parseDistributionMode, parseNodeName, type DistributionMode } from '../node-name.js';
 import { registerWithPortMapper } from '../port-mapper/client.js';
 import { DIST_PORT_ENV, parsePortVariable, portMapperPortFromEnv } from '../ports.js';
-import { createLogger, type Logger } from '../../logger/logger.js';
 
-export interface StartDistributionOptions {
+/** The node's own options, and the link settings (distribution-settings.ts) it overrides; netTicktime is in seconds here. */
+export interface StartDistributionOptions extends Partial<Omit<DistributionSettings, 'netTicktimeMs'>> {
   /** RELEASE_DISTRIBUTION: sname (default), name or none. */
   readonly mode?: DistributionMode | string | undefined;
   /** RELEASE_NODE: `foo` or `foo@host`. */
@@ -37,18 +35,10 @@ export interface StartDistributionOptions {
   readonly startPortMapper?: boolean;
   /** Host name used for sname (default os.hostname()). */
   readonly hostname?: string;
-  readonly handshakeTimeoutMs?: number;
-  readonly maxFrameBytes?: number;
   /** Seconds of silence after which a peer is declared down; default: the `kernel` application's netTicktime, else 60. */
   readonly netTicktime?: number;
-  readonly firstFrameTimeoutMs?: number;
-  /** Pending incoming handshakes per address and in all (incoming-handshakes.ts). */
-  readonly handshakeLimits?: AdmissionLimits;
   /** RELEASE_DIST_TLS settings (dist-tls.ts); undefined: plain TCP, frames still authenticated. */
   readonly tls?: DistTls | undefined;
-  /** Runs incoming calls; default: this process's services (services.ts). */
-  readonly invoke?: Invoke;
-  readonly logger?: Logger;
 }
 
 /** Reads RELEASE_DISTRIBUTION, RELEASE_NODE (default: the release name), KVREL_PORT_MAPPER_PORT and KVREL_DIST_PORT. */
@@ -73,8 +63,11 @@ export async function startDistribution(options: StartDistributionOptions): Prom
   if (typeof options.cookie !== 'string' || options.cookie === '') {
     throw new DistributionError({ code: 'DIST_BAD_COOKIE', reason: 'is empty' });
   }
-  const log = options.logger ?? createLogger('distribution');
-  const netTicktimeMs = netTicktimeToMs(options.netTicktime ?? getEnv('kernel', 'netTicktime', DEFAULT_NET_TICKTIME_MS / 1000));
+  const settings = resolveDistributionSettings({
+    ...options,
+    netTicktimeMs: netTicktimeToMs(options.netTicktime ?? getEnv('kernel', 'netTicktime', DEFAULT_DISTRIBUTION_SETTINGS.netTicktimeMs / 1000)),
+  });
+  const log = settings.logger;
   const weakness = cookieWeakness(options.cookie);
   if (weakness !== undefined) log.warning(formatCookieWarning(weakness));
   const portMapperPort = options.portMapperPort ?? portMapperPortFromEnv();
@@ -92,14 +85,8 @@ export async function startDistribution(options: StartDistributionOptions): Prom
     portMapperPort,
     pinnedPort: options.distPort || undefined,
     listenPort: port,
-    netTicktimeMs,
-    ...(options.handshakeTimeoutMs !== undefined && { handshakeTimeoutMs: options.handshakeTimeoutMs }),
-    ...(options.maxFrameBytes !== undefined && { maxFrameBytes: options.maxFrameBytes }),
-    ...(options.firstFrameTimeoutMs !== undefined && { firstFrameTimeoutMs: options.firstFrameTimeoutMs }),
-    ...(options.handshakeLimits !== undefined && { handshakeLimits: options.handshakeLimits }),
-    ...(options.invoke !== undefined && { invoke: options.invoke }),
     tls: options.tls,
-    logger: log,
+    settings,
   });
   server.on('connection', (socket) => {
     socket.setNoDelay(true);

@@ -8,7 +8,6 @@
  * missed checks collapse into one, so a node that was busy itself does not declare its peers down.
  */
 
-export const DEFAULT_NET_TICKTIME_MS = 60_000;
 const CHECKS_PER_TICKTIME = 4;
 
 export interface TickWatchOptions {

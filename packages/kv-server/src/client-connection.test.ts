@@ -2,7 +2,8 @@ import { once } from 'node:events';
 import { duplexPair, type Duplex } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { Registry, routeOperation, type KvOperation, type KvResult, type RouterContext, type RoutingTable } from 'kv';
-import { Connection, MAX_QUEUED_REPLIES, type ConnectionOptions } from './connection.js';
+import { ClientConnection, type ClientConnectionOptions } from './client-connection.js';
+import { MAX_QUEUED_REPLIES } from './reply-queue.js';
 import type { Execute } from './run-command.js';
 
 const SELF = 'test@127.0.0.1';
@@ -61,10 +62,10 @@ function receive(client: Duplex) {
   };
 }
 
-function connect(options: Partial<ConnectionOptions> = {}) {
+function connect(options: Partial<ClientConnectionOptions> = {}) {
   const kv = localKv();
   const [client, server] = duplexPair();
-  const connection = new Connection(server, { execute: kv.execute, ...options });
+  const connection = new ClientConnection(server, { execute: kv.execute, ...options });
   return { client, server, connection, registry: kv.registry, replies: receive(client) };
 }
 
@@ -81,7 +82,7 @@ function deferred<T>() {
   return { promise, resolve };
 }
 
-describe('Connection', () => {
+describe('ClientConnection', () => {
   it('serves the guide session', async () => {
     const t = connect();
     expect(await exchange(t, 'CREATE shopping\r\n', 'OK\r\n')).toBe('OK\r\n');
@@ -160,6 +161,17 @@ describe('Connection', () => {
     t.client.write('y'.repeat(10_000)); // read and thrown away
     t.client.end();
     await t.connection.closed;
+  });
+
+  it('drops a client that stays after ERROR line too long once lingerMs passes', async () => {
+    const t = connect({ maxLineBytes: 32, lingerMs: 200 });
+    t.client.write(`${'x'.repeat(100)}\n`);
+    await t.replies.end();
+    expect(t.server.destroyed).toBe(false);
+    t.client.write('CREATE never\n'); // read and thrown away
+    await t.connection.closed;
+    expect(t.replies.text).toBe('ERROR line too long\r\n');
+    expect(t.registry.names()).toEqual([]);
   });
 
   it('answers binary junk with UNKNOWN COMMAND and keeps serving', async () => {

@@ -14,28 +14,20 @@
  */
 import { DistributionError, RemoteCallError } from '../errors.js';
 import type { FramedSocket } from './framed-socket.js';
-import { DEFAULT_NET_TICKTIME_MS, TickWatch } from './tick-watch.js';
+import { TickWatch } from './tick-watch.js';
 import { decodeMessage, encodeMessage, type Message } from '../wire/message.js';
-import { invokeLocal } from '../services.js';
+import type { DistributionSettings, Invoke } from './distribution-settings.js';
 import { FrameAuthenticationError } from '../wire/frame-auth.js';
-import { createLogger, type Logger, type ScopedLogger } from '../../logger/logger.js';
+import type { Logger, ScopedLogger } from '../../logger/logger.js';
 
-export type Invoke = (service: string, fn: string, args: readonly unknown[]) => unknown;
-
-/** Bytes waiting for one peer past which calls to it fail at once. */
-export const DEFAULT_MAX_SEND_QUEUE_BYTES = 8 * 1024 * 1024;
-
-export interface ConnectionOptions {
+export interface NodeConnectionOptions {
   /** The peer's node name, as it proved in the handshake. */
   readonly peer: string;
   /** A hidden peer (an rpc/remote client) is not listed by Node.list(). */
   readonly hidden?: boolean;
   readonly socket: FramedSocket;
-  readonly invoke?: Invoke;
-  readonly logger?: Logger;
-  /** Silence after which the peer is declared down (kernel.netTicktime); default 60 s. */
-  readonly netTicktimeMs?: number;
-  readonly maxSendQueueBytes?: number;
+  /** invoke, logger, netTicktimeMs (silence after which the peer is declared down), maxSendQueueBytes. */
+  readonly settings: DistributionSettings;
 }
 
 interface PendingCall {
@@ -45,9 +37,7 @@ interface PendingCall {
   readonly timer: NodeJS.Timeout | undefined;
 }
 
-const defaultLogger = createLogger('distribution');
-
-export class Connection {
+export class NodeConnection {
   readonly peer: string;
   readonly hidden: boolean;
   readonly #socket: FramedSocket;
@@ -60,16 +50,16 @@ export class Connection {
   #closed = false;
   #declaredDown = false;
   #closeReason: string | undefined;
-  #closeListeners: ((connection: Connection) => void)[] = [];
+  #closeListeners: ((connection: NodeConnection) => void)[] = [];
 
-  constructor(options: ConnectionOptions) {
+  constructor(options: NodeConnectionOptions) {
+    const { invoke, logger, maxSendQueueBytes, netTicktimeMs } = options.settings;
     this.peer = options.peer;
     this.hidden = options.hidden ?? false;
     this.#socket = options.socket;
-    this.#invoke = options.invoke ?? invokeLocal;
-    this.#log = options.logger ?? defaultLogger;
-    this.#maxSendQueueBytes = options.maxSendQueueBytes ?? DEFAULT_MAX_SEND_QUEUE_BYTES;
-    const netTicktimeMs = options.netTicktimeMs ?? DEFAULT_NET_TICKTIME_MS;
+    this.#invoke = invoke;
+    this.#log = logger;
+    this.#maxSendQueueBytes = maxSendQueueBytes;
     this.#tickWatch = new TickWatch({
       netTicktimeMs,
       bytesReceived: () => this.#socket.bytesReceived,
@@ -116,7 +106,7 @@ export class Connection {
     await this.#request('ping', timeoutMs, (id) => ({ type: 'ping', id }));
   }
 
-  onClose(listener: (connection: Connection) => void): void {
+  onClose(listener: (connection: NodeConnection) => void): void {
     if (this.#closed) queueMicrotask(() => listener(this));
     else this.#closeListeners.push(listener);
   }

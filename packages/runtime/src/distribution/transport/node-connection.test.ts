@@ -1,6 +1,7 @@
 import { duplexPair } from 'node:stream';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { Connection, type Invoke } from './connection.js';
+import { NodeConnection } from './node-connection.js';
+import { resolveDistributionSettings, type Invoke } from './distribution-settings.js';
 import { DistributionError, RemoteCallError } from '../errors.js';
 import { FramedSocket } from './framed-socket.js';
 import type { Logger } from '../../logger/logger.js';
@@ -9,7 +10,7 @@ import { encodeFrame } from '../wire/frame.js';
 import { encodeMessage } from '../wire/message.js';
 import { newChallenge } from '../wire/handshake-messages.js';
 
-const open: Connection[] = [];
+const open: NodeConnection[] = [];
 afterEach(() => {
   for (const connection of open.splice(0)) connection.close();
   vi.useRealTimers();
@@ -26,12 +27,12 @@ function link(
   serve: Invoke = () => undefined,
   here: Invoke = () => undefined,
   options: { netTicktimeMs?: number; barNetTicktimeMs?: number } = {},
-): { foo: Connection; bar: Connection; log: ReturnType<typeof recorder> } {
+): { foo: NodeConnection; bar: NodeConnection; log: ReturnType<typeof recorder> } {
   const [x, y] = duplexPair();
   const log = recorder();
   const ticktime = (ms: number | undefined) => (ms === undefined ? {} : { netTicktimeMs: ms });
-  const foo = new Connection({ peer: 'bar@h', socket: new FramedSocket(x), invoke: here, logger: log, ...ticktime(options.netTicktimeMs) });
-  const bar = new Connection({ peer: 'foo@h', socket: new FramedSocket(y), invoke: serve, logger: log, ...ticktime(options.barNetTicktimeMs) });
+  const foo = new NodeConnection({ peer: 'bar@h', socket: new FramedSocket(x), settings: resolveDistributionSettings({ invoke: here, logger: log, ...ticktime(options.netTicktimeMs) }) });
+  const bar = new NodeConnection({ peer: 'foo@h', socket: new FramedSocket(y), settings: resolveDistributionSettings({ invoke: serve, logger: log, ...ticktime(options.barNetTicktimeMs) }) });
   open.push(foo, bar);
   return { foo, bar, log };
 }
@@ -42,7 +43,7 @@ function deferred<T>(): { promise: Promise<T>; resolve(value: T): void } {
   return { promise, resolve };
 }
 
-describe('Connection', () => {
+describe('NodeConnection', () => {
   it('calls a service on the peer and gets its result', async () => {
     const { foo } = link((service, fn, args) => ({ service, fn, args }));
     await expect(foo.call('kv.router', 'route', [{ op: 'get', bucket: 'b', key: 'k' }], 1000)).resolves.toEqual({
@@ -54,8 +55,8 @@ describe('Connection', () => {
 
   it('answers a result larger than a frame with an error naming the limit, and keeps the link', async () => {
     const [x, y] = duplexPair();
-    const foo = new Connection({ peer: 'bar@h', socket: new FramedSocket(x, { maxFrameBytes: 1000 }), logger: recorder() });
-    const bar = new Connection({ peer: 'foo@h', socket: new FramedSocket(y, { maxFrameBytes: 1000 }), invoke: (_s, fn) => 'x'.repeat(fn === 'big' ? 2000 : 10), logger: recorder() });
+    const foo = new NodeConnection({ peer: 'bar@h', socket: new FramedSocket(x, { maxFrameBytes: 1000 }), settings: resolveDistributionSettings({ logger: recorder() }) });
+    const bar = new NodeConnection({ peer: 'foo@h', socket: new FramedSocket(y, { maxFrameBytes: 1000 }), settings: resolveDistributionSettings({ invoke: (_s, fn) => 'x'.repeat(fn === 'big' ? 2000 : 10), logger: recorder() }) });
     open.push(foo, bar);
     await expect(foo.call('s', 'big', [], 1000)).rejects.toThrow(/the result of s\.big could not be sent: it is 2,0\d\d bytes, over the frame limit of 1,000 bytes/);
     await expect(foo.call('s', 'small', [], 1000)).resolves.toBe('x'.repeat(10));
@@ -126,7 +127,7 @@ describe('Connection', () => {
   it('drops a peer that sends a frame that is not a message', async () => {
     const [x, y] = duplexPair();
     const log = recorder();
-    const foo = new Connection({ peer: 'bar@h', socket: new FramedSocket(x), logger: log });
+    const foo = new NodeConnection({ peer: 'bar@h', socket: new FramedSocket(x), settings: resolveDistributionSettings({ logger: log }) });
     open.push(foo);
     const pending = foo.call('s', 'f', [], 60_000).catch((e: Error) => e.message);
     y.write(Buffer.from([0, 0, 0, 1, 0xc1]));
@@ -149,7 +150,7 @@ describe('Connection', () => {
   it('declares a silent peer down after its tick time and fails its pending calls with the reason', async () => {
     vi.useFakeTimers();
     const [x] = duplexPair(); // nobody reads or answers at the other end
-    const foo = new Connection({ peer: 'bar@h', socket: new FramedSocket(x), netTicktimeMs: 400 });
+    const foo = new NodeConnection({ peer: 'bar@h', socket: new FramedSocket(x), settings: resolveDistributionSettings({ netTicktimeMs: 400 }) });
     open.push(foo);
     const pending = foo.call('s', 'f', [], 60_000).catch((e: Error) => e.message);
     await vi.advanceTimersByTimeAsync(399);
@@ -162,7 +163,7 @@ describe('Connection', () => {
 
   it('fails a call at once, unsent, while too much waits for the peer to read', async () => {
     const [x] = duplexPair({ highWaterMark: 1024 });
-    const foo = new Connection({ peer: 'bar@h', socket: new FramedSocket(x), maxSendQueueBytes: 10_000 });
+    const foo = new NodeConnection({ peer: 'bar@h', socket: new FramedSocket(x), settings: resolveDistributionSettings({ maxSendQueueBytes: 10_000 }) });
     open.push(foo);
     const big = 'x'.repeat(4000);
     for (let i = 0; i < 3; i++) void foo.call('s', 'f', [big], 60_000).catch(() => {});
@@ -183,8 +184,8 @@ describe('Connection', () => {
     const ran: string[] = [];
     const limited: string[] = [];
     const log = { ...recorder(), limited: (_level: string, key: string, message: string) => void limited.push(`${key}: ${message}`) };
-    const foo = new Connection({ peer: 'bar@h', socket: fooSocket, logger: recorder() });
-    const bar = new Connection({ peer: 'foo@h', socket: barSocket, invoke: (_s, fn) => void ran.push(fn), logger: log });
+    const foo = new NodeConnection({ peer: 'bar@h', socket: fooSocket, settings: resolveDistributionSettings({ logger: recorder() }) });
+    const bar = new NodeConnection({ peer: 'foo@h', socket: barSocket, settings: resolveDistributionSettings({ invoke: (_s, fn) => void ran.push(fn), logger: log }) });
     open.push(foo, bar);
     await foo.call('system', 'first', [], 1000);
     x.write(encodeFrame(encodeMessage({ type: 'call', id: 99, service: 'system', fn: 'forged', args: [] })));
