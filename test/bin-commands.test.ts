@@ -7,48 +7,16 @@ import { execa } from 'execa';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { fooCopyForThisFile } from './helpers/foo-copy.js';
 import { freePort } from './helpers/free-port.js';
-import { startPortMapper } from './helpers/port-mapper.js';
 import { KvClient } from './helpers/kv-client.js';
 import { alive, start, stopAll, trackPid, type Started } from './helpers/processes.js';
 import { copyRelease, removeReleaseCopies } from './helpers/releases.js';
 import { servingPort } from './helpers/serving-port.js';
 import { waitFor } from './helpers/wait-for.js';
 
-let foo: string;
-let env: Record<string, string>;
-
-beforeEach(async () => {
-  // Each test gets its own port mapper (a tracked process, stopped in afterEach); kv-server listens
-  // on a port the OS picks (PORT=0), read from the node's log.
-  env = {
-    PORT: '0',
-    KVREL_PORT_MAPPER_PORT: String(await startPortMapper()),
-    RELEASE_DISTRIBUTION: 'name',
-    RELEASE_NODE: 'foo@127.0.0.1',
-  };
-});
-
-beforeAll(() => {
-  foo = copyRelease('foo');
-});
-
-afterEach(async () => {
-  await stopAll();
-});
-
-afterAll(() => removeReleaseCopies());
-
-const bin = (release = foo) => join(release, 'bin', 'foo');
-const run = (args: string[], extra: Record<string, string> = {}, input?: string) =>
-  execa(bin(), args, { env: { ...env, ...extra }, reject: false, ...(input !== undefined && { input }) });
-
-async function startFoo(extra: Record<string, string> = {}): Promise<Started> {
-  const node = start(bin(), ['start'], { env: { ...env, ...extra } });
-  // Fully booted: serving and registered for distribution (rpc finds it).
-  await waitFor(() => servingPort(node.output()) !== undefined && node.output().includes(' started on '), { what: 'foo to start', details: () => node.output() });
-  return node;
-}
+const foo = fooCopyForThisFile('any');
+const { bin, run, start: startFoo } = foo;
 
 /** The port a started node's kv-server listens on. */
 const portOf = (node: Started) => servingPort(node.output())!;
@@ -81,9 +49,9 @@ describe('commands against a running node', () => {
   it('rpc sees vm.args in the running node', async () => {
     const release = copyRelease('foo');
     await execa('sh', ['-c', `echo "--max-old-space-size=123" >> "${join(release, 'releases', '0.0.1', 'vm.args')}"`]);
-    const node = start(bin(release), ['start'], { env });
+    const node = start(bin(release), ['start'], { env: foo.env });
     await waitFor(() => node.output().includes(' started on '), { what: 'foo to start', details: () => node.output() });
-    const heap = await execa(bin(release), ['rpc', 'require("node:v8").getHeapStatistics().heap_size_limit / 1048576'], { env, reject: false });
+    const heap = await execa(bin(release), ['rpc', 'require("node:v8").getHeapStatistics().heap_size_limit / 1048576'], { env: foo.env, reject: false });
     expect(heap.exitCode).toBe(0);
     // 123 MiB of old space plus the young generation (the default limit is over 4,000 MiB).
     expect(Number(heap.stdout)).toBeGreaterThan(123);
@@ -123,7 +91,7 @@ describe('commands against a running node', () => {
 
   it('never puts the cookie on a command line, neither the node\'s nor an rpc client\'s', async () => {
     const node = await startFoo();
-    const cookie = readFileSync(join(foo, 'releases', 'COOKIE'), 'utf8');
+    const cookie = readFileSync(join(foo.dir, 'releases', 'COOKIE'), 'utf8');
     const cmdline = (pid: number) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
     expect(cmdline(node.pid)).toMatch(/releases\/0\.0\.1\/foo --node-options=\S* start/);
     expect(cmdline(node.pid)).not.toContain(cookie);
@@ -160,7 +128,7 @@ describe('start_iex', () => {
 describe('daemon', () => {
   it('daemon returns once the node accepts; logs and pid go under RELEASE_TMP; stop ends it', async () => {
     const release = copyRelease('foo');
-    const daemon = await execa(bin(release), ['daemon'], { env, reject: false });
+    const daemon = await execa(bin(release), ['daemon'], { env: foo.env, reject: false });
     expect(daemon.exitCode).toBe(0);
     const pid = Number(readFileSync(join(release, 'tmp', 'foo.pid'), 'utf8'));
     trackPid(pid);
@@ -171,13 +139,13 @@ describe('daemon', () => {
     const client = await KvClient.connect(port!);
     expect(await client.command('CREATE shopping')).toEqual(['OK']);
     client.close();
-    expect((await execa(bin(release), ['pid'], { env })).stdout).toBe(String(pid));
+    expect((await execa(bin(release), ['pid'], { env: foo.env })).stdout).toBe(String(pid));
     // A second daemon is refused and leaves the first one's pid file alone.
-    const again = await execa(bin(release), ['daemon'], { env, reject: false });
+    const again = await execa(bin(release), ['daemon'], { env: foo.env, reject: false });
     expect(again.exitCode).toBe(1);
     expect(again.stderr).toContain(`foo is already running as a daemon (pid ${pid}`);
     expect(readFileSync(join(release, 'tmp', 'foo.pid'), 'utf8')).toBe(String(pid));
-    expect((await execa(bin(release), ['stop'], { env })).exitCode).toBe(0);
+    expect((await execa(bin(release), ['stop'], { env: foo.env })).exitCode).toBe(0);
     expect(alive(pid)).toBe(false);
     expect(existsSync(join(release, 'tmp', 'foo.pid'))).toBe(false);
   });
@@ -186,7 +154,7 @@ describe('daemon', () => {
 describe("the reference text's scenario", () => {
   it('a second foo on the same port restarts its listener, then exits non-zero saying why', async () => {
     const first = await startFoo();
-    const second = start(bin(), ['start'], { env: { ...env, PORT: String(portOf(first)), RELEASE_NODE: 'foo2@127.0.0.1' } });
+    const second = start(bin(), ['start'], { env: { ...foo.env, PORT: String(portOf(first)), RELEASE_NODE: 'foo2@127.0.0.1' } });
     const { code } = await second.exit;
     expect(code).not.toBe(0);
     expect(second.output()).toMatch(/reached max restart intensity/);
@@ -206,13 +174,13 @@ describe("the reference text's scenario", () => {
   it('foo and bar releases in name mode serve every bucket through foo', async () => {
     const bar = copyRelease('bar');
     // As uncommenting env.sh's distribution lines does: name mode, foo@127.0.0.1 / bar@127.0.0.1.
-    for (const [release, name] of [[foo, 'foo'], [bar, 'bar']] as const) {
+    for (const [release, name] of [[foo.dir, 'foo'], [bar, 'bar']] as const) {
       await execa('sh', ['-c', `printf 'export RELEASE_DISTRIBUTION=name\\nexport RELEASE_NODE=${name}@127.0.0.1\\n' >> "${join(release, 'releases', '0.0.1', 'env.sh')}"`]);
     }
-    const routing = { KV_ROUTING_TABLE: 'a-m=foo@127.0.0.1,n-z=bar@127.0.0.1', KVREL_PORT_MAPPER_PORT: env['KVREL_PORT_MAPPER_PORT']!, RELEASE_COOKIE: 'shared-cookie' };
+    const routing = { KV_ROUTING_TABLE: 'a-m=foo@127.0.0.1,n-z=bar@127.0.0.1', KVREL_PORT_MAPPER_PORT: foo.env['KVREL_PORT_MAPPER_PORT']!, RELEASE_COOKIE: 'shared-cookie' };
     const barNode = start(join(bar, 'bin', 'bar'), ['start'], { env: routing });
     await waitFor(() => barNode.output().includes('started on bar@127.0.0.1'), { what: 'bar to start', details: () => barNode.output() });
-    const fooNode = start(bin(), ['start'], { env: { ...routing, PORT: env['PORT']! } });
+    const fooNode = start(bin(), ['start'], { env: { ...routing, PORT: foo.env['PORT']! } });
     await waitFor(() => fooNode.output().includes('started on foo@127.0.0.1'), { what: 'foo to start', details: () => fooNode.output() });
     const client = await KvClient.connect(portOf(fooNode));
     expect(await client.command('CREATE shopping')).toEqual(['OK']);

@@ -1,12 +1,14 @@
 /**
  * Keeps the errors catalogs, the README's errors table and the code in step (fastify's errors test):
- * every code a package defines is documented with a meaning, every documented code is defined, and
- * every code is raised somewhere in its package's source, outside its catalog, so none is dead.
+ * every code a package defines is documented with one meaning of its own, every documented code is
+ * defined, and every code is raised somewhere in its package's source, outside its catalog, so none is
+ * dead, and nowhere else, so each code says one thing.
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { KV_ERROR_CODES } from '../packages/kv/src/errors.js';
+import { KV_SERVER_ERROR_CODES } from '../packages/kv-server/src/errors.js';
 import { SEA_ERROR_CODES } from '../packages/kvrel/src/build/sea/sea-error.js';
 import { KVREL_ERROR_CODES } from '../packages/kvrel/src/shared/user-error.js';
 import { DISTRIBUTION_ERROR_CODES } from '../packages/runtime/src/distribution/errors.js';
@@ -17,6 +19,7 @@ const catalogs: readonly { source: string; catalog: string; codes: readonly stri
   { source: 'packages/runtime/src', catalog: 'packages/runtime/src/errors.ts', codes: RUNTIME_ERROR_CODES },
   { source: 'packages/runtime/src', catalog: 'packages/runtime/src/distribution/errors.ts', codes: DISTRIBUTION_ERROR_CODES },
   { source: 'packages/kv/src', catalog: 'packages/kv/src/errors.ts', codes: KV_ERROR_CODES },
+  { source: 'packages/kv-server/src', catalog: 'packages/kv-server/src/errors.ts', codes: KV_SERVER_ERROR_CODES },
   { source: 'packages/kvrel/src', catalog: 'packages/kvrel/src/user-error.ts', codes: KVREL_ERROR_CODES },
   { source: 'packages/kvrel/src', catalog: 'packages/kvrel/src/sea/sea-error.ts', codes: SEA_ERROR_CODES },
 ];
@@ -69,5 +72,19 @@ describe('errors catalog', () => {
       for (const code of codes) if (!files.some(([, text]) => raises(text, code))) unused.push(`${code} (${catalog})`);
     }
     expect(unused).toEqual([]);
+  });
+
+  it('gives each code one message: its own meaning, raised by its own package only', () => {
+    const byMeaning = new Map<string, string[]>();
+    for (const [code, meaning] of documentedCodes()) byMeaning.set(meaning, [...(byMeaning.get(meaning) ?? []), code]);
+    expect([...byMeaning.values()].filter((codes) => codes.length > 1)).toEqual([]);
+    const elsewhere: string[] = [];
+    for (const { source, codes } of catalogs) {
+      for (const other of new Set(catalogs.map((c) => c.source))) {
+        if (other === source) continue;
+        for (const [path, text] of sources(other)) for (const code of codes) if (raises(text, code)) elsewhere.push(`${code} in ${path}`);
+      }
+    }
+    expect(elsewhere).toEqual([]);
   });
 });

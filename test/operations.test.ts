@@ -7,44 +7,16 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { fooCopyForThisFile } from './helpers/foo-copy.js';
 import { freePort } from './helpers/free-port.js';
 import { KvClient } from './helpers/kv-client.js';
-import { startPortMapper } from './helpers/port-mapper.js';
 import { alive, start, stopAll, trackPid, type Started } from './helpers/processes.js';
 import { parsePrometheusText, sampleValue } from './helpers/prometheus-text.js';
 import { copyRelease, removeReleaseCopies } from './helpers/releases.js';
 import { waitFor } from './helpers/wait-for.js';
 
-let foo: string;
-let env: Record<string, string>;
-
-beforeAll(() => {
-  foo = copyRelease('foo');
-});
-
-beforeEach(async () => {
-  env = {
-    PORT: String(await freePort()),
-    KVREL_PORT_MAPPER_PORT: String(await startPortMapper()),
-    RELEASE_DISTRIBUTION: 'name',
-    RELEASE_NODE: 'foo@127.0.0.1',
-  };
-});
-
-afterEach(async () => {
-  await stopAll();
-});
-
-afterAll(() => removeReleaseCopies());
-
-const bin = (release = foo) => join(release, 'bin', 'foo');
-const run = (args: string[], extra: Record<string, string> = {}, input?: string) => execa(bin(), args, { env: { ...env, ...extra }, reject: false, ...(input !== undefined && { input }) });
-
-async function startFoo(extra: Record<string, string> = {}): Promise<Started> {
-  const node = start(bin(), ['start'], { env: { ...env, ...extra } });
-  await waitFor(() => node.output().includes(' started on '), { what: 'foo to start', details: () => node.output() });
-  return node;
-}
+const foo = fooCopyForThisFile('free');
+const { bin, run, start: startFoo } = foo;
 
 describe('ping', () => {
   it('prints pong and exits 0 while the node answers; pang and exit 1 when it is stopped or hung', async () => {
@@ -65,7 +37,7 @@ describe('ping', () => {
 describe('status', () => {
   it('reports the node and exits 0, then 1 once a permanent application is stopped through rpc, 0 again after it restarts', async () => {
     const node = await startFoo();
-    const client = await KvClient.connect(Number(env['PORT']));
+    const client = await KvClient.connect(Number(foo.env['PORT']));
     expect(await client.command('CREATE shopping')).toEqual(['OK']);
     const healthy = await run(['status']);
     expect(healthy.exitCode).toBe(0);
@@ -125,7 +97,7 @@ describe('rpc and eval arguments', () => {
     for (const command of ['rpc', 'eval']) {
       // The expression waits, so the client (and, for rpc, the node) are alive while /proc is read.
       const client = execa(bin(), [command, '--stdin', 'await new Promise((r) => setTimeout(r, 1500)); [input.length, argv]', 'visible'], {
-        env,
+        env: foo.env,
         reject: false,
         input: `${secret}\n`,
       });
@@ -153,27 +125,27 @@ describe('logs', () => {
   it('prints the daemon log across its rotated files in order, -n keeps the last lines, -f follows through rotation', async () => {
     const release = copyRelease('foo');
     const releaseBin = join(release, 'bin', 'foo');
-    expect((await execa(releaseBin, ['daemon'], { env, reject: false })).exitCode).toBe(0);
+    expect((await execa(releaseBin, ['daemon'], { env: foo.env, reject: false })).exitCode).toBe(0);
     trackPid(Number(readFileSync(join(release, 'tmp', 'foo.pid'), 'utf8')));
     // Over 1 MiB written to the node's stdout: the log rotates (1 MiB per file).
     const write = (tag: string) => `for (let i = 0; i < 1200; i++) process.stdout.write("${tag} " + String(i).padStart(4, "0") + " " + "x".repeat(1000) + "\\n")`;
-    expect((await execa(releaseBin, ['rpc', write('first')], { env })).exitCode).toBe(0);
+    expect((await execa(releaseBin, ['rpc', write('first')], { env: foo.env })).exitCode).toBe(0);
     expect(readdirSync(join(release, 'tmp', 'log')).sort()).toEqual(['foo.log.1', 'foo.log.2']);
 
-    const all = (await execa(releaseBin, ['logs'], { env })).stdout.split('\n');
+    const all = (await execa(releaseBin, ['logs'], { env: foo.env })).stdout.split('\n');
     const firsts = all.filter((line) => line.startsWith('first '));
     expect(firsts.map((line) => line.slice(0, 10))).toEqual(Array.from({ length: 1200 }, (_, i) => `first ${String(i).padStart(4, '0')}`));
     expect(all.findIndex((line) => line.includes('accepting connections'))).toBeLessThan(all.indexOf(firsts[0]!));
-    expect((await execa(releaseBin, ['logs', '-n', '2'], { env })).stdout.split('\n').map((line) => line.slice(0, 10))).toEqual(['first 1198', 'first 1199']);
+    expect((await execa(releaseBin, ['logs', '-n', '2'], { env: foo.env })).stdout.split('\n').map((line) => line.slice(0, 10))).toEqual(['first 1198', 'first 1199']);
 
-    const follower = start(releaseBin, ['logs', '-f', '-n', '0'], { env });
+    const follower = start(releaseBin, ['logs', '-f', '-n', '0'], { env: foo.env });
     // A running process is not yet a following one (-n 0: it prints only what comes after it looked):
     // the node ticks into its log until the follower prints a tick, so no "second" line comes too early.
     const ticking = 'globalThis.tick = setInterval(() => process.stdout.write("tick\\n"), 100)';
-    expect((await execa(releaseBin, ['rpc', ticking], { env })).exitCode).toBe(0);
+    expect((await execa(releaseBin, ['rpc', ticking], { env: foo.env })).exitCode).toBe(0);
     await waitFor(() => follower.output().includes('tick\n'), { what: 'logs -f to follow', timeoutMs: 60_000, details: () => follower.output() });
-    expect((await execa(releaseBin, ['rpc', 'clearInterval(globalThis.tick)'], { env })).exitCode).toBe(0);
-    expect((await execa(releaseBin, ['rpc', write('second')], { env })).exitCode).toBe(0);
+    expect((await execa(releaseBin, ['rpc', 'clearInterval(globalThis.tick)'], { env: foo.env })).exitCode).toBe(0);
+    expect((await execa(releaseBin, ['rpc', write('second')], { env: foo.env })).exitCode).toBe(0);
     const expected = Array.from({ length: 1200 }, (_, i) => `second ${String(i).padStart(4, '0')}`);
     const seconds = () => follower.output().split('\n').filter((line) => line.startsWith('second ')).map((line) => line.slice(0, 11));
     // Waits for the last line only, then compares all: a line printed twice fails here, not as a timeout.
@@ -184,7 +156,7 @@ describe('logs', () => {
     });
     expect(seconds()).toEqual(expected);
     expect(follower.output()).not.toContain('first ');
-    expect((await execa(releaseBin, ['stop'], { env })).exitCode).toBe(0);
+    expect((await execa(releaseBin, ['stop'], { env: foo.env })).exitCode).toBe(0);
   }, 120_000);
 
   it('says where the log would be when there is none', async () => {
@@ -211,7 +183,7 @@ describe('metrics', () => {
     expect(sampleValue(before, 'kvrel_distribution_links')).toBe(0);
     expect(sampleValue(before, 'kv_operations_total', { command: 'get', route: 'local' })).toBe(0);
 
-    const client = await KvClient.connect(Number(env['PORT']));
+    const client = await KvClient.connect(Number(foo.env['PORT']));
     expect(await client.command('CREATE shopping')).toEqual(['OK']);
     for (let i = 0; i < 5; i++) expect(await client.command(`PUT shopping k${i} value${i}`)).toEqual(['OK']);
     for (let i = 0; i < 7; i++) await client.command('GET shopping k1');
@@ -235,10 +207,10 @@ describe('metrics', () => {
     await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
     const port = (taken.address() as { port: number }).port;
     try {
-      const node = start(bin(), ['start'], { env: { ...env, KVREL_METRICS_PORT: String(port) } });
+      const node = start(bin(), ['start'], { env: { ...foo.env, KVREL_METRICS_PORT: String(port) } });
       expect((await node.exit).code).toBe(1);
       expect(node.output()).toContain(`ERROR: the metrics endpoint could not listen on 127.0.0.1:${port} (EADDRINUSE); change KVREL_METRICS_PORT or kernel.metricsPort`);
-      const bad = start(bin(), ['start'], { env: { ...env, KVREL_METRICS_PORT: 'nine' } });
+      const bad = start(bin(), ['start'], { env: { ...foo.env, KVREL_METRICS_PORT: 'nine' } });
       expect((await bad.exit).code).toBe(1);
       expect(bad.output()).toContain('ERROR: KVREL_METRICS_PORT must be a port number from 0 to 65535, got "nine"');
     } finally {
@@ -270,7 +242,7 @@ describe('top', () => {
     if (script.exitCode !== 0) return context.skip('no `script` (util-linux) to give top a pseudo-terminal');
     await startFoo();
     // script(1) runs top on a pseudo-terminal and passes our stdin to it.
-    const terminal = execa('script', ['-qec', `"${bin()}" top`, '/dev/null'], { env: { ...env, NO_COLOR: '' }, reject: false, stdin: 'pipe', all: true, buffer: true });
+    const terminal = execa('script', ['-qec', `"${bin()}" top`, '/dev/null'], { env: { ...foo.env, NO_COLOR: '' }, reject: false, stdin: 'pipe', all: true, buffer: true });
     let seen = '';
     terminal.all!.on('data', (chunk: Buffer) => (seen += chunk.toString()));
     trackPid(terminal.pid!);

@@ -1,6 +1,6 @@
 // Issue 3: throughput and latency of local operations, 90:10 GET:PUT, 26 buckets, 10,000 keys, 16-byte
 // values, 1 and 50 clients × depth 1 and 16: our Node load generator and the C kvload against
-// `kvrel run` (Node of the bench), and kvload against release foo (Node 24 SEA).
+// `kvrel run`, and kvload against release foo (on its embedded Node).
 import { runLoad } from '../load/load-generator.mjs';
 import { benchRelease } from '../lib/bench-release.mjs';
 import { durations } from '../lib/durations.mjs';

@@ -1,14 +1,2 @@
-/** A TCP port that was free on 127.0.0.1 a moment ago (the OS picked it). */
-import { createServer } from 'node:net';
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
+/** The tests' one freePort (bench/lib/free-port.mjs is its copy for the bench, which runs without a TypeScript loader). */
+export { freePort } from '../../packages/runtime/src/test-support/free-port.js';

@@ -4,43 +4,19 @@
  */
 import { once } from 'node:events';
 import net from 'node:net';
-import { afterEach, beforeEach, describe, expect, it, vi, type MockInstance } from 'vitest';
-import { Registry, routeOperation, type RouterContext } from 'kv';
-import { BUFFER_LIMIT_REPLY, DEFAULT_CONNECTION_LIMITS } from './client-connection.js';
-import { KvServer, LINE_TIMEOUT_REPLY, MAX_CONNECTIONS_REPLY, type ServerOptions } from './server.js';
+import { describe, expect, it } from 'vitest';
+import { waitFor } from '../../runtime/src/test-support/wait-for.js';
+import { BUFFER_LIMIT_REPLY } from './client-connection.js';
+import { LINE_TIMEOUT_REPLY, MAX_CONNECTIONS_REPLY } from './server.js';
+import { testServersForThisFile } from './test-support/test-servers.js';
 
-const SELF = 'test@127.0.0.1';
-const TABLE = [{ from: 'a', to: 'z', node: SELF }];
-
-function options(overrides: Partial<ServerOptions> = {}): ServerOptions {
-  const context: RouterContext = { self: () => SELF, table: () => TABLE, registry: new Registry(), forward: () => Promise.reject(new Error('none')) };
-  return { ...DEFAULT_CONNECTION_LIMITS, port: 0, host: '127.0.0.1', execute: (op) => routeOperation(context, op), ...overrides };
-}
-
-let stdout: MockInstance<typeof process.stdout.write>;
-const logged = () => stdout.mock.calls.map((c) => String(c[0])).join('');
-beforeEach(() => {
-  stdout = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
-});
-
-const started: KvServer[] = [];
-const sockets: net.Socket[] = [];
-afterEach(async () => {
-  for (const socket of sockets.splice(0)) socket.destroy();
-  await Promise.all(started.splice(0).map((s) => s.stop()));
-  vi.restoreAllMocks();
-});
-
-async function listen(overrides: Partial<ServerOptions>): Promise<KvServer> {
-  const server = await KvServer.listen(options(overrides));
-  started.push(server);
-  return server;
-}
+const servers = testServersForThisFile();
+const { options, listen, logged } = servers;
 
 /** A raw client: what it received, whether the server ended or closed it. */
 async function client(port: number, { read = true } = {}) {
   const socket = net.connect({ port, host: '127.0.0.1' });
-  sockets.push(socket);
+  servers.destroyAfterTest(socket);
   await once(socket, 'connect');
   const state = { text: '', ended: false, closed: false };
   if (read) socket.on('data', (chunk: Buffer) => (state.text += chunk.toString('latin1')));
@@ -51,13 +27,9 @@ async function client(port: number, { read = true } = {}) {
   return { socket, state };
 }
 
-/** Polls, bounded in time; the failure names what was awaited. */
+/** Waits for a condition; the failure names what was awaited. */
 async function until(what: string, condition: () => boolean, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
+  await waitFor(condition, { what, timeoutMs, intervalMs: 5 });
 }
 
 describe('KvServer limits', () => {

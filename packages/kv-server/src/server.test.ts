@@ -1,41 +1,16 @@
 import { once } from 'node:events';
 import net from 'node:net';
-import { afterEach, beforeEach, describe, expect, it, vi, type MockInstance } from 'vitest';
-import { Registry, routeOperation, type RouterContext } from 'kv';
-import { DEFAULT_CONNECTION_LIMITS } from './client-connection.js';
-import { KvServer, listenerChildSpec, type ServerOptions } from './server.js';
+import { describe, expect, it } from 'vitest';
+import { KvServer, listenerChildSpec } from './server.js';
+import { testServersForThisFile } from './test-support/test-servers.js';
 
-const SELF = 'test@127.0.0.1';
-const TABLE = [{ from: 'a', to: 'z', node: SELF }];
-
-function options(overrides: Partial<ServerOptions> = {}): ServerOptions {
-  const context: RouterContext = { self: () => SELF, table: () => TABLE, registry: new Registry(), forward: () => Promise.reject(new Error('none')) };
-  return { ...DEFAULT_CONNECTION_LIMITS, port: 0, host: '127.0.0.1', execute: (op) => routeOperation(context, op), ...overrides };
-}
-
-let stdout: MockInstance<typeof process.stdout.write>;
-beforeEach(() => {
-  stdout = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
-});
-
-const started: KvServer[] = [];
-const sockets: net.Socket[] = [];
-afterEach(async () => {
-  for (const socket of sockets.splice(0)) socket.destroy();
-  await Promise.all(started.splice(0).map((s) => s.stop()));
-  vi.restoreAllMocks();
-});
-
-async function listen(overrides: Partial<ServerOptions> = {}): Promise<KvServer> {
-  const server = await KvServer.listen(options(overrides));
-  started.push(server);
-  return server;
-}
+const servers = testServersForThisFile();
+const { options, listen, logged } = servers;
 
 /** A line client over real TCP: send, then read until the text so far satisfies a condition. */
 async function client(port: number) {
   const socket = net.connect({ port, host: '127.0.0.1' });
-  sockets.push(socket);
+  servers.destroyAfterTest(socket);
   await once(socket, 'connect');
   let text = '';
   let ended = false;
@@ -83,7 +58,7 @@ describe('KvServer', () => {
   it('serves the protocol over TCP and logs the port it listens on', async () => {
     const server = await listen();
     expect(server.port).toBeGreaterThan(0);
-    expect(stdout.mock.calls.map((c) => String(c[0])).join('')).toContain(`[info] kv-server: accepting connections on port ${server.port}`);
+    expect(logged()).toContain(`[info] kv-server: accepting connections on port ${server.port}`);
     const c = await client(server.port!);
     expect(await c.request('CREATE shopping\r\n', 4)).toBe('OK\r\n');
     expect(await c.request('PUT shopping milk 1\r\nGET shopping milk\r\n', 11)).toBe('OK\r\n1\r\nOK\r\n');
@@ -138,7 +113,7 @@ describe('listenerChildSpec', () => {
     const spec = listenerChildSpec(options(), (server) => (reported = server));
     expect(spec).toMatchObject({ id: 'listener', restart: 'permanent' });
     const child = (await spec.start()) as KvServer;
-    started.push(child);
+    servers.stopAfterTest(child);
     expect(reported).toBe(child);
   });
 });

@@ -1,7 +1,8 @@
 /**
  * Sends each operation to the node that owns its bucket (the guide's KV.Router). Local work is done
- * in place and synchronously; another node's work is a transport call away. The nodes already seen
- * travel with the request, so opposite tables on two nodes end in a routing error, not a loop.
+ * in place and synchronously; another node's goes through context.forward (application.ts batches it
+ * per node and event-loop turn, forward-batcher.ts). The nodes already seen travel with the request,
+ * so opposite tables on two nodes end in a routing error, not a loop.
  */
 import { applyLocal, type KvOperation, type KvResult } from './operation.js';
 import type { Registry } from './registry.js';
@@ -14,7 +15,7 @@ export interface RouterContext {
   /** The current kv.routingTable, as configured (validated when first used). */
   table(): unknown;
   registry: Registry;
-  /** Runs `route(operation, seen)` on `node`; rejects with an error naming the node when it cannot. */
+  /** Has `node` route the operation with `seen`; rejects with an error naming the node when it cannot. */
   forward(node: string, operation: KvOperation, seen: readonly string[]): Promise<KvResult>;
   /** Counts each routed operation, local or forwarded (status, top, metrics). */
   readonly operations?: OperationCounter;

@@ -13,45 +13,35 @@ export type RuntimeErrorData =
   | { code: 'RUNTIME_START_FAILED'; app: string; reason: string }
   | { code: 'RUNTIME_CONFIG_INVALID'; file: string; reason: string }
   | { code: 'RUNTIME_NO_PRIV_DIR'; app: string }
-  | { code: 'RUNTIME_BOOT_CRASHED'; reason: string };
+  | { code: 'RUNTIME_BOOT_CRASHED'; reason: string }
+  | { code: 'RUNTIME_BAD_SETTING'; setting: string; expected: string; got: unknown }
+  | { code: 'RUNTIME_METRICS_LISTEN_FAILED'; address: string; reason: string };
 
 export type RuntimeErrorCode = RuntimeErrorData['code'];
 
-export const RUNTIME_ERROR_CODES: readonly RuntimeErrorCode[] = [
-  'RUNTIME_ENV_NOT_SET',
-  'RUNTIME_UNKNOWN_APPLICATION',
-  'RUNTIME_DEPENDENCY_CYCLE',
-  'RUNTIME_MISSING_DEPENDENCY',
-  'RUNTIME_BAD_START_MODE',
-  'RUNTIME_START_FAILED',
-  'RUNTIME_CONFIG_INVALID',
-  'RUNTIME_NO_PRIV_DIR',
-  'RUNTIME_BOOT_CRASHED',
-];
+/** One message per code: the catalog, and the list of codes the README's errors table documents. */
+const messages: { readonly [C in RuntimeErrorCode]: (error: Extract<RuntimeErrorData, { code: C }>) => string } = {
+  RUNTIME_ENV_NOT_SET: (error) =>
+    error.loaded
+      ? `could not fetch application environment ${q(error.key)} for application ${q(error.app)} because configuration at ${q(error.key)} was not set`
+      : `could not fetch application environment ${q(error.key)} for application ${q(error.app)} because the application was not loaded nor configured`,
+  RUNTIME_UNKNOWN_APPLICATION: (error) => `unknown application ${q(error.app)}`,
+  RUNTIME_DEPENDENCY_CYCLE: (error) => `applications depend on each other in a cycle: ${error.cycle.join(' → ')}`,
+  RUNTIME_MISSING_DEPENDENCY: (error) => `application ${q(error.app)} depends on ${q(error.dependency)}, which is not available`,
+  RUNTIME_BAD_START_MODE: (error) => `start mode ${JSON.stringify(error.mode)} for ${q(error.app)} must be one of permanent, transient, temporary, load, none`,
+  RUNTIME_START_FAILED: (error) => startFailedMessage(error.app, error.reason),
+  RUNTIME_CONFIG_INVALID: (error) => `${error.file}: ${error.reason}`,
+  RUNTIME_NO_PRIV_DIR: (error) => `application ${q(error.app)} has no priv folder in this node (it was loaded without kvrel's bundler)`,
+  RUNTIME_BOOT_CRASHED: (error) =>
+    `an error nothing handled was raised while the node booted (a worker, transport or promise an application's start set going): ${error.reason}`,
+  RUNTIME_BAD_SETTING: (error) => `${error.setting} must be ${error.expected}, got ${JSON.stringify(error.got) ?? String(error.got)}`,
+  RUNTIME_METRICS_LISTEN_FAILED: (error) => `the metrics endpoint could not listen on ${error.address} (${error.reason}); change KVREL_METRICS_PORT or kernel.metricsPort`,
+};
+
+export const RUNTIME_ERROR_CODES = Object.keys(messages) as readonly RuntimeErrorCode[];
 
 export function formatRuntimeError(error: RuntimeErrorData): string {
-  switch (error.code) {
-    case 'RUNTIME_ENV_NOT_SET':
-      return error.loaded
-        ? `could not fetch application environment ${q(error.key)} for application ${q(error.app)} because configuration at ${q(error.key)} was not set`
-        : `could not fetch application environment ${q(error.key)} for application ${q(error.app)} because the application was not loaded nor configured`;
-    case 'RUNTIME_UNKNOWN_APPLICATION':
-      return `unknown application ${q(error.app)}`;
-    case 'RUNTIME_DEPENDENCY_CYCLE':
-      return `applications depend on each other in a cycle: ${error.cycle.join(' → ')}`;
-    case 'RUNTIME_MISSING_DEPENDENCY':
-      return `application ${q(error.app)} depends on ${q(error.dependency)}, which is not available`;
-    case 'RUNTIME_BAD_START_MODE':
-      return `start mode ${JSON.stringify(error.mode)} for ${q(error.app)} must be one of permanent, transient, temporary, load, none`;
-    case 'RUNTIME_START_FAILED':
-      return startFailedMessage(error.app, error.reason);
-    case 'RUNTIME_CONFIG_INVALID':
-      return `${error.file}: ${error.reason}`;
-    case 'RUNTIME_BOOT_CRASHED':
-      return `an error nothing handled was raised while the node booted (a worker, transport or promise an application's start set going): ${error.reason}`;
-    case 'RUNTIME_NO_PRIV_DIR':
-      return `application ${q(error.app)} has no priv folder in this node (it was loaded without kvrel's bundler)`;
-  }
+  return (messages[error.code] as (data: RuntimeErrorData) => string)(error);
 }
 
 /** An Error carrying runtime error data; its message is formatRuntimeError(data). */

@@ -5,6 +5,7 @@
  */
 export * from './index.js';
 export { RuntimeError } from './errors.js';
+export { isCodedError } from './coded-error.js';
 export type { RuntimeErrorCode, RuntimeErrorData } from './errors.js';
 export type { ApplicationDescriptor } from './application/define-application.js';
 export { START_MODES, isStartMode } from './application/start-mode.js';

@@ -1,13 +1,12 @@
 /**
- * The kvrel command line: registers the commands and turns errors into exit statuses. A UserError
- * prints `error: <message>` (no stack) and exits 1; anything else is a bug and prints its stack.
+ * The kvrel command line: registers the commands and turns errors into exit statuses (a failure is
+ * reported by failureReport and exits 1).
  */
 import { Command, CommanderError } from 'commander';
-import { initCommand } from './commands/init.js';
-import { releaseCommand } from './commands/release.js';
-import { runCommand } from './commands/run.js';
-import { isUserError } from '../shared/user-error.js';
-import { formatFailure } from '../shared/format-failure.js';
+import { defineInitCommand } from './commands/init.js';
+import { defineReleaseCommand } from './commands/release.js';
+import { defineRunCommand } from './commands/run.js';
+import { failureReport } from '../shared/format-failure.js';
 import { kvrelVersion } from './package-dir.js';
 
 export function createProgram(): Command {
@@ -16,9 +15,9 @@ export function createProgram(): Command {
     .version(kvrelVersion())
     .showHelpAfterError()
     .exitOverride();
-  program.addCommand(runCommand().exitOverride());
-  program.addCommand(initCommand().exitOverride());
-  program.addCommand(releaseCommand().exitOverride());
+  program.addCommand(defineRunCommand().exitOverride());
+  program.addCommand(defineInitCommand().exitOverride());
+  program.addCommand(defineReleaseCommand().exitOverride());
   return program;
 }
 
@@ -32,11 +31,6 @@ export async function main(argv: readonly string[] = process.argv): Promise<void
 
 function reportError(error: unknown): number {
   if (error instanceof CommanderError) return error.exitCode;
-  if (isUserError(error)) {
-    process.stderr.write(`error: ${formatFailure(error)}\n`);
-    if (process.env['KVREL_DEBUG'] === '1' && error.stack) process.stderr.write(`${error.stack}\n`);
-    return 1;
-  }
-  process.stderr.write(`kvrel crashed, this is a bug:\n${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.stderr.write(failureReport(error, 'error: '));
   return 1;
 }

@@ -1,4 +1,4 @@
-/** What kvrel tells the user while it works. The console one prints; tests inject a recorder. */
+/** What kvrel tells the user while it works. The console one prints; tests inject a recorder; the SEA layer's default says nothing. */
 export interface Reporter {
   info(message: string): void;
   warn(message: string): void;
@@ -7,6 +7,11 @@ export interface Reporter {
 export const consoleReporter: Reporter = {
   info: (message) => process.stdout.write(`${message}\n`),
   warn: (message) => process.stderr.write(`warning: ${message}\n`),
+};
+
+export const silentReporter: Reporter = {
+  info() {},
+  warn() {},
 };
 
 export function recordingReporter(): Reporter & { lines: string[] } {

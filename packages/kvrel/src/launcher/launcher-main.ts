@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { libDir, loadReleaseContext, type ReleaseContext } from '../shared/release-context.js';
 import { PROBE_COMMAND } from '../shared/probe-report.js';
-import { formatFailure } from '../shared/format-failure.js';
+import { failureReport } from '../shared/format-failure.js';
 import { COMPILE_CACHE_DIR, IMPORT_SHIM_FILE, NODE_BUNDLE_FILE } from '../shared/layout.js';
 import type { ReleaseNodeModule } from '../shared/release-node-module.js';
 
@@ -45,9 +45,7 @@ export async function launcherMain(): Promise<void> {
     const status = await runGiven(given, context);
     if (status !== undefined) await exit(status);
   } catch (error) {
-    // NodeNotRunningError and boot errors alike: one line, no stack (the user's input or setup); a bug
-    // underneath (a TypeError in an application's start) keeps its stack.
-    process.stderr.write(`ERROR: ${formatFailure(error)}\n`);
+    process.stderr.write(failureReport(error, 'ERROR: '));
     await exit(1);
   }
 }

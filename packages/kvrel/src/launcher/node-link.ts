@@ -1,17 +1,20 @@
 /**
- * How the release's executable reaches distribution: the node name and cookie bin/<name> exported
- * (RELEASE_NODE, RELEASE_DISTRIBUTION, RELEASE_COOKIE, KVREL_PORT_MAPPER_PORT, KVREL_DIST_PORT,
- * RELEASE_DIST_TLS),
- * starting distribution for `start`, and calling the running node as a hidden client for rpc,
- * remote, stop, restart and pid (one connection per command).
+ * How the release's client commands (rpc, remote, stop, restart, pid) call the running node: as a
+ * hidden node, one connection per command, named and let in by bin/<name>'s RELEASE_* environment
+ * (shared/node-name.ts); and the port mapper the executable runs when KVREL_RUN_PORT_MAPPER=1.
  */
 import { connectHidden, distributionOptionsFromEnv, distTlsFromEnv, peerAbsent, runPortMapperFromEnv, type HiddenConnection } from '@kvrel/runtime/internal';
 import { releaseCookie, releaseName, runningNodeName } from '../shared/node-name.js';
+import { UserError } from '../shared/user-error.js';
 
 export { runningNodeName };
 
-export class NodeNotRunningError extends Error {
-  override readonly name = 'NodeNotRunningError';
+/** Nothing runs under the node's name: the commands that need the node say so in one line. */
+export class NodeNotRunningError extends UserError {
+  constructor(node: string) {
+    super('KVREL_NODE_NOT_RUNNING', `no node ${JSON.stringify(node)} is running`);
+    this.name = 'NodeNotRunningError';
+  }
 }
 
 /** Calls that may run as long as the user's expression (rpc, remote, restart) use this deadline. */
@@ -21,7 +24,9 @@ let connection: Promise<HiddenConnection> | undefined;
 
 function connect(env: NodeJS.ProcessEnv): Promise<HiddenConnection> {
   if (env['RELEASE_DISTRIBUTION'] === 'none') {
-    return Promise.reject(new Error(`${env['RELEASE_COMMAND'] || 'this command'} needs distribution, but RELEASE_DISTRIBUTION is none`));
+    return Promise.reject(
+      new UserError('KVREL_NO_DISTRIBUTION', `${env['RELEASE_COMMAND'] || 'this command'} needs distribution, but RELEASE_DISTRIBUTION is none; unset it or set it to sname or name`),
+    );
   }
   const target = runningNodeName(env);
   const options = distributionOptionsFromEnv(env, releaseName(env));
@@ -33,7 +38,7 @@ function connect(env: NodeJS.ProcessEnv): Promise<HiddenConnection> {
   }
   return connectHidden(target, releaseCookie(env), { portMapperPort: options.portMapperPort, distPort: options.distPort, tls }).catch((error: unknown) => {
     // Only when nothing runs there; a port mapper or a node that hangs is reported as it is.
-    if (peerAbsent(error)) throw new NodeNotRunningError(`no node ${JSON.stringify(target)} is running`);
+    if (peerAbsent(error)) throw new NodeNotRunningError(target);
     throw error;
   });
 }

@@ -42,7 +42,12 @@ describe('prepareReleaseTmp', () => {
 
   it('names RELEASE_TMP when a file stands where a folder should be', () => {
     writeFileSync(join(dir, 'file'), 'x');
-    expect(() => prepareReleaseTmp(join(dir, 'file', 'tmp'))).toThrow(/^RELEASE_TMP \(.*file\/tmp\) cannot be used: ENOTDIR: not a directory, mkdir '.*file\/tmp'; set RELEASE_TMP/);
+    expect(() => prepareReleaseTmp(join(dir, 'file', 'tmp'))).toThrow(
+      expect.objectContaining({
+        code: 'KVREL_RELEASE_TMP_UNUSABLE',
+        message: expect.stringMatching(/^RELEASE_TMP \(.*file\/tmp\) cannot be used: ENOTDIR: not a directory, mkdir '.*file\/tmp'; set RELEASE_TMP/),
+      }),
+    );
   });
 });
 

@@ -23,7 +23,7 @@ export function prepareReleaseTmp(tmp: string, subfolders: readonly string[] = [
       fs.accessSync(dir, nodeFs.constants.W_OK);
     } catch (error) {
       const cause = realCause(dir, fs) ?? (error as Error);
-      throw new Error(`RELEASE_TMP (${tmp}) cannot be used: ${cause.message}; set RELEASE_TMP to a writable folder`);
+      throw new UserError('KVREL_RELEASE_TMP_UNUSABLE', `RELEASE_TMP (${tmp}) cannot be used: ${cause.message}; set RELEASE_TMP to a writable folder`);
     }
     const problem = unsafe(fs.lstatSync(dir), uid);
     if (problem) {

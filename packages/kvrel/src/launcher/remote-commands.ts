@@ -1,7 +1,7 @@
 /**
- * The launcher's commands that talk to the running node over the cookie-authenticated channel:
- * remote, pid, restart (stop is stop-command.ts; rpc, with its arguments, operations/rpc-command.ts).
- * Each fails with one line and exit 1 when no node runs.
+ * The launcher's commands that call the running node as a hidden distribution node (node-link.ts):
+ * remote, pid, restart (stop is stop-command.ts; rpc, operations/rpc-command.ts), and printOutcome,
+ * which rpc and eval share. No node running is KVREL_NODE_NOT_RUNNING: one line, exit 1.
  */
 import { createInterface } from 'node:readline';
 import type { EvalOutcome } from '@kvrel/runtime/internal';

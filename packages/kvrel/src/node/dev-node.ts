@@ -8,10 +8,10 @@
  */
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { keepRunning, setPortMapperSpawner, type ApplicationDescriptor } from '@kvrel/runtime/internal';
+import { isCodedError, keepRunning, setPortMapperSpawner, type ApplicationDescriptor } from '@kvrel/runtime/internal';
 import { bootNode } from './boot-node.js';
 import { DEV_NODE_PARENT_ENV, type DevNodeBoot } from '../shared/dev-node-boot.js';
-import { formatFailure } from '../shared/format-failure.js';
+import { failureReport } from '../shared/format-failure.js';
 import { UserError } from '../shared/user-error.js';
 
 export async function runDevNode(applications: readonly ApplicationDescriptor[], bootFile: URL): Promise<void> {
@@ -37,8 +37,9 @@ export async function runDevNode(applications: readonly ApplicationDescriptor[],
       startApplications: boot.startApplications,
     });
   } catch (error) {
-    const failure = error instanceof UserError ? error : new UserError('KVREL_BOOT_FAILED', error instanceof Error ? error.message : String(error), { cause: error });
-    process.stderr.write(`error: ${formatFailure(failure)}\n`);
+    // A bug underneath stays the cause, so its stack is printed below the line.
+    const failure = isCodedError(error) ? error : new UserError('KVREL_BOOT_FAILED', error instanceof Error ? error.message : String(error), { cause: error });
+    process.stderr.write(failureReport(failure, 'error: '));
     process.exit(1);
   }
   keepRunning();

@@ -10,6 +10,7 @@ import { bootNode, type BootedNodeInfo } from './boot-node.js';
 import type { NodeDistribution } from '../shared/node-name.js';
 import { RUNTIME_CONFIG_FILE, SYS_CONFIG_FILE } from '../shared/layout.js';
 import type { ReleaseContext } from '../shared/release-context.js';
+import { UserError } from '../shared/user-error.js';
 
 export interface ReleaseBootOptions {
   readonly startApplications: boolean;
@@ -21,9 +22,7 @@ export async function bootRelease(context: ReleaseContext, applications: readonl
   const runtimeFile = join(context.versionPath, RUNTIME_CONFIG_FILE);
   const runtimeConfig = [];
   if (existsSync(runtimeFile)) {
-    // A SEA's own require loads built-ins only; a require made for a path loads files from disk.
-    const loaded = createRequire(runtimeFile)(runtimeFile) as { default?: unknown };
-    runtimeConfig.push({ file: 'config/runtime.ts', exported: loaded.default ?? loaded });
+    runtimeConfig.push({ file: 'config/runtime.ts', exported: loadRuntimeConfig(runtimeFile) });
   }
   const { name, version, env, modes } = context.manifest;
   return bootNode({
@@ -37,4 +36,15 @@ export async function bootRelease(context: ReleaseContext, applications: readonl
     startApplications: options.startApplications,
     announce: options.startApplications,
   });
+}
+
+/** config/runtime.ts, compiled; one that throws while loading is named with its reason, as `kvrel run` does. */
+function loadRuntimeConfig(file: string): unknown {
+  try {
+    // A SEA's own require loads built-ins only; a require made for a path loads files from disk.
+    const loaded = createRequire(file)(file) as { default?: unknown };
+    return loaded.default ?? loaded;
+  } catch (error) {
+    throw new UserError('KVREL_CONFIG_LOAD_FAILED', `config/runtime.ts: threw ${error instanceof Error ? error.message : String(error)}`);
+  }
 }

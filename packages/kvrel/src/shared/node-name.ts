@@ -3,6 +3,7 @@
  * bin/<name> exports: the node boots with them, the client commands reach it by them.
  */
 import { DIST_TLS_ENV, distributionOptionsFromEnv, resolveNodeName, type DistributionMode } from '@kvrel/runtime/internal';
+import { UserError } from './user-error.js';
 
 /** How the node joins distribution: from `kvrel run --sname/--name/--cookie`, or a release's RELEASE_* env. */
 export interface NodeDistribution {
@@ -36,7 +37,7 @@ export function runningNodeName(env: NodeJS.ProcessEnv = process.env): string {
 
 export function releaseCookie(env: NodeJS.ProcessEnv): string {
   const value = env['RELEASE_COOKIE'];
-  if (!value) throw new Error('RELEASE_COOKIE is empty; set it in env.sh or the environment, or restore releases/COOKIE');
+  if (!value) throw new UserError('KVREL_EMPTY_COOKIE', 'RELEASE_COOKIE is empty; set it in env.sh or the environment, or restore releases/COOKIE');
   return value;
 }
 

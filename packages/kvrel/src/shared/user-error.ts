@@ -1,7 +1,6 @@
 /**
- * A mistake a user can make (bad config, unknown release, missing file). The CLI prints its message
- * on one line with no stack and exits 1; anything else is a bug and gets its stack
- * (Mix's Mix.Error versus an exception; KVREL_DEBUG=1 shows stacks for user errors too).
+ * kvrel's mistakes a user can make (bad config, unknown release, missing file): coded errors, which
+ * report-failure.ts prints as one line (Mix's Mix.Error versus an exception).
  */
 import { CodedError } from '@kvrel/runtime/internal';
 
@@ -23,6 +22,12 @@ export const KVREL_ERROR_CODES = [
   'KVREL_TAR_FAILED',
   'KVREL_NATIVE_ADDON',
   'KVREL_UNSAFE_RELEASE_TMP',
+  'KVREL_RELEASE_TMP_UNUSABLE',
+  'KVREL_EMPTY_COOKIE',
+  'KVREL_NO_DISTRIBUTION',
+  'KVREL_NODE_NOT_RUNNING',
+  'KVREL_UNPRINTABLE_PATH',
+  'KVREL_BAD_TEMPLATE',
   'KVREL_ALREADY_RUNNING',
   'KVREL_TYPESCRIPT_MISSING',
   'KVREL_UNKNOWN_TARGET',
@@ -35,9 +40,4 @@ export class UserError extends CodedError<KvrelErrorCode> {
     super(code, message, options);
     this.name = 'UserError';
   }
-}
-
-/** A UserError, or any error carrying a KVREL_ code (the SEA layer's SeaError). */
-export function isUserError(error: unknown): error is Error & { code: string } {
-  return error instanceof Error && typeof (error as { code?: unknown }).code === 'string' && (error as unknown as { code: string }).code.startsWith('KVREL_');
 }

@@ -4,6 +4,7 @@
  * loaded only when the endpoint starts, so a node without metrics neither loads nor runs any of it.
  */
 import { createServer, type Server } from 'node:http';
+import { RuntimeError } from '../errors.js';
 import { createLogger } from '../logger/logger.js';
 import type { MetricsSettings } from './metrics-settings.js';
 import { defineRuntimeMetrics, measureMetrics, type RuntimeMetricSources } from './runtime-metrics.js';
@@ -41,7 +42,7 @@ export async function startMetricsEndpoint(settings: MetricsSettings, sources: R
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) =>
-      reject(new Error(`the metrics endpoint could not listen on ${settings.host}:${settings.port} (${error.code ?? error.message}); change KVREL_METRICS_PORT or kernel.metricsPort`)),
+      reject(new RuntimeError({ code: 'RUNTIME_METRICS_LISTEN_FAILED', address: `${settings.host}:${settings.port}`, reason: error.code ?? error.message })),
     );
     server.listen(settings.port, settings.host, () => resolve());
   });

@@ -3,6 +3,7 @@
  * kernel.metricsPort; host kernel.metricsHost, default 127.0.0.1. Off when neither port is set.
  */
 import type { AppConfig } from '../config/define-config.js';
+import { RuntimeError } from '../errors.js';
 
 export const METRICS_PORT_ENV = 'KVREL_METRICS_PORT';
 export const DEFAULT_METRICS_HOST = '127.0.0.1';
@@ -12,7 +13,7 @@ export interface MetricsSettings {
   readonly host: string;
 }
 
-/** undefined: metrics are off. Throws an Error naming the setting when a value is unusable. */
+/** undefined: metrics are off. Throws RUNTIME_BAD_SETTING naming the setting when a value is unusable. */
 export function resolveMetricsSettings(env: NodeJS.ProcessEnv, config: AppConfig): MetricsSettings | undefined {
   const kernel = config['kernel'] ?? {};
   const fromEnv = env[METRICS_PORT_ENV];
@@ -25,7 +26,7 @@ export function resolveMetricsSettings(env: NodeJS.ProcessEnv, config: AppConfig
   if (port === undefined) return undefined;
   const host = kernel['metricsHost'] ?? DEFAULT_METRICS_HOST;
   if (typeof host !== 'string' || host === '') {
-    throw new Error(`kernel.metricsHost must be a host name or address such as "127.0.0.1", got ${JSON.stringify(host)}`);
+    throw new RuntimeError({ code: 'RUNTIME_BAD_SETTING', setting: 'kernel.metricsHost', expected: 'a host name or address such as "127.0.0.1"', got: host });
   }
   return { port, host };
 }
@@ -33,7 +34,7 @@ export function resolveMetricsSettings(env: NodeJS.ProcessEnv, config: AppConfig
 function parsePort(value: unknown, setting: string): number {
   const port = typeof value === 'string' && /^\d+$/.test(value.trim()) ? Number(value) : value;
   if (typeof port !== 'number' || !Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new Error(`${setting} must be a port number from 0 to 65535, got ${JSON.stringify(value)}`);
+    throw new RuntimeError({ code: 'RUNTIME_BAD_SETTING', setting, expected: 'a port number from 0 to 65535', got: value });
   }
   return port;
 }

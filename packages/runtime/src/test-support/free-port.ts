@@ -1,6 +1,6 @@
 /**
- * For the runtime's own tests: a TCP port that was free on 127.0.0.1 a moment ago (the OS picked
- * it). Only for a port the test binds at once in this process, or one that must stay unbound.
+ * For the tests of every package and test/'s end-to-end files: a TCP port that was free on 127.0.0.1
+ * a moment ago (the OS picked it). Only for a port the test binds at once, or one that must stay unbound.
  */
 import { createServer } from 'node:net';
 

@@ -19,7 +19,8 @@ export function stateKey(...parts: readonly unknown[]): string {
   return createHash('sha256').update(JSON.stringify(parts)).digest('hex');
 }
 
-function stamp(file: string): string {
+/** A file's size and mtime, or "missing": what says it changed since the last build. */
+export function fileStamp(file: string): string {
   try {
     const info = statSync(file);
     return `${info.size}:${info.mtimeMs}`;
@@ -39,13 +40,13 @@ export function reusableResult<T>(stateFile: string, key: string): T | undefined
   }
   if (state.key !== key) return undefined;
   if (!state.outputs.every((file) => existsSync(file))) return undefined;
-  for (const [file, was] of Object.entries(state.inputs)) if (stamp(file) !== was) return undefined;
+  for (const [file, was] of Object.entries(state.inputs)) if (fileStamp(file) !== was) return undefined;
   return state.result;
 }
 
 export function saveResult<T>(stateFile: string, key: string, inputs: Iterable<string>, outputs: readonly string[], result: T): void {
   const stamped: Record<string, string> = {};
-  for (const file of inputs) stamped[file] = stamp(file);
+  for (const file of inputs) stamped[file] = fileStamp(file);
   mkdirSync(dirname(stateFile), { recursive: true });
   writeFileSync(stateFile, JSON.stringify({ key, inputs: stamped, outputs, result } satisfies StateFile<T>));
 }

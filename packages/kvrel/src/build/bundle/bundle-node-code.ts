@@ -9,7 +9,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { copyFile, mkdir, rm } from 'node:fs/promises';
 import { reusableResult, saveResult, stateKey } from './build-state.js';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { build, type BuildOptions, type Message, type Plugin } from 'esbuild';
 import { UserError } from '../../shared/user-error.js';
 import { firstEsbuildError } from '../config/load-config-file.js';
@@ -24,6 +24,7 @@ import { DecoratorMetadata } from './decorator-metadata.js';
 import { missingLazyImportsPlugin } from './missing-lazy-imports-plugin.js';
 import { bundledPackagesSharedWithDisk } from './shared-with-disk.js';
 import { stubOptionalNativeModules } from './stub-optional-native-modules.js';
+import { slashedRelative } from './import-specifier.js';
 
 export interface BundleNodeCodeOptions {
   readonly root: string;
@@ -163,7 +164,7 @@ async function bundleAnew(options: BundleNodeCodeOptions): Promise<Omit<NodeBund
 }
 
 function esbuildOptions(options: BundleNodeCodeOptions, outfile: string, format: BundleFormat): BuildOptions {
-  const libFromBundle = relative(dirname(outfile), options.outDir).split(sep).join('/') || '.';
+  const libFromBundle = slashedRelative(dirname(outfile), options.outDir) || '.';
   return {
     bundle: true,
     platform: 'node',

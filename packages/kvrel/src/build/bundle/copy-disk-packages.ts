@@ -6,9 +6,10 @@
  * (same source, same package.json) is not copied again, so a warm build copies nothing; packages no
  * longer needed are removed.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { cp, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, relative } from 'node:path';
+import { fileStamp } from './build-state.js';
 import { pathInLib } from './disk-packages-plugin.js';
 import type { PackageLocation } from './package-of.js';
 
@@ -62,8 +63,7 @@ function readManifest(dir: string): PackageJson | undefined {
 }
 
 function stampOf(pkg: PackageLocation): string {
-  const info = statSync(join(pkg.dir, 'package.json'));
-  return `${pkg.dir}:${info.size}:${info.mtimeMs}`;
+  return `${pkg.dir}:${fileStamp(join(pkg.dir, 'package.json'))}`;
 }
 
 /** Build leftovers that a running node never loads. */

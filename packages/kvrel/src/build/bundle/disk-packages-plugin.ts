@@ -8,6 +8,7 @@ import { join, relative, sep } from 'node:path';
 import type { Plugin } from 'esbuild';
 import { packageOf, type PackageLocation } from './package-of.js';
 import type { DiskPackageScanner } from './stays-on-disk.js';
+import { importSpecifier } from './import-specifier.js';
 
 export interface DiskPackage extends PackageLocation {
   readonly reason: string;
@@ -57,8 +58,7 @@ export function diskPackagesPlugin(options: DiskPackagesPluginOptions): Plugin {
           options.found.set(pkg.dir, { ...pkg, reason });
         }
         if (options.mode === 'in-place') return { path: result.path, external: true };
-        const target = relative(options.bundleDir, join(options.libDir, pathInLib(options.root, result.path, pkg))).split(sep).join('/');
-        return { path: target.startsWith('.') ? target : `./${target}`, external: true };
+        return { path: importSpecifier(options.bundleDir, join(options.libDir, pathInLib(options.root, result.path, pkg))), external: true };
       });
     },
   };

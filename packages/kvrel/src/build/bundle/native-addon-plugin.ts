@@ -6,9 +6,10 @@
  */
 import { createHash } from 'node:crypto';
 import { copyFileSync, mkdirSync } from 'node:fs';
-import { basename, join, relative, resolve, sep } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import type { Plugin } from 'esbuild';
 import { packageOf } from './package-of.js';
+import { importSpecifier } from './import-specifier.js';
 
 export interface NativeAddonPluginOptions {
   readonly mode: 'copy' | 'in-place';
@@ -36,8 +37,7 @@ export function nativeAddonPlugin(options: NativeAddonPluginOptions): Plugin {
         const name = `${basename(file, '.node')}-${createHash('sha256').update(file).digest('hex').slice(0, 8)}.node`;
         mkdirSync(join(options.libDir, ADDONS_DIR), { recursive: true });
         copyFileSync(file, join(options.libDir, ADDONS_DIR, name));
-        const target = relative(options.bundleDir, join(options.libDir, ADDONS_DIR, name)).split(sep).join('/');
-        return { path: target.startsWith('.') ? target : `./${target}`, external: true };
+        return { path: importSpecifier(options.bundleDir, join(options.libDir, ADDONS_DIR, name)), external: true };
       });
     },
   };

@@ -9,12 +9,13 @@
  * esbuild takes the first onLoad that returns contents, so this one plugin does both.
  */
 import { readFileSync, statSync } from 'node:fs';
-import { dirname, extname, join, relative, sep } from 'node:path';
+import { dirname, extname, join, relative } from 'node:path';
 import type { Loader, Plugin } from 'esbuild';
 import { USES_LOCATION, withLocation, type BundleFormat } from './module-location.js';
 import { besideFolderOf, formatAt, isProjectModule } from './project-folder.js';
 import { referencedPaths, scriptSource } from './referenced-scripts.js';
 import type { DecoratorMetadata } from './decorator-metadata.js';
+import { slashedRelative } from './import-specifier.js';
 
 export interface ProjectModulesPluginOptions {
   readonly root: string;
@@ -51,7 +52,7 @@ export function projectModulesPlugin(options: ProjectModulesPluginOptions): Plug
         const folder = besideFolderOf(options.root, args.path);
         if (folder) options.besideFolders.add(folder);
         for (const path of referencedPaths(dirname(args.path), text)) await emitScript(path, options);
-        const pathInLib = relative(options.root, args.path).split(sep).join('/');
+        const pathInLib = slashedRelative(options.root, args.path);
         return { contents: withLocation(code, pathInLib), loader, resolveDir: dirname(args.path) };
       });
     },

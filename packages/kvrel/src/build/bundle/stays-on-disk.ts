@@ -8,9 +8,10 @@
  * Answers are cached per package (package.json stamp) and per file (size and mtime), in memory and in
  * a file, so a warm build reads nothing twice.
  */
-import { existsSync, readFileSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
 import { filesUnder } from '../addons/find-addons.js';
+import { fileStamp } from './build-state.js';
 
 /** Packages known to bundle safely although their code mentions such things (kvrel's own runtime). */
 const ALWAYS_BUNDLED = new Set(['@kvrel/runtime', 'kvrel']);
@@ -48,7 +49,7 @@ export class DiskPackageScanner {
 
   /** The package's native addon (a path inside it), or undefined. */
   nativeAddon(dir: string): string | undefined {
-    const stamp = stampOf(join(dir, 'package.json'));
+    const stamp = fileStamp(join(dir, 'package.json'));
     const cached = this.cache.addons[dir];
     if (cached && cached.stamp === stamp) return cached.addon ?? undefined;
     const addon = findNativeAddon(dir);
@@ -59,7 +60,7 @@ export class DiskPackageScanner {
 
   /** What in this file finds files relative to it (e.g. "__dirname"), or undefined. */
   locatesOwnFiles(file: string): string | undefined {
-    const stamp = stampOf(file);
+    const stamp = fileStamp(file);
     const cached = this.cache.files[file];
     if (cached && cached.stamp === stamp) return cached.found ?? undefined;
     let found: string | undefined;
@@ -84,15 +85,6 @@ export class DiskPackageScanner {
     mkdirSync(dirname(this.cacheFile), { recursive: true });
     writeFileSync(this.cacheFile, JSON.stringify(this.cache));
     this.dirty = false;
-  }
-}
-
-function stampOf(file: string): string {
-  try {
-    const info = statSync(file);
-    return `${info.size}:${info.mtimeMs}`;
-  } catch {
-    return 'none';
   }
 }
 

@@ -10,7 +10,7 @@ import { findProjectRoot } from '../config/workspace.js';
 import { UserError } from '../../shared/user-error.js';
 import { TEMPLATE_FILES, templatePath } from '../template/template-files.js';
 
-export function initCommand(): Command {
+export function defineInitCommand(): Command {
   return new Command('init')
     .description('write rel/env.sh.eex, rel/vm.args.eex and rel/remote.vm.args.eex to customise releases')
     .option('--force', 'overwrite files that exist')

@@ -26,7 +26,7 @@ interface ReleaseFlags {
   target?: string;
 }
 
-export function releaseCommand(): Command {
+export function defineReleaseCommand(): Command {
   return new Command('release')
     .description('assemble a self-contained release into _build/<env>/rel/<name>')
     .argument('[name]', 'the release to build (optional when releases.config.ts defines one)')

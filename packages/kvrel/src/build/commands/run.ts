@@ -42,7 +42,7 @@ export interface RunOptions {
   distTls?: string;
 }
 
-export function runCommand(): Command {
+export function defineRunCommand(): Command {
   return new Command('run')
     .description("run a node from source in dev mode on the release's embedded Node, starting every workspace application")
     .option('--sname <name>', 'start distribution with a short node name (name@shorthost)')

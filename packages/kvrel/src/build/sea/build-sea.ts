@@ -16,7 +16,7 @@ import {
   type SeaConfig,
 } from './sea-config.js';
 import { SeaError, firstLine } from './sea-error.js';
-import { silentReporter, type SeaReporter } from './sea-reporter.js';
+import { silentReporter, type Reporter } from '../reporter.js';
 import { ensureStrippedBase } from './stripped-base.js';
 
 /** The fuse Node looks for to know a blob was injected (`NODE_SEA_FUSE_<hash>`, from Node's docs). */
@@ -53,7 +53,7 @@ export interface BuildSeaOptions {
   stripVerifiable?: boolean;
   /** Where the stripped base is cached. Default: `resolveCacheDir()`. */
   cacheDir?: string;
-  reporter?: SeaReporter;
+  reporter?: Reporter;
 }
 
 export interface BuildSeaTimings {

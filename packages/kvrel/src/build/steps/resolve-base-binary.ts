@@ -2,8 +2,9 @@
  * Step "resolving Node": the base binary a release embeds: a pinned Node (fetched once into the user's
  * cache): the Node 26 LTS by default, the Node 24 line for `node: '24'` / --node 24; or the binary the
  * release's `node` / --node names by its path. It decides how bin/<name> hands vm.args over: as
- * the executable's first argument `--node-options=` (SEA execArgvExtension "cli", Node 24.7+: any flag,
- * nothing leaks into child processes), or through NODE_OPTIONS on older Nodes (its allow-list applies).
+ * the executable's first argument `--node-options=` (SEA execArgvExtension "cli", Node 24.7+: any flag;
+ * only the node's own forks and cluster workers inherit them), or through NODE_OPTIONS on older Nodes
+ * (its allow-list applies, every child inherits them).
  * For another target (`--target linux-arm64`) the base is that platform's pinned Node, and the host's
  * Node of the same version builds the executable when the base cannot run here (no emulator).
  */

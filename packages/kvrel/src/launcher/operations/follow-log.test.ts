@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { RotatingLog } from '@kvrel/runtime/internal';
+import { waitFor } from '../../../../runtime/src/test-support/wait-for.js';
 import { followLog } from './follow-log.js';
 
 const dirs: string[] = [];
@@ -11,10 +12,7 @@ afterEach(() => {
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
-async function until(condition: () => boolean): Promise<void> {
-  for (let i = 0; i < 400 && !condition(); i++) await new Promise((r) => setTimeout(r, 5));
-  expect(condition()).toBe(true);
-}
+const until = (condition: () => boolean) => waitFor(condition, { what: 'the followed lines', timeoutMs: 2000, intervalMs: 5 });
 
 describe('followLog', () => {
   it('prints what is appended, and keeps going through rotations without losing or repeating a line', async () => {
@@ -93,7 +91,7 @@ describe('followLog against another process rotating', () => {
     try {
       const writer = execa(process.execPath, ['-e', ROTATING_WRITER, dir, String(lines)]);
       await writer;
-      for (let i = 0; i < 8000 && seen.length < expected.length; i++) await new Promise((r) => setTimeout(r, 5));
+      await waitFor(() => seen.length >= expected.length, { what: 'every line written', timeoutMs: 40_000, intervalMs: 5 }).catch(() => {});
       expect(seen.split('\n').length - 1).toBe(lines);
       expect(seen).toBe(expected);
     } finally {

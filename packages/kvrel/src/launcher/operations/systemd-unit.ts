@@ -6,6 +6,8 @@
  * that crashed past its restart intensity, a death by signal: the node exits 128 + its number, and
  * RestartForceExitStatus covers the signals systemd otherwise counts as clean).
  */
+import { UserError } from '../../shared/user-error.js';
+
 export interface SystemdUnitOptions {
   readonly name: string;
   readonly version: string;
@@ -54,7 +56,7 @@ function escapeSpecifiers(text: string): string {
 
 /** Characters a unit file cannot hold in a value at all (a newline ends the setting). */
 function assertOneLine(text: string): void {
-  if (/[\n\r\0]/.test(text)) throw new Error(`${JSON.stringify(text)} holds a newline or NUL, which a systemd unit cannot hold; move the release to a plainer path`);
+  if (/[\n\r\0]/.test(text)) throw new UserError('KVREL_UNPRINTABLE_PATH', `${JSON.stringify(text)} holds a newline or NUL, which a systemd unit cannot hold; move the release to a plainer path`);
 }
 
 /** A word quoted with C escapes, as systemd unquotes command lines and Environment= (systemd.syntax(7)). */

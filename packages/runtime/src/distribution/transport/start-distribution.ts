@@ -1,9 +1,9 @@
 /**
  * Turns a process into a distributed node (SPEC §5): resolve its name, listen for other nodes
  * (port 0, or KVREL_DIST_PORT when pinned), register with the host's port mapper (started on
- * demand), and hand back the Transport that boot installs with setTransport().
- *
- * boot.ts use: `startDistribution: () => startDistribution({ ...distributionOptionsFromEnv(process.env, release.name), cookie })`.
+ * demand), and hand back the Transport that boot installs with setTransport(). kvrel's boot-node.ts
+ * passes it to boot as the startDistribution hook, with the options distributionOptionsFromEnv read
+ * (or `kvrel run`'s flags) and the cookie.
  */
 import net from 'node:net';
 import { cookieWeakness, formatCookieWarning } from '../cookie-strength.js';
