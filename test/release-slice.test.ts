@@ -2,7 +2,8 @@
  * Issue 16: a release's executable carries its node's code (an SEA asset), loaded only when a node
  * boots. test/fixtures/evaluation-marker has one application whose module appends a line to
  * $MARKER_FILE when evaluated: client commands against a running node never evaluate it, `start`
- * does once. And warm builds: a one-line change rebuilds the bundle and the executable, none reuses both.
+ * does once. And warm builds: a one-line change rebuilds the bundle and replaces the node's code in
+ * the executable (its blob, not the whole binary), none reuses both.
  */
 import { execa } from 'execa';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -65,7 +66,7 @@ describe("the node's code inside the executable", () => {
     expect(existsSync(join(release(), 'releases', '1.0.0', 'lib', 'node.mjs'))).toBe(false);
   });
 
-  it('a build with nothing changed reuses the bundle and the executable; a one-line change rebuilds both', async () => {
+  it("a build with nothing changed reuses the bundle and the executable; a one-line change rebuilds the bundle and replaces the executable's blob", async () => {
     const before = statSync(executable()).mtimeMs;
     const again = await build();
     expect(again.all).toMatch(/\* bundling \(marker permanent, unchanged\)/);
@@ -76,7 +77,7 @@ describe("the node's code inside the executable", () => {
     writeFileSync(source, readFileSync(source, 'utf8').replace('`evaluated by ${process.pid}', '`evaluated anew by ${process.pid}'));
     const changed = await build();
     expect(changed.all).toMatch(/\* bundling \(marker permanent\)/);
-    expect(changed.all).toMatch(/\* building the executable \(Node v[\d.]+\)/);
+    expect(changed.all).toMatch(/\* building the executable \(Node v[\d.]+, node's code replaced\)/);
     expect(readFileSync(executable()).includes('evaluated anew by')).toBe(true);
     const marker = join(dir, 'evaluated-anew.txt');
     const evaluated = await execa(bin(), ['eval', 'process.pid'], { env: { MARKER_FILE: marker, RELEASE_DISTRIBUTION: 'none' } });

@@ -1,9 +1,10 @@
 // Issues 5, 9 and 16: `kvrel release foo` wall time (first on the machine, cold, warm, after a one-line
 // change in an application) and its size, on the default Node 26 and on the Node 24 line (`--node 24`),
-// side by side in one run: boot-to-accept (bin/foo start, the SEA run directly, `node26 launcher.cjs
-// start` on the same code without the SEA, and a bare listener on the same Node binary as the floor),
-// `bin/foo eval`, and `bin/foo rpc` / `pid`.
-import { appendFileSync, copyFileSync, existsSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+// side by side in one run: boot-to-accept (bin/foo start, the SEA run directly, and a bare listener on
+// the same Node binary as the floor), `bin/foo eval`, and `bin/foo rpc` / `pid`. KVREL_BENCH_BEFORE=<checkout built with npm run build> adds
+// "before" (issue 16): that checkout's foo on Node 24 (at 872e9e0, the commit before the slice moved
+// into the executable: the slice on disk as lib/node.mjs), booted and timed in the same runs.
+import { appendFileSync, existsSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { bootToAccept } from '../lib/boot-to-accept.mjs';
 import { duBytes } from '../lib/dir-size.mjs';
@@ -75,14 +76,20 @@ export async function runRelease({ quick, log }) {
   const tar = await buildRelease(dir, { tar: true });
   commands.push(`rm -rf _build/prod/kvrel-cache/foo <tmp>/foo && ${tar.command.replace(' --tar', '')}`, tar.command);
   commands.push(`echo "// bench: one-line change" >> packages/kv/src/index.ts && ${tar.command.replace(' --tar', '')}   # then the file restored`);
-  // The launcher the SEA carries, copied before the Node 24 build replaces it in the release's cache.
-  const bundle = join(base, 'launcher.cjs');
-  copyFileSync(join(RELEASE_CACHE('foo'), 'launcher.cjs'), bundle);
 
   const first24 = await buildRelease(dir24, { node: '24' });
   const warm24 = [];
   for (let i = 0; i < warmBuilds; i++) warm24.push((await buildRelease(dir24, { node: '24' })).seconds);
   commands.push(first24.command.replace('<tmp>/foo', '<tmp24>/foo'));
+
+  // "Before": another checkout's kvrel builds its own foo on Node 24 (issue 16's reference layout).
+  const beforeRoot = process.env.KVREL_BENCH_BEFORE;
+  const dirBefore = beforeRoot ? join(makeTempDir('kvrel-bench-release-before-'), 'foo') : undefined;
+  if (beforeRoot) {
+    const before = await buildRelease(dirBefore, { node: '24', root: beforeRoot });
+    commands.push(`${before.command.replace('<tmp>/foo', '<tmp-before>/foo')}   # with KVREL_BENCH_BEFORE's kvrel, in that checkout`);
+  } else skipped.push('before (Node 24, slice on disk) skipped: set KVREL_BENCH_BEFORE to a checkout of 872e9e0 built with npm run build');
+  const binBefore = dirBefore && join(dirBefore, 'bin', 'foo');
 
   const vsn = readdirSync(join(dir, 'releases')).find((f) => f !== 'COOKIE');
   const dirBytes = await duBytes(dir);
@@ -106,10 +113,10 @@ export async function runRelease({ quick, log }) {
   const variants = [
     { figure: 'boot-to-accept: bin/foo start (Node 26 SEA via the sh launcher)', command: bin, args: ['start'], env: { RELEASE_DISTRIBUTION: 'none' }, ref: REF.bootToAccept },
     { figure: 'boot-to-accept: releases/<vsn>/foo start (Node 26 SEA, no launcher)', command: join(dir, 'releases', vsn, 'foo'), args: ['start'], env: releaseEnv },
-    { figure: 'boot-to-accept: node26 launcher.cjs start (same code, no SEA)', command: NODE26, args: [bundle, 'start'], env: releaseEnv, ref: REF.seaVsBundle },
     { figure: 'boot-to-accept: node26 -e listen (floor, same Node binary)', command: NODE26, args: ['-e', FLOOR], env: {} },
     { figure: 'boot-to-accept: bin/foo start (Node 24 SEA via the sh launcher)', command: bin24, args: ['start'], env: { RELEASE_DISTRIBUTION: 'none' }, ref: REF.bootToAccept },
     { figure: 'boot-to-accept: node24 -e listen (floor, same Node binary)', command: NODE24, args: ['-e', FLOOR], env: {} },
+    ...(binBefore ? [{ figure: 'boot-to-accept: bin/foo start, before (Node 24, slice on disk)', command: binBefore, args: ['start'], env: { RELEASE_DISTRIBUTION: 'none' }, ref: REF.bootToAccept }] : []),
   ];
   log(`release: boot-to-accept, ${repeats} runs of ${variants.length} variants, interleaved`);
   const times = variants.map(() => []);
@@ -120,26 +127,39 @@ export async function runRelease({ quick, log }) {
   const medians = times.map((t) => summary(t).median);
   for (const [k, v] of variants.entries()) rows.push({ figure: v.figure, ...ms(summary(times[k])), ...(v.ref ?? none) });
   const ratio = (a, b) => ({ value: `${(medians[a] / medians[b]).toFixed(2)}×`, ratio: round2(medians[a] / medians[b]), runs: repeats, ...REF.bootVsFloor });
-  rows.push({ figure: 'boot-to-accept ratio: bin/foo start / bare listener, Node 26', ...ratio(0, 3) }, { figure: 'boot-to-accept ratio: bin/foo start / bare listener, Node 24', ...ratio(4, 5) });
+  rows.push({ figure: 'boot-to-accept ratio: bin/foo start / bare listener, Node 26', ...ratio(0, 2) }, { figure: 'boot-to-accept ratio: bin/foo start / bare listener, Node 24', ...ratio(3, 4) });
+  if (binBefore) rows.push({ figure: 'boot-to-accept ratio: bin/foo start, Node 26 / before', ...ratio(0, 5), elixir: '—', target: '< 1' });
   commands.push('PORT=<free> RELEASE_DISTRIBUTION=none <tmp>/foo/bin/foo start   # until connect() succeeds, polled every 0.5 ms');
-  commands.push(`PORT=<free> RELEASE_ROOT=<tmp>/foo RELEASE_VSN=${vsn} RELEASE_NAME=foo RELEASE_DISTRIBUTION=none ${NODE26.replace(process.env.HOME ?? '~', '~')} <launcher.cjs> start`);
   commands.push(`PORT=<free> ${NODE26.replace(process.env.HOME ?? '~', '~')} -e "${FLOOR}"   # and the same with the Node 24 binary`);
 
-  for (const [line, b] of [['26', bin], ['24', bin24]]) {
-    log(`release: bin/foo eval "1+1" on Node ${line}, ${repeats} runs`);
-    const evals = [];
-    for (let i = 0; i < repeats; i++) {
+  // Interleaved like the boots, so the shared machine's drift falls on every line alike.
+  const evalLines = [['26', bin], ['24', bin24], ...(binBefore ? [['24, before', binBefore]] : [])];
+  log(`release: bin/foo eval "1+1" on ${evalLines.map(([line]) => `Node ${line}`).join(', ')}, ${repeats} runs each, interleaved`);
+  const evals = evalLines.map(() => []);
+  for (let i = 0; i < repeats; i++) {
+    for (const [k, [, b]] of evalLines.entries()) {
       const r = await timedCommand(b, ['eval', '1+1']);
       if (r.status.code !== 0 || r.output.trim() !== '2') throw new Error(`bin/foo eval "1+1" gave ${JSON.stringify(r.output.trim())} (${JSON.stringify(r.status)})`);
-      evals.push(r.ms);
+      evals[k].push(r.ms);
     }
-    rows.push({ figure: `bin/foo eval "1+1" wall, Node ${line}`, ...ms(summary(evals)), ...REF.eval });
   }
+  const evalMedians = {};
+  for (const [k, [line]] of evalLines.entries()) {
+    rows.push({ figure: `bin/foo eval "1+1" wall, Node ${line}`, ...ms(summary(evals[k])), ...REF.eval });
+    evalMedians[line] = summary(evals[k]).median;
+  }
+  if (binBefore) rows.push({ figure: 'bin/foo eval "1+1" ratio: Node 26 / before', value: `${(evalMedians['26'] / evalMedians['24, before']).toFixed(2)}×`, runs: repeats, elixir: '—', target: '< 1' });
   commands.push('<tmp>/foo/bin/foo eval "1+1"   # and <tmp24>/foo/bin/foo');
 
-  for (const [line, d, b] of [['26', dir, bin], ['24', dir24, bin24]]) {
+  const remoteMedians = {};
+  for (const [line, d, b] of [['26', dir, bin], ['24', dir24, bin24], ...(binBefore ? [['24, before', dirBefore, binBefore]] : [])]) {
     const remote = await remoteRoundTrips({ dir: d, bin: b, repeats, ms, skipped, commands: line === '26' ? commands : [], log });
     rows.push(...remote.map((row) => ({ ...row, figure: `${row.figure}, Node ${line}` })));
+    remoteMedians[line] = Object.fromEntries(remote.map((row) => [row.figure.includes('rpc') ? 'rpc' : 'pid', row.medianMs]));
+  }
+  for (const what of binBefore && remoteMedians['24, before'].rpc ? ['rpc', 'pid'] : []) {
+    const ratioOf = remoteMedians['26'][what] / remoteMedians['24, before'][what];
+    rows.push({ figure: `bin/foo ${what === 'rpc' ? 'rpc "1+1"' : 'pid'} ratio: Node 26 / before`, value: `${ratioOf.toFixed(2)}×`, runs: repeats, elixir: '—', target: '< 1' });
   }
   return { title: 'release (issues 5, 16): release foo, Node 26 SEA (default) and Node 24 SEA', columns: COLUMNS, rows, skipped, commands, nodeBinaryCacheWarm: nodeCacheWarm };
 }

@@ -14,7 +14,7 @@ interface SyncHooks {
   resolve(specifier: string, context: unknown, next: (specifier: string, context: unknown) => ResolveResult): ResolveResult;
   load(url: string, context: unknown, next: (url: string, context: unknown) => LoadResult): LoadResult;
 }
-type RegisterHooks = (hooks: SyncHooks) => unknown;
+type RegisterHooks = (hooks: SyncHooks) => { deregister(): void };
 
 /**
  * Makes `url` import the executable's asset; false when this executable carries no asset (built on a
@@ -25,9 +25,15 @@ export function serveSliceFromExecutable(url: string): boolean {
   if (!registerHooks) return false;
   const source = sliceAsset();
   if (source === undefined) return false;
-  registerHooks({
+  // Once loaded, the module is in the loader's map by its URL: the hooks come off, so the requires and
+  // imports of the node's boot do not pass through them.
+  const hooks = registerHooks({
     resolve: (specifier, context, next) => (specifier === url ? { url, shortCircuit: true } : next(specifier, context)),
-    load: (loaded, context, next) => (loaded === url ? { format: 'module', source, shortCircuit: true } : next(loaded, context)),
+    load: (loaded, context, next) => {
+      if (loaded !== url) return next(loaded, context);
+      hooks.deregister();
+      return { format: 'module', source, shortCircuit: true };
+    },
   });
   return true;
 }

@@ -6,7 +6,6 @@ import cluster from 'node:cluster';
 import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { start as startRepl } from 'node:repl';
 import { buildEvalScope, evaluateOnce, keepRunning, System, type ApplicationDescriptor } from '@kvrel/runtime/internal';
 import { libDir, type ReleaseContext } from '../shared/release-context.js';
 import { bootRelease } from './release-boot.js';
@@ -57,6 +56,7 @@ async function startNode(context: ReleaseContext, applications: readonly Applica
     process.on('exit', () => removePidFile(file, process.pid));
   }
   if (withShell && !daemon) {
+    const { start: startRepl } = await import('node:repl'); // not loaded by nodes without a shell
     const shell = startRepl({ prompt: `${nodeName}> `, useGlobal: false });
     Object.assign(shell.context, buildEvalScope(applications));
     // Leaving the shell (Ctrl+D, .exit, the end of piped input) stops the node, as quitting IEx does.

@@ -6,13 +6,18 @@
  */
 import { Console } from 'node:console';
 import { create as createDomain } from 'node:domain';
-import { start as startRepl, type REPLServer } from 'node:repl';
+import type { REPLServer, ReplOptions } from 'node:repl';
 import { PassThrough, Writable } from 'node:stream';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { createContext, Script } from 'node:vm';
 import { inspect } from 'node:util';
 import { compileAwaitScript } from './await-script.js';
 import { resultTooLarge, timeoutError, type EvalLimits } from './eval-limits.js';
+
+/** node:repl (and the readline and acorn it loads) only once something is evaluated: not on a node's boot. */
+function startRepl(options: ReplOptions): REPLServer {
+  return process.getBuiltinModule('node:repl').start(options);
+}
 
 export interface EvalOutcome {
   /** What the code printed through console.log / info / dir / table while it ran. */

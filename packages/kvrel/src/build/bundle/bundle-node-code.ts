@@ -24,6 +24,7 @@ import { DecoratorMetadata } from './decorator-metadata.js';
 import { missingLazyImportsPlugin } from './missing-lazy-imports-plugin.js';
 import { bundledPackagesSharedWithDisk } from './shared-with-disk.js';
 import { stubOptionalNativeModules } from './stub-optional-native-modules.js';
+import { builtinsByRequirePlugin } from './builtins-by-require-plugin.js';
 import { slashedRelative } from './import-specifier.js';
 
 export interface BundleNodeCodeOptions {
@@ -104,7 +105,7 @@ async function moveFile(from: string, to: string): Promise<void> {
 }
 
 /** Bumped when what the bundler makes changes, so state saved by an older kvrel is not reused. */
-const KVREL_BUNDLER_RULES = 3;
+const KVREL_BUNDLER_RULES = 4;
 
 async function bundleAnew(options: BundleNodeCodeOptions): Promise<Omit<NodeBundle, 'reused'> & { inputs: Set<string> }> {
   const scanner = new DiskPackageScanner(options.scanCacheFile);
@@ -206,6 +207,7 @@ async function runEsbuild(
   const libDir = options.outDir;
   const metadata = new DecoratorMetadata(options.root);
   const plugins = (bundleDir: string): Plugin[] => [
+    builtinsByRequirePlugin,
     reserveHerePlugin,
     stubOptionalNativeModules,
     nativeAddonPlugin({ mode: options.mode, libDir, bundleDir, onDisk: forced }),

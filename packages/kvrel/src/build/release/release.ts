@@ -75,7 +75,13 @@ export interface Release {
   /** The node's code as the executable's asset, its source map inline (write-slice-asset); none when lib/ holds it. */
   readonly sliceAsset?: string;
   /** The built executable, and the hash of what it is made of (build-executable). */
-  readonly executable?: { readonly path: string; readonly reused: boolean; readonly key: string };
+  readonly executable?: {
+    readonly path: string;
+    readonly reused: boolean;
+    readonly key: string;
+    /** Only the node's code changed: the last executable's blob was replaced (sea/replace-sea-blob.ts). */
+    readonly blobReplaced?: boolean;
+  };
   /** The options of vm.args, as the executable took them (probe-executable). */
   readonly vmArgs?: readonly string[];
   /** Whether releases/COOKIE was kept or (re)written (write-cookie). */

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { chmod, copyFile, mkdir, mkdtemp, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -18,6 +19,7 @@ import {
 import { SeaError, firstLine } from './sea-error.js';
 import { silentReporter, type Reporter } from '../reporter.js';
 import { ensureStrippedBase } from './stripped-base.js';
+import { replaceSeaBlob } from './replace-sea-blob.js';
 
 /** The fuse Node looks for to know a blob was injected (`NODE_SEA_FUSE_<hash>`, from Node's docs). */
 export const SEA_SENTINEL_FUSE = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
@@ -38,6 +40,11 @@ export interface BuildSeaOptions {
   execArgvExtension?: ExecArgvExtension;
   /** Asset key → file, read at run time with `require('node:sea').getAsset(key)`. */
   assets?: Readonly<Record<string, string>>;
+  /**
+   * An executable made by buildSea from the same base, main and options but other assets: only its
+   * blob is replaced (replace-sea-blob.ts), else it is built anew.
+   */
+  previousExecutable?: string;
   /**
    * What the base is, when the caller knows it without running it (a base for another platform);
    * default: asked of `nodeBinary`.
@@ -60,13 +67,15 @@ export interface BuildSeaTimings {
   inspectMs: number;
   stripMs: number;
   blobMs: number;
-  /** Copying the base and running postject, or `node --build-sea` (excludes waiting for another build). */
+  /** Copying the base and running postject, `node --build-sea`, or replacing the previous executable's blob (excludes waiting for another build). */
   injectMs: number;
   totalMs: number;
 }
 
 export interface BuildSeaResult {
   outputFile: string;
+  /** The previous executable's blob was replaced (previousExecutable). */
+  blobReplaced: boolean;
   size: number;
   /** 0 when `node --build-sea` made it (the blob never reaches a file). */
   blobSize: number;
@@ -102,15 +111,23 @@ export async function buildSea(options: BuildSeaOptions): Promise<BuildSeaResult
   const outputFile = resolve(options.outputFile);
   const work = await mkdtemp(join(tmpdir(), 'kvrel-sea-'));
   try {
-    const result = (timings: Omit<BuildSeaTimings, 'inspectMs' | 'stripMs' | 'totalMs'>, blobSize: number) =>
+    const result = (timings: Omit<BuildSeaTimings, 'inspectMs' | 'stripMs' | 'totalMs'>, blobSize: number, blobReplaced = false) =>
       stat(outputFile).then(({ size }) => ({
         outputFile,
+        blobReplaced,
         size,
         blobSize,
         node,
         stripped: base.stripped,
         timings: { inspectMs, stripMs: base.durationMs, ...timings, totalMs: performance.now() - started },
       }));
+    if (options.previousExecutable !== undefined && existsSync(options.previousExecutable)) {
+      const blobStarted = performance.now();
+      const blob = await generateBlob({ ...node, path: options.builderBinary ?? node.path }, resolveSeaConfig({ ...options, blobFile: join(work, 'sea.blob') }), work);
+      const blobMs = performance.now() - blobStarted;
+      const injectStarted = performance.now();
+      if (await oneAtATime(() => replaceSeaBlob(options.previousExecutable!, blob, outputFile))) return await result({ blobMs, injectMs: performance.now() - injectStarted }, blob.length, true);
+    }
     if (node.supportsBuildSea) {
       // One step: Node writes the executable from the stripped base (no blob file, no postject).
       const injectMs = await oneAtATime(() => buildInOneStep(node, base.path, options, work, outputFile));
