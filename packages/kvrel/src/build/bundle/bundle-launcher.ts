@@ -6,24 +6,32 @@
 import { build } from 'esbuild';
 import { stubOptionalNativeModules } from './stub-optional-native-modules.js';
 import { resolve } from 'node:path';
-import { kvrelEntryFile } from '../package-dir.js';
+import { kvrelEntryFile, kvrelResolveConditions } from '../package-dir.js';
 import { reusableResult, saveResult, stateKey } from './build-state.js';
 import { UserError } from '../../shared/user-error.js';
 import { firstEsbuildError } from '../config/load-config-file.js';
 
+/** A source file the launcher bundle holds (absolute path), and how many bytes of its code are in it. */
+export interface LauncherInput {
+  readonly file: string;
+  readonly bytes: number;
+}
+
 /**
  * Bundles the launcher unless none of its sources changed since the last time (stateFile). Returns
- * the source files it holds (absolute paths): the node's code must not be among them.
+ * the source files whose code it holds: the node's code must not be among them.
  */
-export async function bundleLauncher(outfile: string, target: string, stateFile: string): Promise<readonly string[]> {
-  const key = stateKey('launcher', 2, outfile, target);
-  const saved = reusableResult<string[]>(stateFile, key);
+export async function bundleLauncher(outfile: string, target: string, stateFile: string): Promise<readonly LauncherInput[]> {
+  const key = stateKey('launcher', 3, outfile, target);
+  const saved = reusableResult<LauncherInput[]>(stateFile, key);
   if (saved) return saved;
   try {
     const result = await build({
       entryPoints: [kvrelEntryFile('launcher/launcher-entry')],
       bundle: true,
       platform: 'node',
+      // kvrel's own packages as this process runs them: their sources in this monorepo, else dist/.
+      conditions: kvrelResolveConditions(),
       format: 'cjs',
       target,
       outfile,
@@ -37,8 +45,11 @@ export async function bundleLauncher(outfile: string, target: string, stateFile:
       metafile: true,
     });
     const inputs = Object.keys(result.metafile.inputs).map((input) => resolve(input));
-    saveResult(stateFile, key, inputs, [outfile], inputs);
-    return inputs;
+    const held = Object.values(result.metafile.outputs).flatMap((output) =>
+      Object.entries(output.inputs).map(([input, { bytesInOutput }]) => ({ file: resolve(input), bytes: bytesInOutput })),
+    );
+    saveResult(stateFile, key, inputs, [outfile], held);
+    return held;
   } catch (error) {
     throw new UserError('KVREL_BUNDLE_FAILED', `could not bundle the release launcher: ${firstEsbuildError(error)}`);
   }
