@@ -23,6 +23,7 @@ function releaseAt(path: string): Release {
     versionPath: join(path, 'releases', '0.0.1'),
     applications: [],
     nodeRequested: undefined,
+    target: 'linux-x64',
     cookie: undefined,
     tar: false,
     overlays: [],
@@ -31,7 +32,7 @@ function releaseAt(path: string): Release {
     workDir: join(path, 'kvrel-cache'),
     tarPath: join(path, 'foo-0.0.1.tar.gz'),
     // Only what the vm.args check reads of the earlier steps' facts.
-    baseBinary: { path: '', info: {} as NonNullable<Release['baseBinary']>['info'], vmArgsVia: 'cli', embedded: true },
+    baseBinary: { path: '', info: {} as NonNullable<Release['baseBinary']>['info'], vmArgsVia: 'cli', embedded: true, target: 'linux-x64', runs: 'native', builder: '' },
     executable: { path: join(path, 'releases', '0.0.1', 'foo'), reused: false, key: 'copy' },
   };
 }

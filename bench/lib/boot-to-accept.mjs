@@ -9,7 +9,8 @@ import { waitForAccept } from './wait-for-accept.mjs';
 /**
  * `options.anyExit`: a program that does not exit 0 on SIGTERM (a plain app's own handling) is still timed.
  * `options.portVars`: the variables that name the port awaited (default PORT; a release with several
- * applications reads one port variable per application).
+ * applications reads one port variable per application). `options.timeoutMs`: how long to wait for the
+ * accept (default 15 s; an emulated node needs more), and as long for it to exit on SIGTERM.
  */
 export async function bootToAccept(command, args, env, options = {}) {
   const port = await freePort();
@@ -19,9 +20,9 @@ export async function bootToAccept(command, args, env, options = {}) {
   const child = spawnTracked(command, args, { env: { ...process.env, KVREL_PORT_MAPPER_PORT: mapperPort, ...env, ...portEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
   let acceptedAt;
   try {
-    acceptedAt = await waitForAccept(port, { child });
+    acceptedAt = await waitForAccept(port, { child, ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}) });
   } finally {
-    await stopProcess(child);
+    await stopProcess(child, options.timeoutMs);
   }
   const status = child.exitStatus;
   if (status.code !== 0 && !options.anyExit) throw new Error(`${command} ${args.join(' ')} exited ${JSON.stringify(status)} on SIGTERM:\n${child.output.slice(-1000)}`);

@@ -15,7 +15,10 @@ import { UserError } from '../shared/user-error.js';
 import { DAEMON_ENV, logDir, pidFile, readPidFile } from '../shared/run-files.js';
 import { nodeOptionsArgument } from '../shared/node-options-argument.js';
 
-export async function runDaemon(context: ReleaseContext, command: 'start' | 'start_iex', timeoutMs = 30_000): Promise<number> {
+/** A node that neither boots nor exits within this is killed: generous, as a release for linux-arm64 under an emulator (qemu-user) boots in ~15-30 s. */
+const DAEMON_BOOT_TIMEOUT_MS = 90_000;
+
+export async function runDaemon(context: ReleaseContext, command: 'start' | 'start_iex', timeoutMs = DAEMON_BOOT_TIMEOUT_MS): Promise<number> {
   prepareReleaseTmp(context.tmp, ['log']);
   const { name } = context.manifest;
   const pidPath = pidFile(context);

@@ -11,6 +11,8 @@ export interface ReleaseManifest {
   readonly name: string;
   readonly version: string;
   readonly env: string;
+  /** The platform the executable was built for: linux-x64, linux-arm64 (build/sea/targets.ts). */
+  readonly target: string;
   readonly modes: Readonly<Record<string, StartMode>>;
   readonly vmArgsVia: VmArgsVia;
   /** Native addons under releases/<vsn>/lib, loaded once by the build's probe. */

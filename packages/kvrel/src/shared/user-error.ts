@@ -30,6 +30,7 @@ export const KVREL_ERROR_CODES = [
   'KVREL_BAD_TEMPLATE',
   'KVREL_ALREADY_RUNNING',
   'KVREL_TYPESCRIPT_MISSING',
+  'KVREL_UNKNOWN_TARGET',
 ] as const;
 
 export type KvrelErrorCode = (typeof KVREL_ERROR_CODES)[number];

@@ -14,6 +14,8 @@ export interface NodeStatus {
   readonly pid: number;
   readonly release?: { readonly name: string; readonly version: string };
   readonly nodeVersion: string;
+  /** The platform the node runs on, as a release target names it: `linux-arm64`. */
+  readonly platform: string;
   readonly uptimeSeconds: number;
   readonly applications: readonly ApplicationSnapshot[];
   /** Restarts per supervisor name since boot (those that restarted at least once). */
@@ -43,6 +45,7 @@ export function collectNodeStatus(sources: NodeStatusSources): NodeStatus {
     pid: process.pid,
     ...(sources.release ? { release: { name: sources.release.name, version: sources.release.version } } : {}),
     nodeVersion: process.version,
+    platform: `${process.platform}-${process.arch}`,
     uptimeSeconds: Math.round(process.uptime() * 10) / 10,
     applications: sources.controller.describe(),
     restarts: Object.fromEntries(restartCounts()),

@@ -16,12 +16,14 @@ import { RELEASE_STEPS } from '../release/steps.js';
 import type { Release } from '../release/release.js';
 import { consoleReporter, type Reporter } from '../reporter.js';
 import { UserError } from '../../shared/user-error.js';
+import { describeTargets } from '../sea/targets.js';
 
 interface ReleaseFlags {
   env?: string;
   tar?: boolean;
   path?: string;
   node?: string;
+  target?: string;
 }
 
 export function defineReleaseCommand(): Command {
@@ -32,13 +34,15 @@ export function defineReleaseCommand(): Command {
     .option('--tar', 'also write _build/<env>/<name>-<version>.tar.gz')
     .option('--path <dir>', 'build the release into this folder instead')
     .option('--node <line|path>', "the Node to embed: '26' (default, the pinned Node 26 LTS), '24' (the pinned Node 24 line), or a Node binary's path")
+    .option('--target <platform>', `the platform the release runs on: ${describeTargets()} (default: this machine's)`)
     .addHelpText(
       'after',
       '\nThe pinned Nodes are fetched through npm into ~/.cache/kvrel once, verified, and reused offline after.\n' +
-        '\nExamples:\n  kvrel release foo\n  kvrel release bar --tar\n  kvrel release foo --node 24\n  kvrel release foo --node "$(command -v node)"',
+        'A release for another target is built here from that target\'s Node on npm; see README "Targets".\n' +
+        '\nExamples:\n  kvrel release foo\n  kvrel release bar --tar\n  kvrel release foo --node 24\n  kvrel release foo --target linux-arm64\n  kvrel release foo --node "$(command -v node)"',
     )
     .action(async (name: string | undefined, flags: ReleaseFlags) => {
-      await buildRelease({ name, env: flags.env ?? resolveConfigEnv('prod'), tar: flags.tar, path: flags.path, node: flags.node }, consoleReporter);
+      await buildRelease({ name, env: flags.env ?? resolveConfigEnv('prod'), tar: flags.tar, path: flags.path, node: flags.node, target: flags.target }, consoleReporter);
     });
 }
 

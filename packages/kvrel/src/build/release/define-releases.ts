@@ -10,6 +10,8 @@ export interface ReleaseDefinition {
   applications: Record<string, StartMode>;
   /** The Node the release embeds: '26' (the default, the pinned Node 26 LTS), '24' (the pinned Node 24 line), or a binary's path, e.g. process.execPath. */
   node?: string;
+  /** The platform the release runs on: 'linux-x64' or 'linux-arm64'; default the machine's that builds it. */
+  target?: 'linux-x64' | 'linux-arm64';
   /** Output folder; default `_build/<env>/rel/<name>`. */
   path?: string;
   /** A fixed distribution cookie; default a random one written once to releases/COOKIE. */

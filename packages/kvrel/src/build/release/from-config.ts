@@ -8,12 +8,16 @@ import type { Workspace } from '../config/workspace.js';
 import { UserError } from '../../shared/user-error.js';
 import type { Release } from './release.js';
 import { resolveApplications } from './resolve-applications.js';
+import { checkTarget } from './check-target.js';
+import { defaultTarget } from '../sea/targets.js';
 
 export interface ReleaseOverrides {
   readonly name?: string | undefined;
   readonly env: string;
   readonly path?: string | undefined;
   readonly node?: string | undefined;
+  /** --target: the platform the release runs on. */
+  readonly target?: string | undefined;
   readonly tar?: boolean | undefined;
   readonly keepOldVersions?: boolean;
 }
@@ -38,7 +42,9 @@ export function fromConfig(releases: ReleasesConfig, workspace: Workspace, overr
   const defaultPath = resolve(root, '_build', overrides.env, 'rel', name);
   const path = resolve(root, overrides.path ?? definition.path ?? defaultPath);
   // The tarball goes to _build/<env>/, or beside the release folder when it was put elsewhere.
-  const workDir = resolve(root, '_build', overrides.env, 'kvrel-cache', name);
+  const target = overrides.target !== undefined ? checkTarget(overrides.target, '--target') : (definition.target ?? defaultTarget());
+  // A release for another target keeps its own scratch folder: building both does not rebuild either.
+  const workDir = resolve(root, '_build', overrides.env, 'kvrel-cache', target === defaultTarget() ? name : `${name}-${target}`);
   const tarDir = path === defaultPath ? resolve(root, '_build', overrides.env) : dirname(path);
   return {
     name,
@@ -49,6 +55,7 @@ export function fromConfig(releases: ReleasesConfig, workspace: Workspace, overr
     versionPath: join(workDir, 'stage', 'releases', definition.version),
     applications: resolveApplications(name, definition.applications, workspace.applications),
     nodeRequested: overrides.node ?? definition.node,
+    target,
     cookie: definition.cookie,
     tar: overrides.tar ?? false,
     overlays: [...(existsSync(join(root, 'rel', 'overlays')) ? [join('rel', 'overlays')] : []), ...(definition.overlays ?? [])],

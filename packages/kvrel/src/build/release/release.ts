@@ -7,6 +7,7 @@ import { dirname } from 'node:path';
 import type { StartMode } from '@kvrel/runtime/internal';
 import type { WorkspaceApplication } from '../config/workspace.js';
 import type { BaseBinary } from '../sea/base-binary.js';
+import type { Target } from '../sea/targets.js';
 
 export interface ReleaseApplication extends WorkspaceApplication {
   readonly mode: StartMode;
@@ -31,6 +32,8 @@ export interface Release {
   readonly applications: readonly ReleaseApplication[];
   /** The Node to embed, as the definition's `node` or --node says: a pinned line ('24', '26') or a binary's path; undefined: the pinned Node 26 LTS. */
   readonly nodeRequested: string | undefined;
+  /** The platform the executable is built for (definition or --target; default the host's). */
+  readonly target: Target;
   readonly cookie: string | undefined;
   readonly tar: boolean;
   /** Folders copied into the release root: rel/overlays/ (when present) and the definition's overlays. */

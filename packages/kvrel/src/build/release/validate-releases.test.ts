@@ -13,6 +13,13 @@ describe('validateReleases', () => {
     expect(validateReleases(releases, known)).toBe(releases);
   });
 
+  it('takes a target kvrel builds for, and refuses any other in one line listing them', () => {
+    expect(check({ foo: { version: '1', applications: { kv: 'permanent' }, target: 'linux-arm64' } })).not.toThrow();
+    expect(check({ foo: { version: '1', applications: { kv: 'permanent' }, target: 'darwin-arm64' } })).toThrow(
+      expect.objectContaining({ code: 'KVREL_UNKNOWN_TARGET', message: 'release "foo": target "darwin-arm64" is not one kvrel builds for; use one of linux-x64, linux-arm64' }),
+    );
+  });
+
   it('names the release and the field', () => {
     expect(check({ foo: { version: '0.1.0', applications: { 'kv-servr': 'permanent' } } })).toThrow(
       expect.objectContaining({

@@ -6,8 +6,9 @@ import { isStartMode, START_MODES } from '@kvrel/runtime/internal';
 import { UserError } from '../../shared/user-error.js';
 import { describeNodeLines, isNodeLine } from '../sea/embedded-node.js';
 import type { ReleaseDefinition, ReleasesConfig } from './define-releases.js';
+import { checkTarget } from './check-target.js';
 
-const KNOWN_KEYS = new Set(['version', 'applications', 'node', 'path', 'cookie', 'overlays', 'external', 'keepOldVersions']);
+const KNOWN_KEYS = new Set(['version', 'applications', 'node', 'target', 'path', 'cookie', 'overlays', 'external', 'keepOldVersions']);
 const RELEASE_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
 
 export function validateReleases(value: unknown, knownApplications: readonly string[]): ReleasesConfig {
@@ -62,6 +63,7 @@ function validateRelease(name: string, definition: unknown, known: readonly stri
   if (typeof node === 'string' && /^\d+$/.test(node) && !isNodeLine(node)) {
     throw invalid(`${r}: node ${JSON.stringify(node)} is not a Node line kvrel pins; use ${describeNodeLines()}, or the path of a Node binary such as process.execPath`);
   }
+  if (d['target'] !== undefined) checkTarget(d['target'], r);
   for (const key of ['overlays', 'external'] as const) {
     const list = d[key];
     if (list !== undefined && (!Array.isArray(list) || list.some((item) => typeof item !== 'string' || item === ''))) {

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { envWithoutNodeOptions, formatExit, runProcess } from '../process/run-process.js';
 import { SeaError, firstLine } from './sea-error.js';
 import type { VmArgsVia } from '../../shared/manifest.js';
+import type { Target } from './targets.js';
 import type { EmbeddedNodeRuntime } from './embedded-node.js';
 
 /** What a candidate base binary (the embedded Node or `--node PATH`) can do, as it reports itself. */
@@ -32,6 +33,12 @@ export interface BaseBinary {
   /** true: a pinned Node from kvrel's cache (`runtime` says which). */
   readonly embedded: boolean;
   readonly runtime?: EmbeddedNodeRuntime;
+  /** The platform the base is for (the release's target). */
+  readonly target: Target;
+  /** Whether the base runs on this machine: natively, under an emulator (qemu-user), or not at all. */
+  readonly runs: 'native' | 'emulated' | 'no';
+  /** The Node that writes the executable (`--build-sea`): the base itself when it runs here, else the host's Node of its version. */
+  readonly builder: string;
 }
 
 export interface NodeVersion {

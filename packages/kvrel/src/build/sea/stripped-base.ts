@@ -26,8 +26,10 @@ export interface EnsureStrippedBaseOptions {
   /** The base's sha256 when the caller knows it; else read from the embedded-node marker, else hashed. */
   sha256?: string;
   reporter?: Reporter;
-  /** Default `strip` (binutils). */
+  /** Default `strip` (binutils); `aarch64-linux-gnu-strip` for an arm64 base on an x64 host. */
   stripCommand?: string;
+  /** Default true: the stripped copy is run (`--version`) to check it; false for a base that cannot run here. */
+  verifiable?: boolean;
   /** The base's version (`v26.12.1`), named in the cache folder so each Node version's copy is found by eye. */
   version?: string;
 }
@@ -61,11 +63,11 @@ export async function ensureStrippedBase(
   const temp = `${target}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
   try {
     await copyFile(base, temp);
-    const problem = await stripInPlace(temp, base, options.stripCommand ?? 'strip');
+    const problem = await stripInPlace(temp, base, options.stripCommand ?? 'strip', options.verifiable ?? true);
     if (problem) {
       reporter.warn(
         `could not strip ${base} (${problem}); using it unstripped, so each SEA is ~18 MB larger and slower to build; ` +
-          'install binutils to fix this',
+          `install ${crossBinutils(options.stripCommand) ?? 'binutils'} to fix this`,
       );
       return { path: base, sha256, stripped: false, reused: false, durationMs: elapsed() };
     }
@@ -79,7 +81,7 @@ export async function ensureStrippedBase(
 }
 
 /** Strips `copy`, then checks it still answers `--version` as `base` does. Returns what went wrong, if anything. */
-async function stripInPlace(copy: string, base: string, stripCommand: string): Promise<string | undefined> {
+async function stripInPlace(copy: string, base: string, stripCommand: string, verifiable: boolean): Promise<string | undefined> {
   try {
     const result = await runProcess(stripCommand, [copy], { timeoutMs: 120_000 });
     if (result.exitCode !== 0) return `${stripCommand} ${formatExit(result, 120_000)}: ${firstLine(result.stderr)}`;
@@ -87,6 +89,7 @@ async function stripInPlace(copy: string, base: string, stripCommand: string): P
     if (isMissingProgram(error)) return `${stripCommand} was not found on PATH`;
     return `${stripCommand} could not be run: ${(error as Error).message}`;
   }
+  if (!verifiable) return undefined;
   const env = envWithoutNodeOptions();
   const [before, after] = await Promise.all([
     runProcess(base, ['--version'], { env, timeoutMs: 30_000 }),
@@ -96,4 +99,10 @@ async function stripInPlace(copy: string, base: string, stripCommand: string): P
     return `the stripped copy no longer runs: --version ${formatExit(after, 30_000)} printing ${JSON.stringify(after.stdout.trim())}`;
   }
   return undefined;
+}
+
+/** `aarch64-linux-gnu-strip` → `binutils-aarch64-linux-gnu`, Debian's package of binutils for that architecture. */
+function crossBinutils(stripCommand: string | undefined): string | undefined {
+  const triplet = /^([\w]+-linux-gnu)-strip$/.exec(stripCommand ?? '')?.[1];
+  return triplet ? `binutils-${triplet}` : undefined;
 }

@@ -6,6 +6,8 @@
  * Node's headers when it has a binding.gyp; otherwise the build stops with one line naming the
  * package and the fix. Never a build that succeeds and a node that fails at boot: the executable's
  * probe loads each addon that loaded here once more.
+ * For another target (cross-target-addons.ts) the addons built for it are taken, fetching the
+ * target's per-platform packages from npm first; nothing is compiled.
  */
 import { existsSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
@@ -20,8 +22,10 @@ import { ensureEmbeddedNodeHeaders } from '../sea/embedded-node-headers.js';
 import { UserError } from '../../shared/user-error.js';
 import { reusableResult, saveResult, stateKey } from '../bundle/build-state.js';
 import type { BaseBinary } from '../sea/base-binary.js';
+import { hostTarget } from '../sea/targets.js';
+import { crossTargetAddons } from './cross-target-addons.js';
 
-interface AddonPackage {
+export interface AddonPackage {
   /** Folder inside lib/ (or lib/ itself for addons of bundled code). */
   readonly dir: string;
   readonly name: string;
@@ -34,6 +38,7 @@ export const nativeAddonsStep: ReleaseStep = {
     const lib = join(release.versionPath, LIB_DIR);
     const baseBinary = requireFact(release, 'baseBinary', 'checking native addons');
     // Addons that loaded last time, unchanged, on the same binary, load now: no Node started for them.
+    if (baseBinary.target !== hostTarget()) return { ...release, addons: await crossTargetAddons(release, baseBinary, lib, addonPackages, reporter) };
     const stateFile = join(release.workDir, 'addons-state.json');
     const key = stateKey(baseBinary.path, baseBinary.info.version, lib);
     const known = reusableResult<string[]>(stateFile, key);
@@ -70,7 +75,7 @@ export const nativeAddonsStep: ReleaseStep = {
 };
 
 /** The addons under lib/, grouped by the package that holds them. */
-function addonPackages(lib: string): AddonPackage[] {
+export function addonPackages(lib: string): AddonPackage[] {
   const byDir = new Map<string, string[]>();
   for (const file of findAddons(lib)) {
     const dir = owningPackage(join(lib, file), lib) ?? lib;

@@ -6,6 +6,7 @@
  * would boot slower and print "Code cache data rejected"; and loading the node's code finds a misnamed
  * application or an addon that will not load. The one place kvrel runs a release's executable.
  * Loading the code also fills the release's compile cache, so its first boot is as fast as the next.
+ * A release for a target this machine cannot run (no emulator) is not probed, and the build says so.
  */
 import { readFile } from 'node:fs/promises';
 import { basename, join, relative } from 'node:path';
@@ -40,6 +41,11 @@ export function parseVmArgs(text: string): string[] {
 export const probeExecutableStep: ReleaseStep = {
   title: TITLE,
   run: async (release, reporter) => {
+    const baseBinary = requireFact(release, 'baseBinary', TITLE);
+    if (baseBinary.runs === 'no') {
+      reporter.warn(`not probing the executable (nor vm.args): ${baseBinary.target} binaries cannot run on this machine; its first start on ${baseBinary.target} is its first run`);
+      return { ...release, vmArgs: parseVmArgs(await readFile(join(release.versionPath, 'vm.args'), 'utf8')) };
+    }
     const { report, vmArgs } = await probeRelease(release, reporter);
     if (report.misnamed.length > 0) {
       const { packageName, specName } = report.misnamed[0]!;
@@ -89,8 +95,11 @@ async function probeWith(release: Release, vmArgs: readonly string[], vmArgsFile
 
 async function runProbe(release: Release, vmArgs: readonly string[]): Promise<{ report: ProbeReport; result: SmokeTestResult }> {
   const executable = requireFact(release, 'executable', TITLE);
-  const viaCli = requireFact(release, 'baseBinary', TITLE).vmArgsVia === 'cli';
+  const baseBinary = requireFact(release, 'baseBinary', TITLE);
+  const viaCli = baseBinary.vmArgsVia === 'cli';
   const result = await verifySea(executable.path, viaCli ? [`--node-options=${vmArgs.join(' ')}`, PROBE_COMMAND] : [PROBE_COMMAND], {
+    // An emulated target (qemu-user) runs ~5-20x slower.
+    timeoutMs: baseBinary.runs === 'emulated' ? 300_000 : 30_000,
     stdout: new RegExp(`"name":${JSON.stringify(JSON.stringify(release.name)).slice(1, -1)}`),
     env: {
       ...envWithoutNodeOptions(),

@@ -12,6 +12,7 @@ export function releaseManifest(release: Release): ReleaseManifest {
     name: release.name,
     version: release.version,
     env: release.env,
+    target: release.target,
     modes: Object.fromEntries(release.applications.map((a) => [a.name, a.mode])),
     addons: release.addons ?? [],
   };

@@ -9,6 +9,7 @@ const sampleStatus: NodeStatus = {
   pid: 4242,
   release: { name: 'foo', version: '0.0.1' },
   nodeVersion: 'v24.21.0',
+  platform: 'linux-x64',
   uptimeSeconds: 3723.4,
   applications: [
     { name: 'kv', version: '0.1.0', mode: 'permanent', state: 'started' },
@@ -36,7 +37,7 @@ describe('formatStatus', () => {
         'foo@127.0.0.1: ok',
         'pid          4242',
         'release      foo 0.0.1',
-        'node.js      v24.21.0',
+        'node.js      v24.21.0 on linux-x64',
         'uptime       1h 02m 03s',
         'memory       rss 50.0 MiB · heap 9.5 MiB of 12.0 MiB · external 2.0 KiB',
         'event loop   delay p50 0.05 ms · p99 1.25 ms · max 12.5 ms · utilisation 2.3% (last 10.0 s)',

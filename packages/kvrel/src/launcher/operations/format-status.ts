@@ -21,7 +21,7 @@ export function formatStatus(status: NodeStatus): string {
     formatHealth(status),
     row('pid', String(status.pid)),
     row('release', status.release ? `${status.release.name} ${status.release.version}` : '(none: kvrel run)'),
-    row('node.js', status.nodeVersion),
+    row('node.js', `${status.nodeVersion} on ${status.platform}`),
     row('uptime', formatUptime(status.uptimeSeconds)),
     row('memory', `rss ${formatBytes(memory.rss)} · heap ${formatBytes(memory.heapUsed)} of ${formatBytes(memory.heapTotal)} · external ${formatBytes(memory.external)}`),
     row(

@@ -23,6 +23,11 @@ import { pollUntil, withDeadline } from '../../deadline.js';
 import { createLogger, type Logger } from '../../logger/logger.js';
 
 const DEFAULT_TIMEOUT_MS = 5000;
+/**
+ * How long a node waits for a port mapper it started to answer: starting one starts a process of the
+ * executable, ~0.1 s natively but seconds under an emulator (a linux-arm64 release under qemu-user).
+ */
+const DEFAULT_START_TIMEOUT_MS = 30_000;
 const REREGISTER_DELAY_MS = { first: 100, max: 1000 };
 /** A start another node began and has just finished (lock released) may still be refused for a moment. */
 const OTHER_START_GRACE_MS = 2000;
@@ -164,7 +169,7 @@ export async function registerWithPortMapper(options: RegisterOptions): Promise<
 
 async function registerOnce(options: RegisterOptions): Promise<net.Socket> {
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const socket = await connectOrStart(options, timeoutMs);
+  const socket = await connectOrStart(options, options.timeoutMs ?? DEFAULT_START_TIMEOUT_MS);
   const client = new LineClient(socket);
   let reply: string;
   // Checked while the REGISTER travels; a refused mapper's registration is dropped with its connection.
