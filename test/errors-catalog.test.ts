@@ -26,10 +26,10 @@ const catalogs: readonly { source: string; catalog: string; codes: readonly stri
 
 const errorsPage = 'docs/errors.md';
 
-/** The rows `| \`CODE\` | meaning |` of a markdown file, as [code, meaning] pairs. */
+/** The rows `| \`CODE\` | meaning |` of a markdown file (padded or not), as [code, meaning] pairs. */
 function errorRows(file: string): [string, string][] {
   const text = readFileSync(join(repoRoot, file), 'utf8');
-  return [...text.matchAll(/^\| `([A-Z][A-Z_]+)` \|(.*)\|$/gm)].map(([, code, meaning]) => [code!, meaning!]);
+  return [...text.matchAll(/^\|\s*`([A-Z][A-Z_]+)`\s*\|(.*)\|$/gm)].map(([, code, meaning]) => [code!, meaning!]);
 }
 
 /** code → meaning, from the errors table of docs/errors.md. */
