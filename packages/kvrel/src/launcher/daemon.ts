@@ -30,7 +30,15 @@ export async function runDaemon(context: ReleaseContext, command: 'start' | 'sta
   }
   rmSync(pidPath, { force: true });
   // Whatever Node itself prints (a fatal error, an abort) lands in the log too, not in /dev/null.
-  const output = openSync(join(logDir(context), `${name}.log.1`), APPEND_NO_FOLLOW, 0o644);
+  const logFile = join(logDir(context), `${name}.log.1`);
+  let output: number;
+  try {
+    output = openSync(logFile, APPEND_NO_FOLLOW, 0o644);
+  } catch (error) {
+    // ELOOP: a symbolic link planted where the log goes; it is never followed.
+    const code = (error as NodeJS.ErrnoException).code === 'ELOOP' ? 'KVREL_UNSAFE_RELEASE_TMP' : 'KVREL_RELEASE_TMP_UNUSABLE';
+    throw new UserError(code, `cannot open the daemon's log ${logFile}: ${(error as Error).message}; check RELEASE_TMP (or remove what is in the log's place)`);
+  }
   // With vm.args in NODE_OPTIONS (older Nodes), the child inherits them through the environment.
   const vmArgs = context.manifest.vmArgsVia === 'cli' ? [nodeOptionsArgument()] : [];
   const child = spawn(process.execPath, [...vmArgs, command === 'start_iex' ? 'start' : command], {
