@@ -6,12 +6,12 @@
 import { execa } from 'execa';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { fooCopyForThisFile } from './helpers/foo-copy.js';
 import { freePort } from './helpers/free-port.js';
 import { KvClient } from './helpers/kv-client.js';
-import { alive, start, stopAll, trackPid, type Started } from './helpers/processes.js';
-import { copyRelease, removeReleaseCopies } from './helpers/releases.js';
+import { alive, start, trackPid, type Started } from './helpers/processes.js';
+import { copyRelease, } from './helpers/releases.js';
 import { servingPort } from './helpers/serving-port.js';
 import { waitFor } from './helpers/wait-for.js';
 

@@ -6,13 +6,13 @@ import { execa } from 'execa';
 import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { fooCopyForThisFile } from './helpers/foo-copy.js';
 import { freePort } from './helpers/free-port.js';
 import { KvClient } from './helpers/kv-client.js';
-import { alive, start, stopAll, trackPid, type Started } from './helpers/processes.js';
+import { alive, start, trackPid, } from './helpers/processes.js';
 import { parsePrometheusText, sampleValue } from './helpers/prometheus-text.js';
-import { copyRelease, removeReleaseCopies } from './helpers/releases.js';
+import { copyRelease, } from './helpers/releases.js';
 import { waitFor } from './helpers/wait-for.js';
 
 const foo = fooCopyForThisFile('free');

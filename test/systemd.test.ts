@@ -5,13 +5,13 @@
  * write, enable, disable and remove the unit (with a stand-in systemctl: no systemd runs here).
  */
 import { execa } from 'execa';
-import { chmodSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir, userInfo } from 'node:os';
+import { chmodSync, cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { userInfo } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { fooCopyForThisFile } from './helpers/foo-copy.js';
-import { start, stopAll } from './helpers/processes.js';
-import { builtRelease, copyRelease, removeReleaseCopies } from './helpers/releases.js';
+import { start, } from './helpers/processes.js';
+import { builtRelease, } from './helpers/releases.js';
 import { repoRoot } from './helpers/repo.js';
 import { tempDirsForThisFile } from './helpers/temp-dirs.js';
 import { waitFor } from './helpers/wait-for.js';
@@ -96,7 +96,7 @@ describe('install --user and uninstall --user', () => {
     const installed = await execa(bin(), ['install', '--user'], { env: userEnv, reject: false });
     expect([installed.exitCode, installed.stderr]).toEqual([0, '']);
     expect(installed.stdout).toBe(`Installed ${unitFile} and enabled foo.service\n# To start it now:\n    systemctl --user start foo`);
-    expect(readFileSync(unitFile, 'utf8')).toBe((await execa(bin(), ['install', '--user', '--print'], { env: userEnv })).stdout + '\n');
+    expect(readFileSync(unitFile, 'utf8')).toBe(`${(await execa(bin(), ['install', '--user', '--print'], { env: userEnv })).stdout}\n`);
     expect(readFileSync(unitFile, 'utf8')).toContain('WantedBy=default.target');
     expect(readFileSync(calls, 'utf8')).toBe('--user daemon-reload\n--user enable foo.service\n');
 

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { bootToAccept } from '../lib/boot-to-accept.mjs';
 import { duBytes } from '../lib/dir-size.mjs';
 import { durations } from '../lib/durations.mjs';
-import { runAsUser as run, userEnv } from '../lib/user-command.mjs';
+import { runAsUser as run, } from '../lib/user-command.mjs';
 import { NODE26, ROOT } from '../lib/repo.mjs';
 import { summary } from '../lib/summary.mjs';
 import { makeTempDir } from '../lib/temp-dirs.mjs';

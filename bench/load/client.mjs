@@ -140,7 +140,7 @@ export class LoadClient {
 
   onData(chunk) {
     const t = now();
-    let buf = this.pending ? Buffer.concat([this.pending, chunk]) : chunk;
+    const buf = this.pending ? Buffer.concat([this.pending, chunk]) : chunk;
     let pos = 0;
     for (;;) {
       const nl = buf.indexOf(10, pos);

@@ -11,7 +11,7 @@ import { LINE_TIMEOUT_REPLY, MAX_CONNECTIONS_REPLY } from './server.js';
 import { testServersForThisFile } from './test-support/test-servers.js';
 
 const servers = testServersForThisFile();
-const { options, listen, logged } = servers;
+const { listen, logged } = servers;
 
 /** A raw client: what it received, whether the server ended or closed it. */
 async function client(port: number, { read = true } = {}) {

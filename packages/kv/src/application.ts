@@ -4,7 +4,7 @@
  * maxMemoryBytes (default: half of the heap), read at start.
  */
 import { Application, Node, defineApplication, exitSignal, registerService, unregisterService } from '@kvrel/runtime';
-import type { KvOperation, KvResult } from './operation.js';
+import type { KvOperation, } from './operation.js';
 import { Registry } from './registry.js';
 import { routeOperation, type RouterContext } from './router.js';
 import { ForwardBatcher, routeBatch } from './forward-batcher.js';

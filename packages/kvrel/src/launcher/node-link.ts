@@ -30,7 +30,7 @@ function connect(env: NodeJS.ProcessEnv): Promise<HiddenConnection> {
   }
   const target = runningNodeName(env);
   const options = distributionOptionsFromEnv(env, releaseName(env));
-  let tls;
+  let tls: ReturnType<typeof distTlsFromEnv>;
   try {
     tls = distTlsFromEnv(env);
   } catch (error) {

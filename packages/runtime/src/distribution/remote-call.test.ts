@@ -19,7 +19,7 @@ beforeEach(async () => {
   const log: Logger = { debug() {}, info() {}, warning: (m) => void lines.push(m), error: (m) => void lines.push(m) };
   bar = (await startDistribution({
     mode: 'name', name: 'bar@127.0.0.1', cookie: COOKIE, host: '127.0.0.1', portMapperPort: mapper.port, startPortMapper: false, logger: log,
-    invoke: (service, fn, args) => {
+    invoke: (_service, fn, _args) => {
       if (fn === 'pid') return 4242;
       if (fn === 'fail') throw new Error('no function system.fail on this node');
       hanging += 1;

@@ -88,10 +88,12 @@ export class RotatingLog {
   write(text: string | Uint8Array): void {
     const bytes = typeof text === 'string' ? Buffer.from(text) : text;
     this.keepFirst(bytes);
-    if (this.outage && this.now() < this.retryAt) return this.countLost(bytes);
+    if (this.outage && this.now() < this.retryAt) {
+      this.countLost(bytes);
+      return;
+    }
     if (this.size > 0 && this.size + bytes.length > this.maxBytes) this.rotate();
-    if (this.outage && !this.reportOutage()) return this.countLost(bytes);
-    if (!this.writeAll(bytes)) this.countLost(bytes);
+    if ((this.outage && !this.reportOutage()) || !this.writeAll(bytes)) this.countLost(bytes);
   }
 
   close(): void {

@@ -7,7 +7,7 @@ export function* filesUnder(dir: string, skipFolder: (name: string) => boolean =
   const stack = [dir];
   while (stack.length > 0) {
     const current = stack.pop()!;
-    let entries;
+    let entries: import('node:fs').Dirent[];
     try {
       entries = readdirSync(current, { withFileTypes: true });
     } catch {

@@ -24,7 +24,7 @@ export interface SystemdUnitOptions {
 export function renderSystemdUnit(options: SystemdUnitOptions): string {
   const bin = commandLine(`${options.root}/bin/${options.name}`);
   const lines = [
-    '# Written by bin/' + options.name + ' install (kvrel). Remove it with bin/' + options.name + ' uninstall.',
+    `# Written by bin/${options.name} install (kvrel). Remove it with bin/${options.name} uninstall.`,
     '[Unit]',
     `Description=${escapeSpecifiers(`${options.name} ${options.version} (kvrel release)`)}`,
     'After=network.target',

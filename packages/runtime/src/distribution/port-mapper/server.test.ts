@@ -90,7 +90,7 @@ describe('port mapper', () => {
     const junk = await client();
     junk.socket.write(Buffer.from([0, 1, 2, 0xff, 10]));
     const long = await client();
-    long.socket.write('LOOKUP ' + 'x'.repeat(10_000));
+    long.socket.write(`LOOKUP ${'x'.repeat(10_000)}`);
     const idle = await client();
     const halfOpen = await client();
     halfOpen.socket.write('LOOKUP fo');
@@ -133,7 +133,6 @@ describe('port mapper', () => {
     let uid = 1001;
     const shared = await startPortMapper({ port: 0, host: '127.0.0.1', nameHoldMs: 60_000, identifyPeer: async () => ({ uid }) });
     const unknown = await startPortMapper({ port: 0, host: '127.0.0.1', identifyPeer: async () => ({ unknown: 'the connection is not in the kernel socket table' }) });
-    const sockets: net.Socket[] = [];
     try {
       const foo = await connectTo(shared.port);
       foo.socket.write('REGISTER foo 5001\n');
