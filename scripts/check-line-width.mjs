@@ -6,9 +6,13 @@ import { existsSync, readFileSync } from 'node:fs';
 const { formatter, files } = JSON.parse(readFileSync('biome.json', 'utf8'));
 const width = formatter.lineWidth;
 const excluded = files.includes.filter((p) => p.startsWith('!')).map((p) => p.slice(1).replace(/^\*\*\//, ''));
-const tracked = execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard', '*.ts', '*.mts', '*.cts', '*.js', '*.mjs', '*.cjs'], { encoding: 'utf8' })
+const tracked = execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard', '*.ts', '*.mts', '*.cts', '*.js', '*.mjs', '*.cjs'], {
+  encoding: 'utf8',
+})
   .split('\n')
-  .filter((file) => file !== '' && existsSync(file) && !excluded.some((path) => file === path || file.startsWith(`${path}/`) || file.split('/').includes(path)));
+  .filter(
+    (file) => file !== '' && existsSync(file) && !excluded.some((path) => file === path || file.startsWith(`${path}/`) || file.split('/').includes(path)),
+  );
 let over = 0;
 for (const file of tracked) {
   readFileSync(file, 'utf8')

@@ -101,9 +101,14 @@ describe('kv-server limits in release foo', () => {
     expect(await polite.command('GET shopping milk')).toEqual(['1', 'OK']);
     polite.close();
     for (const client of hostile) client.socket.destroy();
-    expect(node.output()).toMatch(/\[warning\] kv-server: closed client \S+: it held \d+ bytes when the clients' buffers passed 16777216 bytes \(kv-server\.maxBufferedBytes\)/);
+    expect(node.output()).toMatch(
+      /\[warning\] kv-server: closed client \S+: it held \d+ bytes when the clients' buffers passed 16777216 bytes \(kv-server\.maxBufferedBytes\)/,
+    );
     // Rate-limited: one line, then "suppressed N" when the window ends.
-    await waitFor(() => /kv-server: suppressed \d+ more "maxBufferedBytes" lines in the last 10 s/.test(node.output()), { timeoutMs: 15_000, what: 'the suppressed line' });
+    await waitFor(() => /kv-server: suppressed \d+ more "maxBufferedBytes" lines in the last 10 s/.test(node.output()), {
+      timeoutMs: 15_000,
+      what: 'the suppressed line',
+    });
     expect(node.output().match(/kv-server\.maxBufferedBytes\)/g)).toHaveLength(1);
   });
 
@@ -116,13 +121,16 @@ describe('kv-server limits in release foo', () => {
     await over.waitClosed();
     expect(node.output()).toMatch(/\[warning\] kv-server: refused client \S+: 3 clients connected \(kv-server\.maxConnections 3\)/);
     clients[0]!.close();
-    const next = await waitFor(async () => {
-      const c = await KvClient.connect(port);
-      const reply = await c.command('GET cap x').catch(() => undefined);
-      if (reply?.[1] === 'OK') return c;
-      c.close();
-      return undefined;
-    }, { what: 'a new client to be served once one left' });
+    const next = await waitFor(
+      async () => {
+        const c = await KvClient.connect(port);
+        const reply = await c.command('GET cap x').catch(() => undefined);
+        if (reply?.[1] === 'OK') return c;
+        c.close();
+        return undefined;
+      },
+      { what: 'a new client to be served once one left' },
+    );
     next.close();
     for (const c of clients) c.close();
   });

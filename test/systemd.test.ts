@@ -10,8 +10,8 @@ import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fooCopyForThisFile } from './helpers/foo-copy.js';
-import { start, } from './helpers/processes.js';
-import { builtRelease, } from './helpers/releases.js';
+import { start } from './helpers/processes.js';
+import { builtRelease } from './helpers/releases.js';
 import { repoRoot } from './helpers/repo.js';
 import { tempDirsForThisFile } from './helpers/temp-dirs.js';
 import { waitFor } from './helpers/wait-for.js';
@@ -27,9 +27,13 @@ describe('install --print', () => {
     expect(printed.exitCode).toBe(0);
     const unit = printed.stdout;
     expect(unit).toContain('Type=notify\nNotifyAccess=all\n');
-    expect(unit).toContain(`ExecStart=${foo.dir}/bin/foo start\nExecStop=${foo.dir}/bin/foo stop\nRestart=on-failure\nRestartForceExitStatus=SIGHUP SIGINT SIGTERM SIGPIPE\n`);
+    expect(unit).toContain(
+      `ExecStart=${foo.dir}/bin/foo start\nExecStop=${foo.dir}/bin/foo stop\nRestart=on-failure\nRestartForceExitStatus=SIGHUP SIGINT SIGTERM SIGPIPE\n`,
+    );
     expect(unit).toContain(`User=${userInfo().username}\n`);
-    expect(unit).toContain(`Environment=KVREL_PORT_MAPPER_PORT=${foo.env['KVREL_PORT_MAPPER_PORT']}\nEnvironment=RELEASE_DISTRIBUTION=name\nEnvironment=RELEASE_NODE=foo@127.0.0.1\n`);
+    expect(unit).toContain(
+      `Environment=KVREL_PORT_MAPPER_PORT=${foo.env['KVREL_PORT_MAPPER_PORT']}\nEnvironment=RELEASE_DISTRIBUTION=name\nEnvironment=RELEASE_NODE=foo@127.0.0.1\n`,
+    );
     expect(unit).not.toContain(readFileSync(join(foo.dir, 'releases', 'COOKIE'), 'utf8'));
     if (!(await has('systemd-analyze'))) return context.skip('systemd-analyze is not installed (Debian package "systemd"): the unit was not verified');
     const dir = tempDir('unit');

@@ -53,7 +53,10 @@ export class ApplicationController {
   /** Names of started applications in start order. */
   private readonly started: string[] = [];
 
-  constructor(applications: readonly ApplicationDescriptor[], private readonly options: ControllerOptions) {
+  constructor(
+    applications: readonly ApplicationDescriptor[],
+    private readonly options: ControllerOptions,
+  ) {
     for (const app of applications) this.known.set(app.spec.name, app);
   }
 

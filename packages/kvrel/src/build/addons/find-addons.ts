@@ -23,5 +23,8 @@ export function* filesUnder(dir: string, skipFolder: (name: string) => boolean =
 }
 
 export function findAddons(dir: string): string[] {
-  return [...filesUnder(dir)].filter((file) => file.endsWith('.node')).map((file) => relative(dir, file)).sort();
+  return [...filesUnder(dir)]
+    .filter((file) => file.endsWith('.node'))
+    .map((file) => relative(dir, file))
+    .sort();
 }

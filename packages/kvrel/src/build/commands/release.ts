@@ -42,7 +42,10 @@ export function defineReleaseCommand(): Command {
         '\nExamples:\n  kvrel release foo\n  kvrel release bar --tar\n  kvrel release foo --node 24\n  kvrel release foo --target linux-arm64\n  kvrel release foo --node "$(command -v node)"',
     )
     .action(async (name: string | undefined, flags: ReleaseFlags) => {
-      await buildRelease({ name, env: flags.env ?? resolveConfigEnv('prod'), tar: flags.tar, path: flags.path, node: flags.node, target: flags.target }, consoleReporter);
+      await buildRelease(
+        { name, env: flags.env ?? resolveConfigEnv('prod'), tar: flags.tar, path: flags.path, node: flags.node, target: flags.target },
+        consoleReporter,
+      );
     });
 }
 

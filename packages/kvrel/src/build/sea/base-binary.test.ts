@@ -92,9 +92,7 @@ describe('inspectNodeBinary', () => {
 
   test('says how the program failed', async () => {
     const node = await fakeNode('broken', 'echo "boom: no libc" >&2; exit 3');
-    await expect(inspectNodeBinary(node)).rejects.toThrow(
-      `node binary ${node} could not be run: it exited with code 3 (boom: no libc); pass --node PATH`,
-    );
+    await expect(inspectNodeBinary(node)).rejects.toThrow(`node binary ${node} could not be run: it exited with code 3 (boom: no libc); pass --node PATH`);
   });
 });
 
@@ -109,5 +107,14 @@ describe('assertExecArgvSupport', () => {
 
 function info(path: string, version: string, supportsSea: boolean): NodeBinaryInfo {
   const parsed = parseNodeVersion(version)!;
-  return { path, version, ...parsed, platform: 'linux', arch: 'x64', supportsSea, supportsExecArgv: supportsExecArgv(parsed), supportsBuildSea: supportsBuildSea(parsed) };
+  return {
+    path,
+    version,
+    ...parsed,
+    platform: 'linux',
+    arch: 'x64',
+    supportsSea,
+    supportsExecArgv: supportsExecArgv(parsed),
+    supportsBuildSea: supportsBuildSea(parsed),
+  };
 }

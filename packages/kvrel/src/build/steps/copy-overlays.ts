@@ -16,7 +16,10 @@ export const copyOverlaysStep: ReleaseStep = {
     for (const overlay of release.overlays) {
       const source = resolve(release.root, overlay);
       if (!existsSync(source) || !statSync(source).isDirectory()) {
-        throw new UserError('KVREL_INVALID_RELEASE', `release ${JSON.stringify(release.name)}: overlay ${JSON.stringify(overlay)} is not a folder (looked at ${source}); create it or remove it from overlays`);
+        throw new UserError(
+          'KVREL_INVALID_RELEASE',
+          `release ${JSON.stringify(release.name)}: overlay ${JSON.stringify(overlay)} is not a folder (looked at ${source}); create it or remove it from overlays`,
+        );
       }
       await cp(source, assemblyRoot(release), { recursive: true, dereference: true, force: true });
     }

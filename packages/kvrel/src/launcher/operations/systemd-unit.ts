@@ -56,7 +56,11 @@ function escapeSpecifiers(text: string): string {
 
 /** Characters a unit file cannot hold in a value at all (a newline ends the setting). */
 function assertOneLine(text: string): void {
-  if (/[\n\r\0]/.test(text)) throw new UserError('KVREL_UNPRINTABLE_PATH', `${JSON.stringify(text)} holds a newline or NUL, which a systemd unit cannot hold; move the release to a plainer path`);
+  if (/[\n\r\0]/.test(text))
+    throw new UserError(
+      'KVREL_UNPRINTABLE_PATH',
+      `${JSON.stringify(text)} holds a newline or NUL, which a systemd unit cannot hold; move the release to a plainer path`,
+    );
 }
 
 /** A word quoted with C escapes, as systemd unquotes command lines and Environment= (systemd.syntax(7)). */

@@ -59,7 +59,12 @@ describe('peer user', () => {
       const owners = new SocketOwners(dir, true);
       const ask = (i: number) => owners.owner({ address: '127.0.0.1', port: 20000 + i }, { address: '127.0.0.1', port: 4370 });
       const answers = await Promise.all([ask(19_990), ask(15_000), ask(3), ask(99_999)]);
-      expect(answers).toEqual([{ uid: 1000 + (19_990 % 7), inode: 89_990 }, { uid: 1000 + (15_000 % 7), inode: 85_000 }, { uid: 1003, inode: 70_003 }, undefined]);
+      expect(answers).toEqual([
+        { uid: 1000 + (19_990 % 7), inode: 89_990 },
+        { uid: 1000 + (15_000 % 7), inode: 85_000 },
+        { uid: 1003, inode: 70_003 },
+        undefined,
+      ]);
       expect(owners.scans).toBe(1);
       expect(await ask(42)).toEqual({ uid: 1000, inode: 70_042 });
       expect(owners.scans).toBe(2);

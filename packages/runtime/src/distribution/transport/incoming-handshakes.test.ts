@@ -38,8 +38,15 @@ function recorder(): ScopedLogger & { lines: string[] } {
 async function node(name: string, options: Partial<StartDistributionOptions> = {}): Promise<{ node: DistributionTransport; log: ReturnType<typeof recorder> }> {
   const log = recorder();
   const started = (await startDistribution({
-    mode: 'name', name: `${name}@127.0.0.1`, cookie: COOKIE, host: '127.0.0.1', portMapperPort: mapper.port, startPortMapper: false,
-    logger: log, invoke: (_s, fn) => `${name} ran ${fn}`, ...options,
+    mode: 'name',
+    name: `${name}@127.0.0.1`,
+    cookie: COOKIE,
+    host: '127.0.0.1',
+    portMapperPort: mapper.port,
+    startPortMapper: false,
+    logger: log,
+    invoke: (_s, fn) => `${name} ran ${fn}`,
+    ...options,
   }))!;
   closers.push(() => started.stop());
   return { node: started, log };

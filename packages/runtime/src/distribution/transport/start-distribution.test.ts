@@ -68,9 +68,9 @@ describe('startDistribution', () => {
 
   it('fails without a port mapper when the port is not pinned, and frees its port', async () => {
     const portMapperPort = await freePort();
-    await expect(startDistribution({ mode: 'name', name: 'foo@127.0.0.1', cookie: COOKIE, host: '127.0.0.1', portMapperPort, startPortMapper: false })).rejects.toThrow(
-      `the port mapper at 127.0.0.1:${portMapperPort} is not available (nothing listens there)`,
-    );
+    await expect(
+      startDistribution({ mode: 'name', name: 'foo@127.0.0.1', cookie: COOKIE, host: '127.0.0.1', portMapperPort, startPortMapper: false }),
+    ).rejects.toThrow(`the port mapper at 127.0.0.1:${portMapperPort} is not available (nothing listens there)`);
   });
 
   it('raises for a pinned port in use, an empty cookie and a bad name', async () => {
