@@ -1,7 +1,8 @@
 // `npm run bench`: runs the scenario groups, prints a table per group and writes
 // bench/results/<group>.json. Every process it starts is stopped by pid and every temp dir removed,
 // also on error or Ctrl-C; a watchdog bounds the whole run.
-//   node bench/run.mjs [--quick] [--only kv-local,memory,kv-routed,release,any-project,node-patterns,nest-starter,operations,distribution,dist-security,profile,target]
+//   node bench/run.mjs [--quick] [--only
+// kv-local,memory,kv-routed,release,any-project,node-patterns,nest-starter,operations,distribution,dist-security,profile,target]
 import { parseArgs } from 'node:util';
 import { relative } from 'node:path';
 import { runKvLocal } from './groups/kv-local.mjs';

@@ -127,7 +127,8 @@ describe('RELEASE_TMP of another user (the tests run as root)', () => {
     const result = await daemonWith(theirs);
     expect([result.exitCode, result.stderr]).toEqual([
       1,
-      `ERROR: RELEASE_TMP (${theirs}) is refused: it belongs to uid 65534, not to the user running it (uid ${process.getuid!()}); set RELEASE_TMP to a folder of your own that only you can write to`,
+      `ERROR: RELEASE_TMP (${theirs}) is refused: it belongs to uid 65534, not to the user running it (uid ${process.getuid!()}); set RELEASE_TMP to ` +
+        `a folder of your own that only you can write to`,
     ]);
     expect(readdirSync(theirs)).toEqual([]);
     const shared = join(dir, 'shared-tmp');
@@ -136,7 +137,8 @@ describe('RELEASE_TMP of another user (the tests run as root)', () => {
     const open = await daemonWith(shared);
     expect([open.exitCode, open.stderr]).toEqual([
       1,
-      `ERROR: RELEASE_TMP (${shared}) is refused: it is writable by other users (mode 0777) without the sticky bit; set RELEASE_TMP to a folder of your own that only you can write to`,
+      `ERROR: RELEASE_TMP (${shared}) is refused: it is writable by other users (mode 0777) without the sticky bit; set RELEASE_TMP to a folder of ` +
+        `your own that only you can write to`,
     ]);
   });
 

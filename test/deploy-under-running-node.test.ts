@@ -34,7 +34,8 @@ const daemons: number[] = [];
 function writeReleasesConfig(version: string): void {
   writeFileSync(
     join(project, 'releases.config.ts'),
-    `import { defineReleases } from 'kvrel';\nexport default defineReleases({ foo: { version: '${version}', applications: { 'kv-server': 'permanent', kv: 'permanent' } } });\n`,
+    `import { defineReleases } from 'kvrel';\nexport default defineReleases({ foo: { version: '${version}', applications: { 'kv-server': ` +
+      `'permanent', kv: 'permanent' } } });\n`,
   );
 }
 

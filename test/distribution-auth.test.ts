@@ -163,7 +163,10 @@ describe('authenticated frames (the default)', () => {
       details: () => bar.output().slice(before),
     });
     expect(bar.output().slice(before)).toMatch(
-      /\[warning\] distribution: closed the link to node "foo@10\.217\.1\.2": a frame from 10\.217\.2\.1:\d+ failed authentication \(injected, replayed, reordered or altered on the way\); nothing in it was run/,
+      new RegExp(
+        /\[warning\] distribution: closed the link to node "foo@10\.217\.1\.2": a frame from 10\.217\.2\.1:\d+ failed authentication /.source +
+          /\(injected, replayed, reordered or altered on the way\); nothing in it was run/.source,
+      ),
     );
     expect(existsSync(marker)).toBe(false);
 
@@ -212,7 +215,8 @@ describe('distribution over TLS (RELEASE_DIST_TLS)', () => {
     const result = await client(
       [
         'rpc',
-        `await KV.create('zulu'); await KV.put('zulu', 'secret', 'kv-value-Qx7'); [await KV.get('zulu', 'secret'), await Node.call('${BAR}', 'system', 'eval', ['"marker-" + "Rz5" + "-" + Node.self()', {}])]`,
+        `await KV.create('zulu'); await KV.put('zulu', 'secret', 'kv-value-Qx7'); [await KV.get('zulu', 'secret'), await Node.call('${BAR}', ` +
+          `'system', 'eval', ['"marker-" + "Rz5" + "-" + Node.self()', {}])]`,
       ],
       { RELEASE_DIST_TLS: settings },
     );

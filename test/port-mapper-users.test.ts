@@ -45,7 +45,8 @@ describe('port mapper users and interfaces', () => {
     const root = mapperNodes().run(['nodes', 'gamma', '1'], env);
     expect(await root.exit).toEqual({ code: 1, signal: undefined });
     expect(root.output().trim().split('\n')).toEqual([
-      `error DIST_PORT_MAPPER_UNTRUSTED the port mapper at 127.0.0.1:${port} is run by user ${NOBODY} (nobody) (pid ${mapperPid}), not by root: a node run by root uses only a port mapper run by root; stop that mapper and start this node again (it starts its own)`,
+      `error DIST_PORT_MAPPER_UNTRUSTED the port mapper at 127.0.0.1:${port} is run by user ${NOBODY} (nobody) (pid ${mapperPid}), not by root: a ` +
+        `node run by root uses only a port mapper run by root; stop that mapper and start this node again (it starts its own)`,
     ]);
   });
 

@@ -36,7 +36,8 @@ describe('kvrel run --config', () => {
     const a = configFile('a.ts', `export default { 'kv-server': { port: 2, maxLineBytes: 24 } };`);
     const b = configFile(
       'b.ts',
-      `export default async ({ env }: { env: string }) => ({ 'kv-server': { port: 0 }, kv: { routingTable: [{ from: 'a', to: 'z', node: 'nonode@nohost' }], seenEnv: env } });`,
+      `export default async ({ env }: { env: string }) => ({ 'kv-server': { port: 0 }, kv: { routingTable: [{ from: 'a', to: 'z', node: ` +
+        `'nonode@nohost' }], seenEnv: env } });`,
     );
     // PORT would win over the repo's defaults through config/runtime.ts; --config files win over it.
     const node = start(process.execPath, [kvrelBin, 'run', '--config', a, '--config', b], { cwd: repoRoot, env: { PORT: '1' } });

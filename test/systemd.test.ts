@@ -32,7 +32,8 @@ describe('install --print', () => {
     );
     expect(unit).toContain(`User=${userInfo().username}\n`);
     expect(unit).toContain(
-      `Environment=KVREL_PORT_MAPPER_PORT=${foo.env['KVREL_PORT_MAPPER_PORT']}\nEnvironment=RELEASE_DISTRIBUTION=name\nEnvironment=RELEASE_NODE=foo@127.0.0.1\n`,
+      `Environment=KVREL_PORT_MAPPER_PORT=${foo.env['KVREL_PORT_MAPPER_PORT']}\n` +
+        'Environment=RELEASE_DISTRIBUTION=name\nEnvironment=RELEASE_NODE=foo@127.0.0.1\n',
     );
     expect(unit).not.toContain(readFileSync(join(foo.dir, 'releases', 'COOKIE'), 'utf8'));
     if (!(await has('systemd-analyze'))) return context.skip('systemd-analyze is not installed (Debian package "systemd"): the unit was not verified');

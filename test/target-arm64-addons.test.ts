@@ -27,7 +27,8 @@ const EMULATED = 240_000;
 const emulation = howTargetRuns('linux-arm64');
 if (emulation === 'no') {
   console.warn(
-    'target-arm64-addons: skipped: no binfmt_misc entry runs aarch64 binaries here (install qemu-user-static and binfmt-support and mount binfmt_misc; .ci/run does)',
+    'target-arm64-addons: skipped: no binfmt_misc entry runs aarch64 binaries here (install qemu-user-static and binfmt-support and mount ' +
+      'binfmt_misc; .ci/run does)',
   );
 }
 

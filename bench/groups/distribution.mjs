@@ -89,7 +89,8 @@ async function rpcUnderSlowHandshakes({ rpcs, log, commands }) {
       });
     }
     commands.push(
-      'release foo: RELEASE_DISTRIBUTION=name KVREL_DIST_PORT=<free> bin/foo start; node test/fixtures/slow-connections.cjs <port> 2000 300 [reconnect]; bin/foo rpc "1+1"',
+      'release foo: RELEASE_DISTRIBUTION=name KVREL_DIST_PORT=<free> bin/foo start; node test/fixtures/slow-connections.cjs <port> 2000 300 ' +
+        '[reconnect]; bin/foo rpc "1+1"',
     );
     return rows;
   } finally {

@@ -131,7 +131,10 @@ async function probeRouting(fooPort, barPort) {
     for (const [client, line, want] of steps) {
       const got = await client.command(line).catch((e) => [e.message]);
       if (got.join('|') !== want.join('|'))
-        return `${client === foo ? 'foo' : 'bar'} answered ${JSON.stringify(got.join('\\r\\n'))} to ${JSON.stringify(line)}, expected ${JSON.stringify(want.join('\\r\\n'))}`;
+        return (
+          `${client === foo ? 'foo' : 'bar'} answered ${JSON.stringify(got.join('\\r\\n'))} to ${JSON.stringify(line)}, expected ` +
+          `${JSON.stringify(want.join('\\r\\n'))}`
+        );
     }
     return null;
   } finally {

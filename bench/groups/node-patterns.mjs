@@ -215,9 +215,11 @@ export async function runNodePatterns({ quick, log }) {
   );
 
   const commands = [
-    'npm pack --workspace kvrel --workspace @kvrel/runtime; cp -r test/fixtures/node-patterns <tmp>/released; npm install -D <tarballs>; cp -a <tmp>/released <tmp>/plain',
+    'npm pack --workspace kvrel --workspace @kvrel/runtime; cp -r test/fixtures/node-patterns <tmp>/released; npm install -D <tarballs>; cp -a ' +
+      '<tmp>/released <tmp>/plain',
     'released: rm -rf _build && node_modules/.bin/kvrel release patterns   # cold;   node_modules/.bin/kvrel release patterns   # warm, after edit',
-    'plain: tsconfig.bench.json (tsc -b over apps/{web,legacy,workers}, composite, outDir dist beside src); node_modules/.bin/tsc -b tsconfig.bench.json && cp -r apps/web/src/views apps/web/dist/',
+    'plain: tsconfig.bench.json (tsc -b over apps/{web,legacy,workers}, composite, outDir dist beside src); node_modules/.bin/tsc -b ' +
+      'tsconfig.bench.json && cp -r apps/web/src/views apps/web/dist/',
     'WEB_PORT=<free> SITE_PORT=… LEGACY_PORT=… WORKERS_PORT=… RELEASE_DISTRIBUTION=none _build/prod/rel/patterns/bin/patterns start',
     `  vs  PORT=<free> ${NODE26} apps/web/dist/standalone.js   (and standalone-site-web.js with SITE_PORT)`,
   ];

@@ -44,7 +44,8 @@ export async function runTarget({ quick, log }) {
     const warm = [];
     for (let i = 0; i < warmBuilds; i++) warm.push((await buildRelease(dir, options)).seconds);
     commands.push(
-      `rm -rf ${cache.replace(/^.*\/_build/, '_build')} <tmp>/foo && node packages/kvrel/dist/bin/kvrel.cjs release foo --target ${target} --path <tmp>/foo   # cold; again: warm`,
+      `rm -rf ${cache.replace(/^.*\/_build/, '_build')} <tmp>/foo && node packages/kvrel/dist/bin/kvrel.cjs release foo --target ${target} --path ` +
+        `<tmp>/foo   # cold; again: warm`,
     );
     figures.cold[key] = seconds(cold);
     figures.warm[key] = seconds(warm);

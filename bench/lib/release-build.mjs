@@ -23,6 +23,8 @@ export async function buildRelease(dir, { name = 'foo', tar = false, node, targe
   return {
     seconds,
     output: child.output,
-    command: `node packages/kvrel/dist/bin/kvrel.cjs release ${name} --path <tmp>/${name}${tar ? ' --tar' : ''}${node ? ` --node ${node}` : ''}${target ? ` --target ${target}` : ''}`,
+    command:
+      `node packages/kvrel/dist/bin/kvrel.cjs release ${name} --path ` +
+      `<tmp>/${name}${tar ? ' --tar' : ''}${node ? ` --node ${node}` : ''}${target ? ` --target ${target}` : ''}`,
   };
 }

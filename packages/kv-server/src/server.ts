@@ -177,7 +177,8 @@ export class KvServer implements Child {
     log.limited(
       'warning',
       'maxBufferedBytes',
-      `closed client ${client.peer}: it held ${heldBytes} bytes when the clients' buffers passed ${this.limits.maxBufferedBytes} bytes (kv-server.maxBufferedBytes)`,
+      `closed client ${client.peer}: it held ${heldBytes} bytes when the clients' buffers passed ${this.limits.maxBufferedBytes} bytes ` +
+        `(kv-server.maxBufferedBytes)`,
     );
   };
 }

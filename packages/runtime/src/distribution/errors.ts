@@ -45,7 +45,8 @@ const messages: { readonly [C in DistributionErrorCode]: (error: Extract<Distrib
   DIST_NODE_DOWN: (error) => `node ${q(error.node)} is not reachable (${error.reason})`,
   DIST_NODE_WENT_AWAY: (error) => `node ${q(error.node)} went away while handling ${q(error.request)}${error.reason === undefined ? '' : ` (${error.reason})`}`,
   DIST_SEND_QUEUE_FULL: (error) =>
-    `node ${q(error.node)} is not reading what this node sends (${error.queuedBytes} bytes wait for it, the limit is ${error.limit}); ${q(error.request)} was not sent`,
+    `node ${q(error.node)} is not reading what this node sends (${error.queuedBytes} bytes wait for it, the limit is ${error.limit}); ` +
+    `${q(error.request)} was not sent`,
   DIST_CALL_TIMEOUT: (error) => `node ${q(error.node)} did not reply to ${q(error.request)} within ${error.timeoutMs} ms`,
   DIST_HANDSHAKE_FAILED: (error) => `could not connect to node ${q(error.node)}: ${error.reason}`,
   DIST_FRAME_TOO_LARGE: (error) => `a peer announced a frame of ${error.size} bytes, more than the limit of ${error.max} bytes`,
@@ -56,7 +57,8 @@ const messages: { readonly [C in DistributionErrorCode]: (error: Extract<Distrib
   DIST_BAD_TLS_CONFIG: (error) =>
     `RELEASE_DIST_TLS file ${error.file}: ${error.reason}; it must be JSON like {"cert": "node.pem", "key": "node.key", "ca": "ca.pem"}`,
   DIST_PORT_MAPPER_UNTRUSTED: (error) =>
-    `the port mapper at ${error.address} is run by ${error.owner}${error.pid === undefined ? '' : ` (pid ${error.pid})`}, not by root: a node run by root uses only a port mapper run by root; stop that mapper and start this node again (it starts its own)`,
+    `the port mapper at ${error.address} is run by ${error.owner}${error.pid === undefined ? '' : ` (pid ${error.pid})`}, not by root: a node run by ` +
+    `root uses only a port mapper run by root; stop that mapper and start this node again (it starts its own)`,
   DIST_BAD_ADDRESS: (error) => `${error.source} must be an IP address such as 127.0.0.1 (got ${JSON.stringify(error.value) ?? String(error.value)})`,
 };
 

@@ -169,7 +169,9 @@ export class RotatingLog {
   /** The first write after an outage: one line on what was lost. False when the file still fails. */
   private reportOutage(): boolean {
     const outage = this.outage!;
-    const text = `${outage.lines} lines (${outage.bytes} bytes) could not be written to ${this.current} since ${logTimestamp(new Date(outage.since))} (${outage.code})`;
+    const text =
+      `${outage.lines} lines (${outage.bytes} bytes) could not be written to ${this.current} since ` +
+      `${logTimestamp(new Date(outage.since))} (${outage.code})`;
     const line = `${outage.torn ? '\n' : ''}${formatLogLine('warning', 'log', text)}`;
     outage.torn = false;
     if (!this.writeAll(Buffer.from(line))) return false;

@@ -23,8 +23,10 @@ export function renderApplicationsModule(applications: readonly WorkspaceApplica
     const privDir =
       privDirs === 'release' ? `__kvrelPath(new URL(${JSON.stringify(`../priv/${app.name}`)}, import.meta.url))` : JSON.stringify(`${app.dir}/priv`);
     entries.push(
-      `  { spec: app${i}, packageName: ${JSON.stringify(app.name)}, version: ${JSON.stringify(app.version)}, dependencies: ${JSON.stringify(app.dependencies)}, ` +
-        `moduleName: ${JSON.stringify(app.moduleName ?? null)} ?? undefined, module: ${app.moduleName !== undefined ? `module${i}` : 'undefined'}, privDir: ${privDir} },`,
+      `  { spec: app${i}, packageName: ${JSON.stringify(app.name)}, version: ${JSON.stringify(app.version)}, dependencies: ` +
+        `${JSON.stringify(app.dependencies)}, ` +
+        `moduleName: ${JSON.stringify(app.moduleName ?? null)} ?? undefined, module: ${app.moduleName !== undefined ? `module${i}` : 'undefined'}, ` +
+        `privDir: ${privDir} },`,
     );
   });
   return `${lines.join('\n')}\nexport const applications = [\n${entries.join('\n')}\n];\n`;

@@ -43,7 +43,8 @@ describe('DiskPackageScanner.locatesOwnFiles', () => {
     const dir = pkg({
       'esm.js': "const r = createRequire(import.meta.url); r('x')",
       'rollup.cjs':
-        "module$1.createRequire((typeof document === 'undefined' ? new (require('u' + 'rl').URL)('file:' + __filename).href : (document.currentScript && document.currentScript.src || new URL('node.cjs', document.baseURI).href)))('x')",
+        "module$1.createRequire((typeof document === 'undefined' ? new (require('u' + 'rl').URL)('file:' + __filename).href : " +
+        "(document.currentScript && document.currentScript.src || new URL('node.cjs', document.baseURI).href)))('x')",
       'plain.js': 'module.exports = 1',
     });
     expect(scanner.locatesOwnFiles(join(dir, 'esm.js'))).toBeUndefined();

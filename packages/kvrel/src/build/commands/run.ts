@@ -57,7 +57,8 @@ export function defineRunCommand(): Command {
       'after',
       '\nThe node runs on the Node its releases embed (fetched into ~/.cache/kvrel once, as kvrel release does);\n' +
         'kvrel itself stays on the Node that started it.\n' +
-        '\nExamples:\n  kvrel run\n  PORT=4141 kvrel run\n  kvrel run --name foo@127.0.0.1 --cookie-file ~/.foo.cookie --config config/foo.ts\n  kvrel run --host-node',
+        '\nExamples:\n  kvrel run\n  PORT=4141 kvrel run\n  kvrel run --name foo@127.0.0.1 --cookie-file ~/.foo.cookie --config config/foo.ts\n  ' +
+        'kvrel run --host-node',
     )
     .action(async (options: RunOptions) => {
       await runNode(options);
@@ -116,7 +117,8 @@ export async function runNode(options: RunOptions, cwd = process.cwd()): Promise
     else {
       const { file, reason } = addons.unloadable;
       process.stderr.write(
-        `warning: Node ${runtime.version} cannot load native addon ${relative(root, file)} (${reason.split('.')[0]}) and kvrel cannot rebuild it: ${addons.why}; ` +
+        `warning: Node ${runtime.version} cannot load native addon ${relative(root, file)} (${reason.split('.')[0]}) and kvrel cannot rebuild it: ` +
+          `${addons.why}; ` +
           `running the node on this Node ${process.version} (as --host-node does)\n`,
       );
       nodeBinary = process.execPath;

@@ -117,7 +117,8 @@ describe('loadWorkspace: an application that cannot be released is named at buil
     const error = await failure(loadWorkspace(root));
     expect(error).toMatchObject({ code: 'KVREL_INVALID_APPLICATION' });
     expect(error.message).toBe(
-      'apps/api/package.json: "kvrel.application" points to ./src/application.ts, which does not exist; point it at the module that default-exports the application spec',
+      'apps/api/package.json: "kvrel.application" points to ./src/application.ts, which does not exist; point it at the module that default-exports ' +
+        'the application spec',
     );
   });
 
@@ -127,7 +128,8 @@ describe('loadWorkspace: an application that cannot be released is named at buil
     const error = await failure(loadWorkspace(root));
     expect(error).toMatchObject({ code: 'KVREL_INVALID_APPLICATION' });
     expect(error.message).toBe(
-      'apps/api/package.json: application "api" has no entry point, and a node imports it by name; add "exports": "./src/index.ts" (or "main") naming the module whose exports rpc sees',
+      'apps/api/package.json: application "api" has no entry point, and a node imports it by name; add "exports": "./src/index.ts" (or "main") ' +
+        'naming the module whose exports rpc sees',
     );
   });
 

@@ -116,7 +116,8 @@ async function checkEntryPoints(root: string, members: readonly WorkspacePackage
     if (pkg.main === undefined && pkg.exports === undefined) {
       throw new UserError(
         'KVREL_INVALID_APPLICATION',
-        `${manifest}: application ${name} has no entry point, and a node imports it by name; add "exports": "./src/index.ts" (or "main") naming the module whose exports rpc sees`,
+        `${manifest}: application ${name} has no entry point, and a node imports it by name; add "exports": "./src/index.ts" (or "main") naming the ` +
+          `module whose exports rpc sees`,
       );
     }
     throw new UserError(

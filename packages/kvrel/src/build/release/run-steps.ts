@@ -23,7 +23,8 @@ export async function runSteps(release: Release, steps: readonly ReleaseStep[], 
     const next = await step.run(current, reporter);
     if (!isSameRelease(next, current)) {
       throw new Error(
-        `release step "${step.title}" must return the release it was given (with its facts added), got ${typeof next === 'object' ? JSON.stringify(next)?.slice(0, 80) : String(next)}`,
+        `release step "${step.title}" must return the release it was given (with its facts added), got ` +
+          `${typeof next === 'object' ? JSON.stringify(next)?.slice(0, 80) : String(next)}`,
       );
     }
     current = next;

@@ -86,7 +86,9 @@ describe('inspectNodeBinary', () => {
     const node = await fakeNode('notnode', 'echo hello');
     await expect(inspectNodeBinary(node)).rejects.toMatchObject({
       code: 'KVREL_NODE_BINARY_UNUSABLE',
-      message: `node binary ${node} did not answer as Node does (is it a Node binary, not a SEA?); pass --node PATH to a Node 20 or later binary (Node 26 LTS recommended)`,
+      message:
+        `node binary ${node} did not answer as Node does (is it a Node binary, not a SEA?); pass --node PATH to a Node 20 or later binary ` +
+        `(Node 26 LTS recommended)`,
     });
   });
 

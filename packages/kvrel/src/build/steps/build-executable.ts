@@ -36,7 +36,8 @@ export const buildExecutableStep: ReleaseStep = {
     const canRun = baseBinary.runs !== 'no';
     if (!canRun)
       reporter.warn(
-        `no code cache in the executable: ${baseBinary.target} binaries cannot run on this machine, so its V8 cannot make one (each command compiles the launcher when it starts); install qemu-user-static and binfmt-support to make one, see README "Targets"`,
+        `no code cache in the executable: ${baseBinary.target} binaries cannot run on this machine, so its V8 cannot make one (each command compiles ` +
+          `the launcher when it starts); install qemu-user-static and binfmt-support to make one, see README "Targets"`,
       );
     if (!reused) {
       await rm(builtFile, { force: true });

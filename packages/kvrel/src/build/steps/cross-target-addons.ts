@@ -45,7 +45,8 @@ export async function crossTargetAddons(
     const forTarget = pkg.files.filter((file) => elfTarget(join(lib, file)) === target);
     if (forTarget.length === 0) {
       const fix = existsSync(join(pkg.dir, 'binding.gyp'))
-        ? `it has no prebuilt ${target} binary and would have to be compiled (binding.gyp); build the release on a ${target} machine, or use a version of ${pkg.name} that ships ${target} prebuilds`
+        ? `it has no prebuilt ${target} binary and would have to be compiled (binding.gyp); build the release on a ${target} machine, or use a ` +
+          `version of ${pkg.name} that ships ${target} prebuilds`
         : `it ships no ${target} build; build the release on a ${target} machine, or use a package that ships ${target} prebuilds`;
       throw new UserError(
         'KVREL_NATIVE_ADDON',
@@ -63,7 +64,8 @@ export async function crossTargetAddons(
     if (failures.length === forTarget.length) {
       throw new UserError(
         'KVREL_NATIVE_ADDON',
-        `release ${JSON.stringify(release.name)}: native addon ${relative(join(release.versionPath, LIB_DIR), failures[0]!.file)} of package ${JSON.stringify(pkg.name)} does not load in the ${target} Node (${failures[0]!.reason}); check the system libraries it links to`,
+        `release ${JSON.stringify(release.name)}: native addon ${relative(join(release.versionPath, LIB_DIR), failures[0]!.file)} of package ` +
+          `${JSON.stringify(pkg.name)} does not load in the ${target} Node (${failures[0]!.reason}); check the system libraries it links to`,
       );
     }
     const failed = new Set(failures.map((f) => relative(lib, f.file)));

@@ -73,7 +73,8 @@ export const nativeAddonsStep: ReleaseStep = {
           `kvrel has no headers for ${baseBinary.path} to rebuild it; use the embedded Node (drop --node), or install ${pkg.name} built for it`,
         );
       reporter.info(
-        `  rebuilding ${pkg.name} for Node ${baseBinary.info.version} (NODE_MODULE_VERSION ${mismatch.abi!.needed}; it was built for ${mismatch.abi!.builtFor})`,
+        `  rebuilding ${pkg.name} for Node ${baseBinary.info.version} ` +
+          `(NODE_MODULE_VERSION ${mismatch.abi!.needed}; it was built for ${mismatch.abi!.builtFor})`,
       );
       const outcome = await rebuildAddon({
         packageDir: pkg.dir,

@@ -44,7 +44,8 @@ export const probeExecutableStep: ReleaseStep = {
     const baseBinary = requireFact(release, 'baseBinary', TITLE);
     if (baseBinary.runs === 'no') {
       reporter.warn(
-        `not probing the executable (nor vm.args): ${baseBinary.target} binaries cannot run on this machine; its first start on ${baseBinary.target} is its first run`,
+        `not probing the executable (nor vm.args): ${baseBinary.target} binaries cannot run on this machine; its first start on ${baseBinary.target} ` +
+          `is its first run`,
       );
       return { ...release, vmArgs: parseVmArgs(await readFile(join(release.versionPath, 'vm.args'), 'utf8')) };
     }
@@ -53,7 +54,8 @@ export const probeExecutableStep: ReleaseStep = {
       const { packageName, specName } = report.misnamed[0]!;
       throw new UserError(
         'KVREL_INVALID_APPLICATION',
-        `release ${JSON.stringify(release.name)}: package ${JSON.stringify(packageName)} default-exports an application named ${JSON.stringify(specName)}; an application's name must be its package name, so set name: ${JSON.stringify(packageName)}`,
+        `release ${JSON.stringify(release.name)}: package ${JSON.stringify(packageName)} default-exports an application named ` +
+          `${JSON.stringify(specName)}; an application's name must be its package name, so set name: ${JSON.stringify(packageName)}`,
       );
     }
     if (report.addonFailures.length > 0) {
@@ -80,7 +82,8 @@ export async function probeRelease(release: Release, reporter: Reporter): Promis
   }
   if (outcome.codeCacheRejected) {
     reporter.warn(
-      `${vmArgsFile}: ${vmArgs.join(' ')} changes V8's code cache check, so ${release.name} will boot without its code cache (slower) and warn "Code cache data rejected"`,
+      `${vmArgsFile}: ${vmArgs.join(' ')} changes V8's code cache check, so ${release.name} will boot without its code cache (slower) and warn "Code ` +
+        `cache data rejected"`,
     );
   }
   return outcome;

@@ -29,7 +29,8 @@ export const resolveBaseBinaryStep: ReleaseStep = {
     if (!runtime && release.nodeRequested !== undefined && !existsSync(release.nodeRequested)) {
       throw new UserError(
         'KVREL_NODE_UNAVAILABLE',
-        `release ${JSON.stringify(release.name)}: node binary ${release.nodeRequested} does not exist; pass --node PATH to an existing Node 20+ binary, or a pinned line: ${describeNodeLines()}`,
+        `release ${JSON.stringify(release.name)}: node binary ${release.nodeRequested} does not exist; pass --node PATH to an existing Node 20+ ` +
+          `binary, or a pinned line: ${describeNodeLines()}`,
       );
     }
     const path = runtime ? await ensureEmbeddedNode({ cacheDir: resolveCacheDir(), reporter, runtime }) : release.nodeRequested!;
@@ -90,7 +91,8 @@ async function crossTargetBase(release: Release, reporter: Reporter): Promise<Ba
   if (!hostRuntime || (release.nodeRequested !== undefined && !line)) {
     throw new UserError(
       'KVREL_NODE_UNAVAILABLE',
-      `release ${JSON.stringify(release.name)}: a release for ${release.target} embeds a Node kvrel pins (${describeNodeLines()}), not the binary ${release.nodeRequested}; drop --node PATH or build on ${release.target}`,
+      `release ${JSON.stringify(release.name)}: a release for ${release.target} embeds a Node kvrel pins (${describeNodeLines()}), not the binary ` +
+        `${release.nodeRequested}; drop --node PATH or build on ${release.target}`,
     );
   }
   const runtime = pinnedNode(line, release.target);

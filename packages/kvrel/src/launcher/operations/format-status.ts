@@ -29,7 +29,8 @@ export function formatStatus(status: NodeStatus): string {
     ),
     row(
       'event loop',
-      `delay p50 ${formatMs(delay.p50)} · p99 ${formatMs(delay.p99)} · max ${formatMs(delay.max)} · utilisation ${formatPercent(eventLoop.utilization)} (last ${(eventLoop.windowMs / 1000).toFixed(1)} s)`,
+      `delay p50 ${formatMs(delay.p50)} · p99 ${formatMs(delay.p99)} · max ${formatMs(delay.max)} · utilisation ` +
+        `${formatPercent(eventLoop.utilization)} (last ${(eventLoop.windowMs / 1000).toFixed(1)} s)`,
     ),
     row('connections', String(status.connections)),
     row('nodes', status.nodes.length > 0 ? status.nodes.join(', ') : 'none'),

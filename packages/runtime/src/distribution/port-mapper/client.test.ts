@@ -24,7 +24,9 @@ beforeAll(async () => {
   entry = path.join(dir, 'entry.mjs');
   await build({
     stdin: {
-      contents: `import { runPortMapperFromEnv } from ${JSON.stringify(path.join(import.meta.dirname, 'server.ts'))};\nif (!runPortMapperFromEnv()) process.exit(2);\n`,
+      contents:
+        `import { runPortMapperFromEnv } from ${JSON.stringify(path.join(import.meta.dirname, 'server.ts'))};\nif (!runPortMapperFromEnv()) ` +
+        `process.exit(2);\n`,
       resolveDir: import.meta.dirname,
       loader: 'ts',
     },
@@ -143,7 +145,10 @@ describe('port mapper client', () => {
     const squatter = await registerWithPortMapper({ name: 'foo', port: 6666, portMapperPort: port, startOnDemand: false, logger: quiet });
     await waitFor(() => lines.filter((l) => l.startsWith('node name "foo" is already in use')).length >= 2, { what: 'two conflicts logged', timeoutMs: 5000 });
     expect(lines.at(-1)).toMatch(
-      /^node name "foo" is already in use on this host: another process registered it while this node was not registered; peers cannot reach this node, trying again in \d+ ms$/,
+      new RegExp(
+        /^node name "foo" is already in use on this host: another process registered it while this node was not registered; /.source +
+          /peers cannot reach this node, trying again in \d+ ms$/.source,
+      ),
     );
     squatter.close();
     await waitFor(() => second.names().get('foo') === 5001, { what: 'the node to get its name back', timeoutMs: 10_000 });

@@ -53,7 +53,9 @@ describe('peer user', () => {
       // 20,000 sockets (several 64 KiB chunks), the ones asked about near the end.
       const header = TABLE.split('\n')[0];
       const line = (i: number, local: number, remote: number, uid: number) =>
-        `${String(i).padStart(5)}: 0100007F:${local.toString(16).toUpperCase().padStart(4, '0')} 0100007F:${remote.toString(16).toUpperCase().padStart(4, '0')} 01 00000000:00000000 02:000A7C7E 00000000 ${String(uid).padStart(5)}        0 ${70000 + i} 2 0000000000000000 20 4 30 10 -1`;
+        `${String(i).padStart(5)}: 0100007F:${local.toString(16).toUpperCase().padStart(4, '0')} ` +
+        `0100007F:${remote.toString(16).toUpperCase().padStart(4, '0')} 01 00000000:00000000 02:000A7C7E 00000000 ` +
+        `${String(uid).padStart(5)}        0 ${70000 + i} 2 0000000000000000 20 4 30 10 -1`;
       const lines = Array.from({ length: 20_000 }, (_, i) => line(i, 20000 + i, 4370, 1000 + (i % 7)));
       writeFileSync(path.join(dir, 'tcp'), [header, ...lines, ''].join('\n'));
       const owners = new SocketOwners(dir, true);

@@ -217,7 +217,8 @@ describe('NodeConnection', () => {
     await vi.waitFor(() => expect(bar.closed).toBe(true));
     expect(ran).toEqual(['first']);
     expect(limited).toEqual([
-      'unauthenticated frames: closed the link to node "foo@h": a frame from 10.0.0.1:5000 failed authentication (injected, replayed, reordered or altered on the way); nothing in it was run',
+      'unauthenticated frames: closed the link to node "foo@h": a frame from 10.0.0.1:5000 failed authentication (injected, replayed, reordered or ' +
+        'altered on the way); nothing in it was run',
     ]);
     expect(bar.closeReason).toContain('failed authentication');
   });
