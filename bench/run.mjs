@@ -1,7 +1,8 @@
 // `npm run bench`: runs the scenario groups, prints a table per group and writes
 // bench/results/<group>.json. Every process it starts is stopped by pid and every temp dir removed,
 // also on error or Ctrl-C; a watchdog bounds the whole run.
-//   node bench/run.mjs [--quick] [--only kv-local,memory,kv-routed,release,any-project,node-patterns,nest-starter,operations,distribution,dist-security,profile,target]
+//   node bench/run.mjs [--quick] [--only
+// kv-local,memory,kv-routed,release,any-project,node-patterns,nest-starter,operations,distribution,dist-security,profile,target]
 import { parseArgs } from 'node:util';
 import { relative } from 'node:path';
 import { runKvLocal } from './groups/kv-local.mjs';
@@ -23,8 +24,32 @@ import { writeResults } from './lib/results.mjs';
 import { formatTable } from './lib/table.mjs';
 import { removeTempDirs } from './lib/temp-dirs.mjs';
 
-const GROUPS = { 'kv-local': runKvLocal, memory: runMemory, 'kv-routed': runKvRouted, release: runRelease, 'any-project': runAnyProject, 'node-patterns': runNodePatterns, 'nest-starter': runNestStarter, operations: runOperations, distribution: runDistribution, 'dist-security': runDistSecurity, profile: runProfile, target: runTarget };
-const DEFAULT_GROUPS = ['kv-local', 'memory', 'kv-routed', 'release', 'any-project', 'node-patterns', 'nest-starter', 'operations', 'distribution', 'dist-security']; // profile and target (minutes under emulation) only with --only
+const GROUPS = {
+  'kv-local': runKvLocal,
+  memory: runMemory,
+  'kv-routed': runKvRouted,
+  release: runRelease,
+  'any-project': runAnyProject,
+  'node-patterns': runNodePatterns,
+  'nest-starter': runNestStarter,
+  operations: runOperations,
+  distribution: runDistribution,
+  'dist-security': runDistSecurity,
+  profile: runProfile,
+  target: runTarget,
+};
+const DEFAULT_GROUPS = [
+  'kv-local',
+  'memory',
+  'kv-routed',
+  'release',
+  'any-project',
+  'node-patterns',
+  'nest-starter',
+  'operations',
+  'distribution',
+  'dist-security',
+]; // profile and target (minutes under emulation) only with --only
 
 const { values: flags } = parseArgs({ options: { quick: { type: 'boolean', default: false }, only: { type: 'string' } } });
 const selected = flags.only ? flags.only.split(',').map((g) => g.trim()) : DEFAULT_GROUPS;
@@ -73,5 +98,7 @@ for (const group of selected) {
 }
 clearTimeout(watchdog);
 removeTempDirs();
-console.log(`\nbench: ${selected.join(', ')} in ${Math.round((Date.now() - started) / 1000)} s${flags.quick ? ' (--quick: figures not written to bench/results)' : ''}`);
+console.log(
+  `\nbench: ${selected.join(', ')} in ${Math.round((Date.now() - started) / 1000)} s${flags.quick ? ' (--quick: figures not written to bench/results)' : ''}`,
+);
 process.exitCode = failed ? 1 : 0;

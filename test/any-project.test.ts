@@ -29,7 +29,14 @@ const TEST_SLACK = 60_000;
 const NATIVE_BUILD_TIMEOUT = 600_000;
 
 /** figlet's Standard font, read from the fonts folder beside figlet's own code. */
-const BANNER = ['  _                    _ ', ' | | ____   ___ __ ___| |', " | |/ /\\ \\ / / '__/ _ \\ |", ' |   <  \\ V /| | |  __/ |', ' |_|\\_\\  \\_/ |_|  \\___|_|', '                         '].join('\n');
+const BANNER = [
+  '  _                    _ ',
+  ' | | ____   ___ __ ___| |',
+  " | |/ /\\ \\ / / '__/ _ \\ |",
+  ' |   <  \\ V /| | |  __/ |',
+  ' |_|\\_\\  \\_/ |_|  \\___|_|',
+  '                         ',
+].join('\n');
 
 let project: AnyProject;
 const tempDir = tempDirsForThisFile('kvrel-any');
@@ -44,7 +51,14 @@ afterEach(async () => {
 
 /** The fixture's own kvrel command (what `npx kvrel` runs), run directly so a timeout stops the build itself. */
 function kvrel(args: readonly string[], timeout = BUILD_TIMEOUT) {
-  return execa(join(project.dir, 'node_modules', '.bin', 'kvrel'), args, { cwd: project.dir, env: userEnv(), extendEnv: false, reject: false, all: true, timeout });
+  return execa(join(project.dir, 'node_modules', '.bin', 'kvrel'), args, {
+    cwd: project.dir,
+    env: userEnv(),
+    extendEnv: false,
+    reject: false,
+    all: true,
+    timeout,
+  });
 }
 
 async function buildRelease(args: readonly string[], timeout = BUILD_TIMEOUT): Promise<void> {
@@ -132,7 +146,8 @@ async function stopDaemon(release: string, name: string, env: Record<string, str
 
 describe('the fixture itself', () => {
   it('has a working npx kvrel from the tarballs: --help, init', async () => {
-    const npx = (args: readonly string[]) => execa('npx', ['kvrel', ...args], { cwd: project.dir, env: userEnv(), extendEnv: false, reject: false, all: true, timeout: 60_000 });
+    const npx = (args: readonly string[]) =>
+      execa('npx', ['kvrel', ...args], { cwd: project.dir, env: userEnv(), extendEnv: false, reject: false, all: true, timeout: 60_000 });
     const help = await npx(['--help']);
     expect(help.exitCode, help.all).toBe(0);
     expect(help.stdout).toMatch(/release \[options\] \[name\]/);
@@ -147,7 +162,10 @@ describe('the fixture itself', () => {
     const port = await freePort();
     const logFile = join(tempDir('standalone'), 'api.log');
     const node26 = await ensureEmbeddedNode();
-    const api = start(node26, [join(project.dir, 'apps', 'api', 'dist', 'standalone.js')], { cwd: project.dir, env: { PORT: String(port), API_LOG_FILE: logFile } });
+    const api = start(node26, [join(project.dir, 'apps', 'api', 'dist', 'standalone.js')], {
+      cwd: project.dir,
+      env: { PORT: String(port), API_LOG_FILE: logFile },
+    });
     await waitFor(() => api.output().includes('listening on'), { what: 'the standalone api to listen', details: () => api.output() });
     await checkRoutes(port, /apps\/api\/dist\/server\.js:\d+/);
     await checkTransportLog(logFile);
@@ -186,16 +204,26 @@ describe('kvrel run in the fixture', () => {
   it('serves the same routes from source, stacks naming the .ts source', async () => {
     const port = await freePort();
     const logFile = join(tempDir('run'), 'api.log');
-    const node = start(join(project.dir, 'node_modules', '.bin', 'kvrel'), ['run'], { cwd: project.dir, env: userEnv({ PORT: String(port), API_LOG_FILE: logFile }) });
+    const node = start(join(project.dir, 'node_modules', '.bin', 'kvrel'), ['run'], {
+      cwd: project.dir,
+      env: userEnv({ PORT: String(port), API_LOG_FILE: logFile }),
+    });
     let exited = false;
     void node.exit.then(() => (exited = true));
-    const outcome = await waitFor(() => (node.output().includes(' started on ') ? 'started' : exited && 'exited'), { what: 'kvrel run to start', timeoutMs: 60_000, details: () => node.output() });
+    const outcome = await waitFor(() => (node.output().includes(' started on ') ? 'started' : exited && 'exited'), {
+      what: 'kvrel run to start',
+      timeoutMs: 60_000,
+      details: () => node.output(),
+    });
     expect(outcome, node.output()).toBe('started');
     // better-sqlite3 in node_modules was compiled by npm for the host's Node: kvrel run loads a copy
     // rebuilt for the embedded Node (the release build's cached rebuild), and node_modules stays as npm left it.
     expect(node.output()).not.toContain('warning:');
     expect(node.output()).toContain('Node v26.12.1)');
-    const hostLoad = await execa(process.execPath, ['-e', "new (require('better-sqlite3'))(':memory:').close()"], { cwd: join(project.dir, 'apps', 'db'), reject: false });
+    const hostLoad = await execa(process.execPath, ['-e', "new (require('better-sqlite3'))(':memory:').close()"], {
+      cwd: join(project.dir, 'apps', 'db'),
+      reject: false,
+    });
     expect(hostLoad.stderr).toBe('');
     await checkRoutes(port, /apps\/api\/src\/server\.ts:\d+/);
     await checkTransportLog(logFile);
@@ -203,44 +231,52 @@ describe('kvrel run in the fixture', () => {
 });
 
 describe('--tar after a version bump', () => {
-  it('holds only the new version, and the unpacked tarball boots elsewhere', async () => {
-    const config = join(project.dir, 'releases.config.ts');
-    const original = readFileSync(config, 'utf8');
-    try {
-      await buildRelease(['api']);
-      writeFileSync(config, original.replace("api: { version: '1.0.0'", "api: { version: '1.0.1'"));
-      await buildRelease(['api', '--tar']);
-    } finally {
-      writeFileSync(config, original);
-    }
-    expect(readdirSync(join(project.dir, '_build', 'prod', 'rel', 'api', 'releases')).filter((f) => f !== 'COOKIE')).toEqual(['1.0.1']);
-    const tarball = join(project.dir, '_build', 'prod', 'api-1.0.1.tar.gz');
-    const entries = (await execa('tar', ['-tzf', tarball])).stdout.split('\n');
-    expect(entries.some((e) => /(^|\/)releases\/1\.0\.1\//.test(e))).toBe(true);
-    expect(entries.filter((e) => /(^|\/)releases\/1\.0\.0/.test(e))).toEqual([]);
+  it(
+    'holds only the new version, and the unpacked tarball boots elsewhere',
+    async () => {
+      const config = join(project.dir, 'releases.config.ts');
+      const original = readFileSync(config, 'utf8');
+      try {
+        await buildRelease(['api']);
+        writeFileSync(config, original.replace("api: { version: '1.0.0'", "api: { version: '1.0.1'"));
+        await buildRelease(['api', '--tar']);
+      } finally {
+        writeFileSync(config, original);
+      }
+      expect(readdirSync(join(project.dir, '_build', 'prod', 'rel', 'api', 'releases')).filter((f) => f !== 'COOKIE')).toEqual(['1.0.1']);
+      const tarball = join(project.dir, '_build', 'prod', 'api-1.0.1.tar.gz');
+      const entries = (await execa('tar', ['-tzf', tarball])).stdout.split('\n');
+      expect(entries.some((e) => /(^|\/)releases\/1\.0\.1\//.test(e))).toBe(true);
+      expect(entries.filter((e) => /(^|\/)releases\/1\.0\.0/.test(e))).toEqual([]);
 
-    const dir = tempDir('untar');
-    await execa('tar', ['-xzf', tarball, '-C', dir]);
-    const env = await releaseEnv('api', dir);
-    const pid = await daemon(dir, 'api', env);
-    const base = `http://127.0.0.1:${env['PORT']}`;
-    expect(await getJson(base, '/health')).toEqual({ status: 'ok' });
-    expect((await get(base, '/priv')).text).toBe('hello from apps/api/priv\n');
-    expect(existsSync(join(dir, 'README.txt'))).toBe(true);
-    expect((await releaseBin(dir, 'api', ['version'], env)).stdout).toBe('api 1.0.1');
-    await stopDaemon(dir, 'api', env, pid);
-  }, 2 * BUILD_TIMEOUT + TEST_SLACK);
+      const dir = tempDir('untar');
+      await execa('tar', ['-xzf', tarball, '-C', dir]);
+      const env = await releaseEnv('api', dir);
+      const pid = await daemon(dir, 'api', env);
+      const base = `http://127.0.0.1:${env['PORT']}`;
+      expect(await getJson(base, '/health')).toEqual({ status: 'ok' });
+      expect((await get(base, '/priv')).text).toBe('hello from apps/api/priv\n');
+      expect(existsSync(join(dir, 'README.txt'))).toBe(true);
+      expect((await releaseBin(dir, 'api', ['version'], env)).stdout).toBe('api 1.0.1');
+      await stopDaemon(dir, 'api', env, pid);
+    },
+    2 * BUILD_TIMEOUT + TEST_SLACK,
+  );
 });
 
 describe('release db (better-sqlite3, a NAN addon built for another Node ABI)', () => {
-  it('builds, and a copy answers a query through rpc with no node on PATH', async () => {
-    await buildRelease(['db'], NATIVE_BUILD_TIMEOUT);
-    const release = copyBuilt('db');
-    const env = await releaseEnv('db', join(release, '..'));
-    const pid = await daemon(release, 'db', env);
-    const answer = await releaseBin(release, 'db', ['rpc', 'JSON.stringify(Db.query("select text from greetings where id = ?", 1))'], env);
-    expect(answer.stdout, answer.all).toBe('[{"text":"hello from sqlite"}]');
-    expect((await releaseBin(release, 'db', ['rpc', 'process.version'], env)).stdout).toMatch(/^v26\./);
-    await stopDaemon(release, 'db', env, pid);
-  }, NATIVE_BUILD_TIMEOUT + TEST_SLACK);
+  it(
+    'builds, and a copy answers a query through rpc with no node on PATH',
+    async () => {
+      await buildRelease(['db'], NATIVE_BUILD_TIMEOUT);
+      const release = copyBuilt('db');
+      const env = await releaseEnv('db', join(release, '..'));
+      const pid = await daemon(release, 'db', env);
+      const answer = await releaseBin(release, 'db', ['rpc', 'JSON.stringify(Db.query("select text from greetings where id = ?", 1))'], env);
+      expect(answer.stdout, answer.all).toBe('[{"text":"hello from sqlite"}]');
+      expect((await releaseBin(release, 'db', ['rpc', 'process.version'], env)).stdout).toMatch(/^v26\./);
+      await stopDaemon(release, 'db', env, pid);
+    },
+    NATIVE_BUILD_TIMEOUT + TEST_SLACK,
+  );
 });

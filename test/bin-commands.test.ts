@@ -6,12 +6,12 @@
 import { execa } from 'execa';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { fooCopyForThisFile } from './helpers/foo-copy.js';
 import { freePort } from './helpers/free-port.js';
 import { KvClient } from './helpers/kv-client.js';
-import { alive, start, stopAll, trackPid, type Started } from './helpers/processes.js';
-import { copyRelease, removeReleaseCopies } from './helpers/releases.js';
+import { alive, start, trackPid, type Started } from './helpers/processes.js';
+import { copyRelease } from './helpers/releases.js';
 import { servingPort } from './helpers/serving-port.js';
 import { waitFor } from './helpers/wait-for.js';
 
@@ -32,17 +32,25 @@ describe('commands against a running node', () => {
     expect([thrown.exitCode, thrown.stderr.trim()]).toEqual([1, 'boom']);
     const version = await run(['rpc', 'process.version']);
     expect(version.stdout).toMatch(/^v26\./);
-    const kv = await run(['rpc', 'await KV.create("shopping"); await KV.put("shopping", "milk", "1"); [await KV.get("shopping", "milk"), KVServer.connections()]']);
+    const kv = await run([
+      'rpc',
+      'await KV.create("shopping"); await KV.put("shopping", "milk", "1"); [await KV.get("shopping", "milk"), KVServer.connections()]',
+    ]);
     expect(kv.stdout).toBe("[ '1', 0 ]");
   });
 
   it('an rpc expression that leaves a rejected promise or a throwing timer does not take the node down', async () => {
     const node = await startFoo();
     expect((await run(['rpc', 'Promise.reject(new Error("left behind")); setTimeout(() => { throw new Error("later") }, 5); 1'])).stdout).toBe('1');
-    await waitFor(() => /unhandled promise rejection[\s\S]*uncaught exception/.test(node.output()) || /uncaught exception[\s\S]*unhandled promise rejection/.test(node.output()), {
-      what: 'the node to log both errors',
-      details: () => node.output(),
-    });
+    await waitFor(
+      () =>
+        /unhandled promise rejection[\s\S]*uncaught exception/.test(node.output()) ||
+        /uncaught exception[\s\S]*unhandled promise rejection/.test(node.output()),
+      {
+        what: 'the node to log both errors',
+        details: () => node.output(),
+      },
+    );
     expect((await run(['pid'])).stdout).toBe(String(node.pid));
   });
 
@@ -58,7 +66,7 @@ describe('commands against a running node', () => {
     expect(Number(heap.stdout)).toBeLessThan(400);
   });
 
-  it('pid prints the node\'s OS pid; remote evaluates piped input in the node', async () => {
+  it("pid prints the node's OS pid; remote evaluates piped input in the node", async () => {
     const node = await startFoo();
     expect((await run(['pid'])).stdout).toBe(String(node.pid));
     const remote = await run(['remote'], {}, 'const x = 20\nx + 22\nconsole.log("pid", process.pid)\n');
@@ -75,7 +83,10 @@ describe('commands against a running node', () => {
     expect(restarted.exitCode).toBe(0);
     // Same OS process, applications started again: the listener accepts and the registry is new.
     expect((await run(['pid'])).stdout).toBe(String(node.pid));
-    await waitFor(() => node.output().match(/accepting connections on port/g)?.length === 2, { what: 'the listener to accept again', details: () => node.output() });
+    await waitFor(() => node.output().match(/accepting connections on port/g)?.length === 2, {
+      what: 'the listener to accept again',
+      details: () => node.output(),
+    });
     const again = await KvClient.connect(portOf(node));
     expect(await again.command('GET shopping milk')).toEqual(['NOT FOUND']);
     again.close();
@@ -89,7 +100,7 @@ describe('commands against a running node', () => {
     expect((await node.exit).code).toBe(0);
   });
 
-  it('never puts the cookie on a command line, neither the node\'s nor an rpc client\'s', async () => {
+  it("never puts the cookie on a command line, neither the node's nor an rpc client's", async () => {
     const node = await startFoo();
     const cookie = readFileSync(join(foo.dir, 'releases', 'COOKIE'), 'utf8');
     const cmdline = (pid: number) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
@@ -97,10 +108,13 @@ describe('commands against a running node', () => {
     expect(cmdline(node.pid)).not.toContain(cookie);
     // An rpc client's command line, read while it waits for a slow expression (exec keeps its pid).
     const client = run(['rpc', 'await new Promise((resolve) => setTimeout(resolve, 1000)); "done"']);
-    const line = await waitFor(() => {
-      const text = existsSync(`/proc/${client.pid}/cmdline`) ? cmdline(client.pid!) : '';
-      return text.includes('--node-options') ? text : undefined;
-    }, { what: 'the rpc client to exec the release executable' });
+    const line = await waitFor(
+      () => {
+        const text = existsSync(`/proc/${client.pid}/cmdline`) ? cmdline(client.pid!) : '';
+        return text.includes('--node-options') ? text : undefined;
+      },
+      { what: 'the rpc client to exec the release executable' },
+    );
     expect(line).toMatch(/ rpc /);
     expect(line).not.toContain(cookie);
     expect((await client).stdout).toBe('done');
@@ -117,7 +131,11 @@ describe('commands against a running node', () => {
 
 describe('start_iex', () => {
   it('runs a REPL in the booted node; leaving it stops the node with exit 0', async () => {
-    const result = await run(['start_iex'], { RELEASE_DISTRIBUTION: 'none' }, 'Application.startedApplications().map(a => a.name).join(",")\nprocess.pid > 0\n');
+    const result = await run(
+      ['start_iex'],
+      { RELEASE_DISTRIBUTION: 'none' },
+      'Application.startedApplications().map(a => a.name).join(",")\nprocess.pid > 0\n',
+    );
     expect(result.exitCode).toBe(0);
     expect(result.stdout).toContain("'kv,kv-server'");
     expect(result.stdout).toContain('true');
@@ -174,10 +192,20 @@ describe("the reference text's scenario", () => {
   it('foo and bar releases in name mode serve every bucket through foo', async () => {
     const bar = copyRelease('bar');
     // As uncommenting env.sh's distribution lines does: name mode, foo@127.0.0.1 / bar@127.0.0.1.
-    for (const [release, name] of [[foo.dir, 'foo'], [bar, 'bar']] as const) {
-      await execa('sh', ['-c', `printf 'export RELEASE_DISTRIBUTION=name\\nexport RELEASE_NODE=${name}@127.0.0.1\\n' >> "${join(release, 'releases', '0.0.1', 'env.sh')}"`]);
+    for (const [release, name] of [
+      [foo.dir, 'foo'],
+      [bar, 'bar'],
+    ] as const) {
+      await execa('sh', [
+        '-c',
+        `printf 'export RELEASE_DISTRIBUTION=name\\nexport RELEASE_NODE=${name}@127.0.0.1\\n' >> "${join(release, 'releases', '0.0.1', 'env.sh')}"`,
+      ]);
     }
-    const routing = { KV_ROUTING_TABLE: 'a-m=foo@127.0.0.1,n-z=bar@127.0.0.1', KVREL_PORT_MAPPER_PORT: foo.env['KVREL_PORT_MAPPER_PORT']!, RELEASE_COOKIE: 'shared-cookie' };
+    const routing = {
+      KV_ROUTING_TABLE: 'a-m=foo@127.0.0.1,n-z=bar@127.0.0.1',
+      KVREL_PORT_MAPPER_PORT: foo.env['KVREL_PORT_MAPPER_PORT']!,
+      RELEASE_COOKIE: 'shared-cookie',
+    };
     const barNode = start(join(bar, 'bin', 'bar'), ['start'], { env: routing });
     await waitFor(() => barNode.output().includes('started on bar@127.0.0.1'), { what: 'bar to start', details: () => barNode.output() });
     const fooNode = start(bin(), ['start'], { env: { ...routing, PORT: foo.env['PORT']! } });

@@ -46,7 +46,9 @@ async function runNode(name: string, args: string[], env: Record<string, string>
 describe('cookies', () => {
   it('warns at boot about a guessable cookie, without printing it', async () => {
     const output = await runNode('weak@127.0.0.1', [], { RELEASE_COOKIE: 's3cret' });
-    expect(output).toMatch(/\[warning\] distribution: the distribution cookie is a common word: anyone who can reach this node's distribution port can guess it offline/);
+    expect(output).toMatch(
+      /\[warning\] distribution: the distribution cookie is a common word: anyone who can reach this node's distribution port can guess it offline/,
+    );
     expect(output).not.toContain('s3cret');
   });
 
@@ -102,7 +104,8 @@ describe('pid file', () => {
 });
 
 describe('RELEASE_TMP of another user (the tests run as root)', () => {
-  const daemonWith = (tmp: string) => execa(join(release(), 'bin', 'foo'), ['daemon'], { env: { ...releaseEnv('tmpcheck@127.0.0.1'), RELEASE_TMP: tmp }, reject: false });
+  const daemonWith = (tmp: string) =>
+    execa(join(release(), 'bin', 'foo'), ['daemon'], { env: { ...releaseEnv('tmpcheck@127.0.0.1'), RELEASE_TMP: tmp }, reject: false });
 
   it('refuses a RELEASE_TMP that is a symbolic link, in one line, writing nothing through it', async () => {
     const real = join(dir, 'real-tmp');
@@ -110,7 +113,10 @@ describe('RELEASE_TMP of another user (the tests run as root)', () => {
     const link = join(dir, 'linked-tmp');
     symlinkSync(real, link);
     const result = await daemonWith(link);
-    expect([result.exitCode, result.stderr]).toEqual([1, `ERROR: RELEASE_TMP (${link}) is refused: it is a symbolic link; set RELEASE_TMP to a folder of your own that only you can write to`]);
+    expect([result.exitCode, result.stderr]).toEqual([
+      1,
+      `ERROR: RELEASE_TMP (${link}) is refused: it is a symbolic link; set RELEASE_TMP to a folder of your own that only you can write to`,
+    ]);
     expect(readdirSync(real)).toEqual([]);
   });
 
@@ -119,13 +125,21 @@ describe('RELEASE_TMP of another user (the tests run as root)', () => {
     mkdirSync(theirs, { mode: 0o755 });
     chownSync(theirs, 65534, 65534);
     const result = await daemonWith(theirs);
-    expect([result.exitCode, result.stderr]).toEqual([1, `ERROR: RELEASE_TMP (${theirs}) is refused: it belongs to uid 65534, not to the user running it (uid ${process.getuid!()}); set RELEASE_TMP to a folder of your own that only you can write to`]);
+    expect([result.exitCode, result.stderr]).toEqual([
+      1,
+      `ERROR: RELEASE_TMP (${theirs}) is refused: it belongs to uid 65534, not to the user running it (uid ${process.getuid!()}); set RELEASE_TMP to ` +
+        `a folder of your own that only you can write to`,
+    ]);
     expect(readdirSync(theirs)).toEqual([]);
     const shared = join(dir, 'shared-tmp');
     mkdirSync(shared);
     chmodSync(shared, 0o777);
     const open = await daemonWith(shared);
-    expect([open.exitCode, open.stderr]).toEqual([1, `ERROR: RELEASE_TMP (${shared}) is refused: it is writable by other users (mode 0777) without the sticky bit; set RELEASE_TMP to a folder of your own that only you can write to`]);
+    expect([open.exitCode, open.stderr]).toEqual([
+      1,
+      `ERROR: RELEASE_TMP (${shared}) is refused: it is writable by other users (mode 0777) without the sticky bit; set RELEASE_TMP to a folder of ` +
+        `your own that only you can write to`,
+    ]);
   });
 
   it('never appends the daemon log through a symbolic link', async () => {

@@ -87,7 +87,7 @@ describe('a daemon whose log cannot be written', () => {
     expect(text).toContain('probe after the outage');
     // The new file starts with the first lines of the node's life, boot banner included.
     const current = readFileSync(join(logDir, 'foo.log.1'), 'latin1');
-    expect(current).toMatch(/log: the first lines of this node's life \(pid \d+\), repeated after rotation:\n[^]*started on foolog@127\.0\.0\.1/);
+    expect(current).toMatch(/log: the first lines of this node's life \(pid \d+\), repeated after rotation:\n[\s\S]*started on foolog@127\.0\.0\.1/);
     expect(alive(pid)).toBe(true);
     expect((await execa(bin, ['stop'], { env, reject: false })).exitCode).toBe(0);
     await waitFor(() => !alive(pid), { what: 'the daemon to exit' });

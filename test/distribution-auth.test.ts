@@ -115,7 +115,12 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'kvrel-dist-auth-'));
   FOO = `foo@${hosts.aAddress}`;
   BAR = `bar@${hosts.routerOnA}`;
-  proxy = inNamespace(hosts.router, process.execPath, [join(repoRoot, 'test', 'helpers', 'frame-proxy.mjs'), hosts.routerOnA, DIST_PORT, hosts.bAddress, join(dir, 'proxy.sock')], {});
+  proxy = inNamespace(
+    hosts.router,
+    process.execPath,
+    [join(repoRoot, 'test', 'helpers', 'frame-proxy.mjs'), hosts.routerOnA, DIST_PORT, hosts.bAddress, join(dir, 'proxy.sock')],
+    {},
+  );
   await waitFor(() => proxy.output().includes('relaying'), { what: 'the proxy to listen', details: () => proxy.output() });
   await Promise.all([startMapper(hosts.a), startMapper(hosts.b)]);
 });
@@ -157,7 +162,12 @@ describe('authenticated frames (the default)', () => {
       what: 'bar to log the forged frame',
       details: () => bar.output().slice(before),
     });
-    expect(bar.output().slice(before)).toMatch(/\[warning\] distribution: closed the link to node "foo@10\.217\.1\.2": a frame from 10\.217\.2\.1:\d+ failed authentication \(injected, replayed, reordered or altered on the way\); nothing in it was run/);
+    expect(bar.output().slice(before)).toMatch(
+      new RegExp(
+        /\[warning\] distribution: closed the link to node "foo@10\.217\.1\.2": a frame from 10\.217\.2\.1:\d+ failed authentication /.source +
+          /\(injected, replayed, reordered or altered on the way\); nothing in it was run/.source,
+      ),
+    );
     expect(existsSync(marker)).toBe(false);
 
     await waitFor(async () => (await client(['rpc', `await KV.put('zebra', 'milk', '2'); await KV.get('zebra', 'milk')`])).stdout === '2', {
@@ -174,7 +184,10 @@ describe('authenticated frames (the default)', () => {
     expect(lines(once)).toBe(1);
     const before = bar.output().length;
     await ask({ do: 'replay' });
-    await waitFor(() => bar.output().slice(before).includes('failed authentication'), { what: 'bar to refuse the replay', details: () => bar.output().slice(before) });
+    await waitFor(() => bar.output().slice(before).includes('failed authentication'), {
+      what: 'bar to refuse the replay',
+      details: () => bar.output().slice(before),
+    });
     expect(lines(once)).toBe(1);
     await waitFor(async () => (await client(['rpc', `await KV.get('zebra', 'milk')`])).stdout === '2', { what: 'routing to resume after the replay' });
   });
@@ -200,7 +213,11 @@ describe('distribution over TLS (RELEASE_DIST_TLS)', () => {
   it('the link carries neither a marker sent through rpc nor a kv value in the clear', async () => {
     const linksBefore = (await ask({ do: 'links' })).links as number;
     const result = await client(
-      ['rpc', `await KV.create('zulu'); await KV.put('zulu', 'secret', 'kv-value-Qx7'); [await KV.get('zulu', 'secret'), await Node.call('${BAR}', 'system', 'eval', ['"marker-" + "Rz5" + "-" + Node.self()', {}])]`],
+      [
+        'rpc',
+        `await KV.create('zulu'); await KV.put('zulu', 'secret', 'kv-value-Qx7'); [await KV.get('zulu', 'secret'), await Node.call('${BAR}', ` +
+          `'system', 'eval', ['"marker-" + "Rz5" + "-" + Node.self()', {}])]`,
+      ],
       { RELEASE_DIST_TLS: settings },
     );
     expect(result.stderr).toBe('');

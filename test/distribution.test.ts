@@ -114,7 +114,9 @@ describe('routing across two nodes', () => {
         });
       }
       // A half-open connection that never says anything.
-      connect({ port, host: '127.0.0.1' }).on('error', () => {}).unref();
+      connect({ port, host: '127.0.0.1' })
+        .on('error', () => {})
+        .unref();
     }
     const client = await KvClient.connect(foo.port);
     expect(await client.command('CREATE shopping')).toEqual(['OK']);

@@ -47,7 +47,12 @@ describe('kvrel run --config with a setting the node cannot use', () => {
 
 describe('the kvrel CLI', () => {
   it('reports a coded runtime error that reaches it unwrapped in one line, not as a crash', async () => {
-    const result = await execa(process.execPath, [kvrelBin, 'run', '--sname', 'a'], { cwd: repoRoot, reject: false, timeout: 60_000, env: { KVREL_PORT_MAPPER_PORT: 'abc' } });
+    const result = await execa(process.execPath, [kvrelBin, 'run', '--sname', 'a'], {
+      cwd: repoRoot,
+      reject: false,
+      timeout: 60_000,
+      env: { KVREL_PORT_MAPPER_PORT: 'abc' },
+    });
     expect([result.exitCode, result.stderr.trim()]).toEqual([1, 'error: KVREL_PORT_MAPPER_PORT must be a port number from 1 to 65535 (got "abc")']);
   });
 });

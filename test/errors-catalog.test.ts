@@ -76,7 +76,9 @@ describe('errors catalog', () => {
     const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
     expect(readme).toContain(`(${errorsPage})`);
     const defined = new Set(catalogs.flatMap((c) => c.codes));
-    const strays = errorRows('README.md').map(([code]) => code).filter((code) => defined.has(code));
+    const strays = errorRows('README.md')
+      .map(([code]) => code)
+      .filter((code) => defined.has(code));
     expect(strays, `move these rows to ${errorsPage}`).toEqual([]);
   });
 

@@ -50,7 +50,9 @@ describe('failure detector', () => {
     // Sent to bar, then bar is declared down: the reply comes before the call's own 5 s timeout and
     // says the PUT may or may not have been applied.
     const [pending] = await client.command('PUT shopping eggs 12', 4 * NET_TICKTIME_S * 1000);
-    expect(pending).toBe(`ERROR node "${BAR}" went away before replying (it did not answer for ${NET_TICKTIME_S} s (kernel.netTicktime)); the outcome is unknown`);
+    expect(pending).toBe(
+      `ERROR node "${BAR}" went away before replying (it did not answer for ${NET_TICKTIME_S} s (kernel.netTicktime)); the outcome is unknown`,
+    );
     await waitFor(() => foo.process.output().slice(before).includes(`nodedown ${BAR}: it did not answer for ${NET_TICKTIME_S} s (kernel.netTicktime)`), {
       what: 'foo to log nodedown',
       details: () => foo.process.output().slice(before),

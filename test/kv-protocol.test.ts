@@ -80,7 +80,13 @@ describe('kv-server protocol over TCP', () => {
     const c = await client();
     c.write(Buffer.concat([Buffer.from('PUT shopping k\xff v1\r\nPUT shopping k', 'latin1'), Buffer.from([0xfe]), Buffer.from(' v2\r\n')]));
     expect([await c.readLine(), await c.readLine()]).toEqual(['OK', 'OK']);
-    c.write(Buffer.concat([Buffer.from('PUT shopping bin '), Buffer.from([0xff, 0xfe, 0x80, 0xc3, 0xa9]), Buffer.from('\r\nGET shopping k\xff\r\nGET shopping bin\r\n', 'latin1')]));
+    c.write(
+      Buffer.concat([
+        Buffer.from('PUT shopping bin '),
+        Buffer.from([0xff, 0xfe, 0x80, 0xc3, 0xa9]),
+        Buffer.from('\r\nGET shopping k\xff\r\nGET shopping bin\r\n', 'latin1'),
+      ]),
+    );
     const lines = [await c.readLine(), await c.readLine(), await c.readLine(), await c.readLine(), await c.readLine()];
     expect(lines.slice(0, 3)).toEqual(['OK', 'v1', 'OK']);
     expect(Buffer.from(lines[3]!, 'latin1')).toEqual(Buffer.from([0xff, 0xfe, 0x80, 0xc3, 0xa9]));

@@ -101,9 +101,14 @@ describe('kv-server limits in release foo', () => {
     expect(await polite.command('GET shopping milk')).toEqual(['1', 'OK']);
     polite.close();
     for (const client of hostile) client.socket.destroy();
-    expect(node.output()).toMatch(/\[warning\] kv-server: closed client \S+: it held \d+ bytes when the clients' buffers passed 16777216 bytes \(kv-server\.maxBufferedBytes\)/);
+    expect(node.output()).toMatch(
+      /\[warning\] kv-server: closed client \S+: it held \d+ bytes when the clients' buffers passed 16777216 bytes \(kv-server\.maxBufferedBytes\)/,
+    );
     // Rate-limited: one line, then "suppressed N" when the window ends.
-    await waitFor(() => /kv-server: suppressed \d+ more "maxBufferedBytes" lines in the last 10 s/.test(node.output()), { timeoutMs: 15_000, what: 'the suppressed line' });
+    await waitFor(() => /kv-server: suppressed \d+ more "maxBufferedBytes" lines in the last 10 s/.test(node.output()), {
+      timeoutMs: 15_000,
+      what: 'the suppressed line',
+    });
     expect(node.output().match(/kv-server\.maxBufferedBytes\)/g)).toHaveLength(1);
   });
 
@@ -116,13 +121,16 @@ describe('kv-server limits in release foo', () => {
     await over.waitClosed();
     expect(node.output()).toMatch(/\[warning\] kv-server: refused client \S+: 3 clients connected \(kv-server\.maxConnections 3\)/);
     clients[0]!.close();
-    const next = await waitFor(async () => {
-      const c = await KvClient.connect(port);
-      const reply = await c.command('GET cap x').catch(() => undefined);
-      if (reply?.[1] === 'OK') return c;
-      c.close();
-      return undefined;
-    }, { what: 'a new client to be served once one left' });
+    const next = await waitFor(
+      async () => {
+        const c = await KvClient.connect(port);
+        const reply = await c.command('GET cap x').catch(() => undefined);
+        if (reply?.[1] === 'OK') return c;
+        c.close();
+        return undefined;
+      },
+      { what: 'a new client to be served once one left' },
+    );
     next.close();
     for (const c of clients) c.close();
   });
@@ -149,34 +157,38 @@ describe('kv-server limits in release foo', () => {
     check.close();
   });
 
-  it('answers writes past kv.maxMemoryBytes with ERROR out of memory, keeps serving GET and DELETE with the data intact, and takes writes again once keys are deleted', async () => {
-    const { node, port } = await startFoo({}, { maxMemoryBytes: 64 * 1024 });
-    const client = await KvClient.connect(port);
-    expect(await client.command('CREATE shopping')).toEqual(['OK']);
-    const value = (i: number) => `${String(i).padStart(4, '0')}${'v'.repeat(996)}`;
-    // 1 KB values into 64 KiB: the limit comes after some 60 of them; 200 would be ~200 KB.
-    let stored = 0;
-    for (; stored < 200; stored++) {
-      const reply = await client.command(`PUT shopping k${stored} ${value(stored)}`);
-      if (reply[0] !== 'OK') {
-        expect(reply).toEqual(['ERROR out of memory']);
-        break;
+  it(
+    'answers writes past kv.maxMemoryBytes with ERROR out of memory, keeps serving GET and DELETE with the data intact, and takes writes again once ' +
+      'keys are deleted',
+    async () => {
+      const { node, port } = await startFoo({}, { maxMemoryBytes: 64 * 1024 });
+      const client = await KvClient.connect(port);
+      expect(await client.command('CREATE shopping')).toEqual(['OK']);
+      const value = (i: number) => `${String(i).padStart(4, '0')}${'v'.repeat(996)}`;
+      // 1 KB values into 64 KiB: the limit comes after some 60 of them; 200 would be ~200 KB.
+      let stored = 0;
+      for (; stored < 200; stored++) {
+        const reply = await client.command(`PUT shopping k${stored} ${value(stored)}`);
+        if (reply[0] !== 'OK') {
+          expect(reply).toEqual(['ERROR out of memory']);
+          break;
+        }
       }
-    }
-    expect(stored).toBeGreaterThan(30);
-    expect(stored).toBeLessThan(64);
-    expect(await client.command(`PUT shopping another ${value(0)}`)).toEqual(['ERROR out of memory']);
-    expect(await client.command('CREATE tools')).toEqual(['ERROR out of memory']);
-    expect(await client.command(`PUT shopping k${stored} ${value(stored)}`)).toEqual(['ERROR out of memory']);
-    for (let i = 0; i < stored; i++) expect(await client.command(`GET shopping k${i}`)).toEqual([value(i), 'OK']);
-    expect(await client.command(`GET shopping k${stored}`)).toEqual(['', 'OK']);
-    for (let i = 0; i < 5; i++) expect(await client.command(`DELETE shopping k${i}`)).toEqual(['OK']);
-    expect(await client.command(`PUT shopping k${stored} ${value(stored)}`)).toEqual(['OK']);
-    expect(await client.command(`GET shopping k${stored}`)).toEqual([value(stored), 'OK']);
-    expect(await client.command('GET shopping k5')).toEqual([value(5), 'OK']);
-    expect(alive(node.pid)).toBe(true);
-    client.close();
-  });
+      expect(stored).toBeGreaterThan(30);
+      expect(stored).toBeLessThan(64);
+      expect(await client.command(`PUT shopping another ${value(0)}`)).toEqual(['ERROR out of memory']);
+      expect(await client.command('CREATE tools')).toEqual(['ERROR out of memory']);
+      expect(await client.command(`PUT shopping k${stored} ${value(stored)}`)).toEqual(['ERROR out of memory']);
+      for (let i = 0; i < stored; i++) expect(await client.command(`GET shopping k${i}`)).toEqual([value(i), 'OK']);
+      expect(await client.command(`GET shopping k${stored}`)).toEqual(['', 'OK']);
+      for (let i = 0; i < 5; i++) expect(await client.command(`DELETE shopping k${i}`)).toEqual(['OK']);
+      expect(await client.command(`PUT shopping k${stored} ${value(stored)}`)).toEqual(['OK']);
+      expect(await client.command(`GET shopping k${stored}`)).toEqual([value(stored), 'OK']);
+      expect(await client.command('GET shopping k5')).toEqual([value(5), 'OK']);
+      expect(alive(node.pid)).toBe(true);
+      client.close();
+    },
+  );
 
   it('defaults kv.maxMemoryBytes to half of --max-old-space-size from vm.args, not half of a heap limit that counts the young generation', async () => {
     const metricsPort = await freePort();

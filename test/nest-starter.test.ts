@@ -69,7 +69,14 @@ async function expectHelloWorld(port: number): Promise<void> {
 }
 
 async function waitForListening(port: number, output: () => string): Promise<void> {
-  await waitFor(() => fetch(`http://127.0.0.1:${port}/`).then(() => true, () => false), { what: `the starter to listen on ${port}`, timeoutMs: 60_000, details: output });
+  await waitFor(
+    () =>
+      fetch(`http://127.0.0.1:${port}/`).then(
+        () => true,
+        () => false,
+      ),
+    { what: `the starter to listen on ${port}`, timeoutMs: 60_000, details: output },
+  );
 }
 
 it('runs under plain Node 24 without kvrel (nest build, then node dist/main)', async () => {
@@ -83,43 +90,61 @@ it('runs under plain Node 24 without kvrel (nest build, then node dist/main)', a
 }, 180_000);
 
 describe('release web', () => {
-  it('builds; a copy answers GET / with no node on PATH; rpc reaches the starter injected by type', async () => {
-    const built = await execa(join(dir, 'node_modules', '.bin', 'kvrel'), ['release', 'web'], { cwd: dir, env: userEnv(), extendEnv: false, reject: false, all: true, timeout: BUILD_TIMEOUT });
-    expect(built.exitCode, built.all).toBe(0);
-    const release = join(tempDir('release'), 'web');
-    cpSync(join(dir, '_build', 'prod', 'rel', 'web'), release, { recursive: true });
+  it(
+    'builds; a copy answers GET / with no node on PATH; rpc reaches the starter injected by type',
+    async () => {
+      const built = await execa(join(dir, 'node_modules', '.bin', 'kvrel'), ['release', 'web'], {
+        cwd: dir,
+        env: userEnv(),
+        extendEnv: false,
+        reject: false,
+        all: true,
+        timeout: BUILD_TIMEOUT,
+      });
+      expect(built.exitCode, built.all).toBe(0);
+      const release = join(tempDir('release'), 'web');
+      cpSync(join(dir, '_build', 'prod', 'rel', 'web'), release, { recursive: true });
 
-    const env = userEnv({
-      PATH: pathWithoutNode(join(release, '..')),
-      PORT: String(await freePort()),
-      KVREL_PORT_MAPPER_PORT: String(await startPortMapper()),
-      RELEASE_DISTRIBUTION: 'name',
-      RELEASE_NODE: 'web@127.0.0.1',
-      OBSERVE_ENDPOINT: observeEndpoint,
-    });
-    const bin = (args: readonly string[]) => execa(join(release, 'bin', 'web'), args, { env, extendEnv: false, reject: false, all: true, timeout: 60_000 });
-    const daemon = await bin(['daemon']);
-    const pidFile = join(release, 'tmp', 'web.pid');
-    const pid = existsSync(pidFile) ? Number(readFileSync(pidFile, 'utf8')) : undefined;
-    if (pid) trackPid(pid);
-    expect(daemon.exitCode, `bin/web daemon:\n${daemon.all}`).toBe(0);
+      const env = userEnv({
+        PATH: pathWithoutNode(join(release, '..')),
+        PORT: String(await freePort()),
+        KVREL_PORT_MAPPER_PORT: String(await startPortMapper()),
+        RELEASE_DISTRIBUTION: 'name',
+        RELEASE_NODE: 'web@127.0.0.1',
+        OBSERVE_ENDPOINT: observeEndpoint,
+      });
+      const bin = (args: readonly string[]) => execa(join(release, 'bin', 'web'), args, { env, extendEnv: false, reject: false, all: true, timeout: 60_000 });
+      const daemon = await bin(['daemon']);
+      const pidFile = join(release, 'tmp', 'web.pid');
+      const pid = existsSync(pidFile) ? Number(readFileSync(pidFile, 'utf8')) : undefined;
+      if (pid) trackPid(pid);
+      expect(daemon.exitCode, `bin/web daemon:\n${daemon.all}`).toBe(0);
 
-    await expectHelloWorld(Number(env['PORT']));
-    const answer = await bin(['rpc', 'new Web.AppService().getHello()']);
-    expect(answer.stdout, answer.all).toBe('Hello World!');
-    const stopped = await bin(['stop']);
-    expect(stopped.exitCode, stopped.all).toBe(0);
-    expect(alive(pid!)).toBe(false);
-  }, BUILD_TIMEOUT + TEST_SLACK);
+      await expectHelloWorld(Number(env['PORT']));
+      const answer = await bin(['rpc', 'new Web.AppService().getHello()']);
+      expect(answer.stdout, answer.all).toBe('Hello World!');
+      const stopped = await bin(['stop']);
+      expect(stopped.exitCode, stopped.all).toBe(0);
+      expect(alive(pid!)).toBe(false);
+    },
+    BUILD_TIMEOUT + TEST_SLACK,
+  );
 });
 
 describe('kvrel run', () => {
   it('answers GET / from source', async () => {
     const port = await freePort();
-    const node = start(join(dir, 'node_modules', '.bin', 'kvrel'), ['run'], { cwd: dir, env: userEnv({ PORT: String(port), OBSERVE_ENDPOINT: observeEndpoint }) });
+    const node = start(join(dir, 'node_modules', '.bin', 'kvrel'), ['run'], {
+      cwd: dir,
+      env: userEnv({ PORT: String(port), OBSERVE_ENDPOINT: observeEndpoint }),
+    });
     let exited = false;
     void node.exit.then(() => (exited = true));
-    const outcome = await waitFor(() => (node.output().includes(' started on ') ? 'started' : exited && 'exited'), { what: 'kvrel run to start', timeoutMs: 120_000, details: () => node.output() });
+    const outcome = await waitFor(() => (node.output().includes(' started on ') ? 'started' : exited && 'exited'), {
+      what: 'kvrel run to start',
+      timeoutMs: 120_000,
+      details: () => node.output(),
+    });
     expect(outcome, node.output()).toBe('started');
     await expectHelloWorld(port);
   }, 180_000);

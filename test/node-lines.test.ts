@@ -47,7 +47,10 @@ describe.each([
     const bin = join(releases[line]!, 'bin', 'foo');
     const env = { PORT: '0', KVREL_PORT_MAPPER_PORT: String(await startPortMapper()), RELEASE_DISTRIBUTION: 'name', RELEASE_NODE: `foo${line}@127.0.0.1` };
     const node = start(bin, ['start'], { env });
-    const port = await waitFor(() => node.output().includes(' started on ') && servingPort(node.output()), { what: 'foo to start', details: () => node.output() });
+    const port = await waitFor(() => node.output().includes(' started on ') && servingPort(node.output()), {
+      what: 'foo to start',
+      details: () => node.output(),
+    });
     expect(node.output()).toContain(`Node ${version})`);
     const client = await KvClient.connect(port);
     expect(await client.command('CREATE shopping')).toEqual(['OK']);

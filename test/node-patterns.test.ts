@@ -131,7 +131,8 @@ describe('release patterns', () => {
       RELEASE_DISTRIBUTION: 'name',
       RELEASE_NODE: 'patterns@127.0.0.1',
     });
-    const bin = (args: readonly string[]) => execa(join(release, 'bin', 'patterns'), args, { env, extendEnv: false, reject: false, all: true, timeout: 60_000 });
+    const bin = (args: readonly string[]) =>
+      execa(join(release, 'bin', 'patterns'), args, { env, extendEnv: false, reject: false, all: true, timeout: 60_000 });
     const daemon = await bin(['daemon']);
     const pidFile = join(release, 'tmp', 'patterns.pid');
     const pid = existsSync(pidFile) ? Number(readFileSync(pidFile, 'utf8')) : 0;

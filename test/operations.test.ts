@@ -6,13 +6,13 @@ import { execa } from 'execa';
 import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { fooCopyForThisFile } from './helpers/foo-copy.js';
 import { freePort } from './helpers/free-port.js';
 import { KvClient } from './helpers/kv-client.js';
-import { alive, start, stopAll, trackPid, type Started } from './helpers/processes.js';
+import { alive, start, trackPid } from './helpers/processes.js';
 import { parsePrometheusText, sampleValue } from './helpers/prometheus-text.js';
-import { copyRelease, removeReleaseCopies } from './helpers/releases.js';
+import { copyRelease } from './helpers/releases.js';
 import { waitFor } from './helpers/wait-for.js';
 
 const foo = fooCopyForThisFile('free');
@@ -50,7 +50,10 @@ describe('status', () => {
     expect(healthy.stdout).toMatch(/^ {6}listener: running$/m);
     const json = JSON.parse((await run(['status', '--json'])).stdout);
     expect(json).toMatchObject({ healthy: true, node: 'foo@127.0.0.1', pid: node.pid, release: { name: 'foo', version: '0.0.1' }, connections: 1, nodes: [] });
-    expect(json.applications.map((a: { name: string; mode: string; state: string }) => `${a.name}:${a.mode}:${a.state}`)).toEqual(['kv:permanent:started', 'kv-server:permanent:started']);
+    expect(json.applications.map((a: { name: string; mode: string; state: string }) => `${a.name}:${a.mode}:${a.state}`)).toEqual([
+      'kv:permanent:started',
+      'kv-server:permanent:started',
+    ]);
     expect(json.memory.rss).toBeGreaterThan(0);
     expect(json.eventLoop.utilization).toBeGreaterThanOrEqual(0);
     expect(typeof json.eventLoop.delayMs.p99).toBe('number');
@@ -112,7 +115,10 @@ describe('rpc and eval arguments', () => {
   });
 
   it('without an expression, --stdin or not, says so as Mix does', async () => {
-    for (const [command, word] of [['rpc', 'RPC'], ['eval', 'EVAL']] as const) {
+    for (const [command, word] of [
+      ['rpc', 'RPC'],
+      ['eval', 'EVAL'],
+    ] as const) {
       for (const args of [[command], [command, '--stdin']]) {
         const result = await run(args);
         expect([result.exitCode, result.stderr.trim()]).toEqual([1, `ERROR: ${word} expects an expression as argument`]);
@@ -128,7 +134,8 @@ describe('logs', () => {
     expect((await execa(releaseBin, ['daemon'], { env: foo.env, reject: false })).exitCode).toBe(0);
     trackPid(Number(readFileSync(join(release, 'tmp', 'foo.pid'), 'utf8')));
     // Over 1 MiB written to the node's stdout: the log rotates (1 MiB per file).
-    const write = (tag: string) => `for (let i = 0; i < 1200; i++) process.stdout.write("${tag} " + String(i).padStart(4, "0") + " " + "x".repeat(1000) + "\\n")`;
+    const write = (tag: string) =>
+      `for (let i = 0; i < 1200; i++) process.stdout.write("${tag} " + String(i).padStart(4, "0") + " " + "x".repeat(1000) + "\\n")`;
     expect((await execa(releaseBin, ['rpc', write('first')], { env: foo.env })).exitCode).toBe(0);
     expect(readdirSync(join(release, 'tmp', 'log')).sort()).toEqual(['foo.log.1', 'foo.log.2']);
 
@@ -136,7 +143,10 @@ describe('logs', () => {
     const firsts = all.filter((line) => line.startsWith('first '));
     expect(firsts.map((line) => line.slice(0, 10))).toEqual(Array.from({ length: 1200 }, (_, i) => `first ${String(i).padStart(4, '0')}`));
     expect(all.findIndex((line) => line.includes('accepting connections'))).toBeLessThan(all.indexOf(firsts[0]!));
-    expect((await execa(releaseBin, ['logs', '-n', '2'], { env: foo.env })).stdout.split('\n').map((line) => line.slice(0, 10))).toEqual(['first 1198', 'first 1199']);
+    expect((await execa(releaseBin, ['logs', '-n', '2'], { env: foo.env })).stdout.split('\n').map((line) => line.slice(0, 10))).toEqual([
+      'first 1198',
+      'first 1199',
+    ]);
 
     const follower = start(releaseBin, ['logs', '-f', '-n', '0'], { env: foo.env });
     // A running process is not yet a following one (-n 0: it prints only what comes after it looked):
@@ -147,7 +157,12 @@ describe('logs', () => {
     expect((await execa(releaseBin, ['rpc', 'clearInterval(globalThis.tick)'], { env: foo.env })).exitCode).toBe(0);
     expect((await execa(releaseBin, ['rpc', write('second')], { env: foo.env })).exitCode).toBe(0);
     const expected = Array.from({ length: 1200 }, (_, i) => `second ${String(i).padStart(4, '0')}`);
-    const seconds = () => follower.output().split('\n').filter((line) => line.startsWith('second ')).map((line) => line.slice(0, 11));
+    const seconds = () =>
+      follower
+        .output()
+        .split('\n')
+        .filter((line) => line.startsWith('second '))
+        .map((line) => line.slice(0, 11));
     // Waits for the last line only, then compares all: a line printed twice fails here, not as a timeout.
     await waitFor(() => seconds().includes('second 1199'), {
       what: 'logs -f to print the last of 1200 lines written through a rotation',
@@ -209,7 +224,9 @@ describe('metrics', () => {
     try {
       const node = start(bin(), ['start'], { env: { ...foo.env, KVREL_METRICS_PORT: String(port) } });
       expect((await node.exit).code).toBe(1);
-      expect(node.output()).toContain(`ERROR: the metrics endpoint could not listen on 127.0.0.1:${port} (EADDRINUSE); change KVREL_METRICS_PORT or kernel.metricsPort`);
+      expect(node.output()).toContain(
+        `ERROR: the metrics endpoint could not listen on 127.0.0.1:${port} (EADDRINUSE); change KVREL_METRICS_PORT or kernel.metricsPort`,
+      );
       const bad = start(bin(), ['start'], { env: { ...foo.env, KVREL_METRICS_PORT: 'nine' } });
       expect((await bad.exit).code).toBe(1);
       expect(bad.output()).toContain('ERROR: KVREL_METRICS_PORT must be a port number from 0 to 65535, got "nine"');
@@ -242,7 +259,13 @@ describe('top', () => {
     if (script.exitCode !== 0) return context.skip('no `script` (util-linux) to give top a pseudo-terminal');
     await startFoo();
     // script(1) runs top on a pseudo-terminal and passes our stdin to it.
-    const terminal = execa('script', ['-qec', `"${bin()}" top`, '/dev/null'], { env: { ...foo.env, NO_COLOR: '' }, reject: false, stdin: 'pipe', all: true, buffer: true });
+    const terminal = execa('script', ['-qec', `"${bin()}" top`, '/dev/null'], {
+      env: { ...foo.env, NO_COLOR: '' },
+      reject: false,
+      stdin: 'pipe',
+      all: true,
+      buffer: true,
+    });
     let seen = '';
     terminal.all!.on('data', (chunk: Buffer) => (seen += chunk.toString()));
     trackPid(terminal.pid!);

@@ -19,7 +19,8 @@ async function packed(): Promise<Map<string, string[]>> {
   return new Map(packages.map((p) => [p.name, p.files.map((f) => f.path)]));
 }
 
-const notShipped = (files: readonly string[]) => files.filter((f) => f.startsWith('src/') || f.includes('.test.') || f.includes('tsbuildinfo') || f.startsWith('scripts/'));
+const notShipped = (files: readonly string[]) =>
+  files.filter((f) => f.startsWith('src/') || f.includes('.test.') || f.includes('tsbuildinfo') || f.startsWith('scripts/'));
 
 describe('npm pack', () => {
   let contents: Map<string, string[]>;

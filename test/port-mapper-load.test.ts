@@ -54,7 +54,11 @@ describe('port mapper under load', () => {
     const { port } = await startPortMapperProcess();
     const env = { KVREL_PORT_MAPPER_PORT: String(port) };
     const peers = mapperNodes().run(['nodes', 'peer', '99'], env);
-    await waitFor(() => peers.output().includes('all registered'), { what: '99 peers to register', timeoutMs: 60_000, details: () => peers.output().slice(-2000) });
+    await waitFor(() => peers.output().includes('all registered'), {
+      what: '99 peers to register',
+      timeoutMs: 60_000,
+      details: () => peers.output().slice(-2000),
+    });
     const dialer = mapperNodes().run(['dial', 'peer', '99'], env);
     expect(await dialer.exit).toEqual({ code: 0, signal: undefined });
     expect(dialer.output()).toContain('connected 99 of 99\n');

@@ -17,7 +17,8 @@ const NOBODY = 65534;
 const NAMELESS = 65533;
 const mapperNodes = mapperNodesForThisFile();
 
-const registered = (node: Started, name: string) => waitFor(() => node.output().includes(`registered ${name} `), { what: `${name} to register`, details: () => node.output() });
+const registered = (node: Started, name: string) =>
+  waitFor(() => node.output().includes(`registered ${name} `), { what: `${name} to register`, details: () => node.output() });
 
 describe('port mapper users and interfaces', () => {
   it('nodes of two non-root users share one mapper; neither takes the other one’s name; a root node refuses that mapper, naming it', async () => {
@@ -30,7 +31,10 @@ describe('port mapper users and interfaces', () => {
     expect(listeners(port).map((entry) => entry.uid)).toEqual([NOBODY]);
 
     const second = mapperNodes().run(['nodes', 'beta', '3'], env, NAMELESS);
-    await waitFor(() => second.output().includes('all registered') || second.output().includes('error '), { what: "the other user's nodes", details: () => second.output() });
+    await waitFor(() => second.output().includes('all registered') || second.output().includes('error '), {
+      what: "the other user's nodes",
+      details: () => second.output(),
+    });
     expect(second.output()).not.toContain('error ');
     expect(second.output()).not.toContain('spawning a port mapper'); // it used nobody's
 
@@ -41,7 +45,8 @@ describe('port mapper users and interfaces', () => {
     const root = mapperNodes().run(['nodes', 'gamma', '1'], env);
     expect(await root.exit).toEqual({ code: 1, signal: undefined });
     expect(root.output().trim().split('\n')).toEqual([
-      `error DIST_PORT_MAPPER_UNTRUSTED the port mapper at 127.0.0.1:${port} is run by user ${NOBODY} (nobody) (pid ${mapperPid}), not by root: a node run by root uses only a port mapper run by root; stop that mapper and start this node again (it starts its own)`,
+      `error DIST_PORT_MAPPER_UNTRUSTED the port mapper at 127.0.0.1:${port} is run by user ${NOBODY} (nobody) (pid ${mapperPid}), not by root: a ` +
+        `node run by root uses only a port mapper run by root; stop that mapper and start this node again (it starts its own)`,
     ]);
   });
 

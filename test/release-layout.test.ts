@@ -78,9 +78,13 @@ describe('running a release', () => {
 
   it('eval boots the code and configuration on the embedded Node 26, applications not started', async () => {
     const bin = join(builtRelease('foo'), 'bin', 'foo');
-    const result = await execa(bin, ['eval', 'console.log(process.version); [Application.startedApplications().length, Application.getEnv("kv-server", "port"), typeof KV.get, Node.self()]'], {
-      env: noDist,
-    });
+    const result = await execa(
+      bin,
+      ['eval', 'console.log(process.version); [Application.startedApplications().length, Application.getEnv("kv-server", "port"), typeof KV.get, Node.self()]'],
+      {
+        env: noDist,
+      },
+    );
     const [version, value] = result.stdout.split('\n');
     expect(version).toMatch(/^v26\./);
     expect(value).toBe("[ 0, 4040, 'function', 'nonode@nohost' ]");
@@ -92,7 +96,11 @@ describe('running a release', () => {
     const foo = copyRelease('foo');
     const vsn = join(foo, 'releases', '0.0.1');
     await execa('sh', ['-c', `echo "--max-old-space-size=123" >> "${join(vsn, 'vm.args')}" && echo "export FROM_ENV_SH=hello" >> "${join(vsn, 'env.sh')}"`]);
-    const result = await execa(join(foo, 'bin', 'foo'), ['eval', '[require("node:v8").getHeapStatistics().heap_size_limit / 1048576, process.env.FROM_ENV_SH]'], { env: noDist });
+    const result = await execa(
+      join(foo, 'bin', 'foo'),
+      ['eval', '[require("node:v8").getHeapStatistics().heap_size_limit / 1048576, process.env.FROM_ENV_SH]'],
+      { env: noDist },
+    );
     // The heap limit is old space + young generation (192 MiB on Node 24 and 26).
     const [heap, fromEnvSh] = JSON.parse(result.stdout.replace(/'/g, '"')) as [number, string];
     expect(heap).toBeLessThan(400);
@@ -142,7 +150,11 @@ describe('--node', () => {
       // Node 24.7+ takes vm.args as --node-options; older ones through NODE_OPTIONS.
       expect(built.stdout).toMatch(new RegExp(`resolving Node \\(${process.version.replace(/\./g, '\\.')} from `));
       await execa('sh', ['-c', `echo "--max-old-space-size=123" >> "${join(path, 'releases', '0.0.1', 'vm.args')}"`]);
-      const result = await execa(join(path, 'bin', 'bar'), ['eval', '[process.version, require("node:v8").getHeapStatistics().heap_size_limit / 1048576 < 400]'], { env: noDist });
+      const result = await execa(
+        join(path, 'bin', 'bar'),
+        ['eval', '[process.version, require("node:v8").getHeapStatistics().heap_size_limit / 1048576 < 400]'],
+        { env: noDist },
+      );
       expect(result.stdout).toBe(`[ '${process.version}', true ]`);
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -158,7 +170,10 @@ describe('kvrel release errors', () => {
   });
 
   it('refuses a node binary without SEA support, naming it', async () => {
-    const result = await execa(process.execPath, [kvrelBin, 'release', 'bar', '--node', '/bin/true', '--path', join(tmpdir(), 'kvrel-never')], { cwd: repoRoot, reject: false });
+    const result = await execa(process.execPath, [kvrelBin, 'release', 'bar', '--node', '/bin/true', '--path', join(tmpdir(), 'kvrel-never')], {
+      cwd: repoRoot,
+      reject: false,
+    });
     expect(result.exitCode).toBe(1);
     expect(result.stderr).toMatch(/^error: .*\/bin\/true/);
     expect(result.stderr).not.toMatch(/\n\s+at /);

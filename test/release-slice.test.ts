@@ -66,7 +66,7 @@ describe("the node's code inside the executable", () => {
     expect(existsSync(join(release(), 'releases', '1.0.0', 'lib', 'node.mjs'))).toBe(false);
   });
 
-  it("a build with nothing changed reuses the bundle and the executable; a one-line change rebuilds the bundle and replaces the executable's blob", async () => {
+  it("a build with nothing changed reuses everything; a one-line change rebuilds the bundle and replaces the executable's blob", async () => {
     const before = statSync(executable()).mtimeMs;
     const again = await build();
     expect(again.all).toMatch(/\* bundling \(marker permanent, unchanged\)/);

@@ -32,7 +32,15 @@ function releaseAt(path: string): Release {
     workDir: join(path, 'kvrel-cache'),
     tarPath: join(path, 'foo-0.0.1.tar.gz'),
     // Only what the vm.args check reads of the earlier steps' facts.
-    baseBinary: { path: '', info: {} as NonNullable<Release['baseBinary']>['info'], vmArgsVia: 'cli', embedded: true, target: 'linux-x64', runs: 'native', builder: '' },
+    baseBinary: {
+      path: '',
+      info: {} as NonNullable<Release['baseBinary']>['info'],
+      vmArgsVia: 'cli',
+      embedded: true,
+      target: 'linux-x64',
+      runs: 'native',
+      builder: '',
+    },
     executable: { path: join(path, 'releases', '0.0.1', 'foo'), reused: false, key: 'copy' },
   };
 }
@@ -57,6 +65,8 @@ describe('vm.args checked at build time', () => {
   it('fails on a flag Node refuses, naming the file and the option', async () => {
     const release = releaseAt(copyRelease('foo'));
     appendFileSync(join(release.versionPath, 'vm.args'), '\n--no-such-flag\n');
-    await expect(probeRelease(release, recordingReporter())).rejects.toThrow(/^release "foo": rel\/vm\.args\.eex holds an option Node refuses: .*bad option: --no-such-flag$/);
+    await expect(probeRelease(release, recordingReporter())).rejects.toThrow(
+      /^release "foo": rel\/vm\.args\.eex holds an option Node refuses: .*bad option: --no-such-flag$/,
+    );
   });
 });

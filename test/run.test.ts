@@ -34,7 +34,11 @@ describe('kvrel run --config', () => {
     // Ports 1 and 2 (PORT, then a.ts) would each win as themselves (or fail to bind); b.ts's 0 wins
     // as a port the OS picks, never 1 or 2.
     const a = configFile('a.ts', `export default { 'kv-server': { port: 2, maxLineBytes: 24 } };`);
-    const b = configFile('b.ts', `export default async ({ env }: { env: string }) => ({ 'kv-server': { port: 0 }, kv: { routingTable: [{ from: 'a', to: 'z', node: 'nonode@nohost' }], seenEnv: env } });`);
+    const b = configFile(
+      'b.ts',
+      `export default async ({ env }: { env: string }) => ({ 'kv-server': { port: 0 }, kv: { routingTable: [{ from: 'a', to: 'z', node: ` +
+        `'nonode@nohost' }], seenEnv: env } });`,
+    );
     // PORT would win over the repo's defaults through config/runtime.ts; --config files win over it.
     const node = start(process.execPath, [kvrelBin, 'run', '--config', a, '--config', b], { cwd: repoRoot, env: { PORT: '1' } });
     const port = await waitFor(() => servingPort(node.output()), { what: 'the port of the last --config', details: () => node.output() });
@@ -64,7 +68,9 @@ describe('kvrel run --config', () => {
     const bad = configFile('table.ts', `export default { kv: { routingTable: [{ from: 'a', to: 'z' }] } };`);
     const result = await execa(process.execPath, [kvrelBin, 'run', '--config', bad], { cwd: repoRoot, reject: false, env: { PORT: '0' } });
     expect(result.exitCode).toBe(1);
-    expect(result.stderr.trim()).toBe('error: application "kv" failed to start: kv.routingTable[0].node must be a node name such as "foo@127.0.0.1", got undefined');
+    expect(result.stderr.trim()).toBe(
+      'error: application "kv" failed to start: kv.routingTable[0].node must be a node name such as "foo@127.0.0.1", got undefined',
+    );
   });
 
   it('refuses --sname together with --name', async () => {

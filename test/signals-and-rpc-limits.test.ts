@@ -37,7 +37,10 @@ const run = (args: string[], release = foo) => execa(bin(release), args, { env, 
 
 async function startFoo(release = foo): Promise<Started> {
   const node = start(bin(release), ['start'], { env });
-  await waitFor(() => servingPort(node.output()) !== undefined && node.output().includes(' started on '), { what: 'foo to start', details: () => node.output() });
+  await waitFor(() => servingPort(node.output()) !== undefined && node.output().includes(' started on '), {
+    what: 'foo to start',
+    details: () => node.output(),
+  });
   return node;
 }
 
@@ -79,7 +82,7 @@ describe('signals', () => {
     expect(alive(node.pid)).toBe(true);
   });
 
-  it('a vm.args line --inspect-port turns SIGUSR1\'s inspector back on', async () => {
+  it("a vm.args line --inspect-port turns SIGUSR1's inspector back on", async () => {
     const release = copyRelease('foo');
     writeFileSync(join(release, 'releases', '0.0.1', 'vm.args'), '--inspect-port=127.0.0.1:0\n');
     const node = await startFoo(release);

@@ -5,13 +5,13 @@
  * write, enable, disable and remove the unit (with a stand-in systemctl: no systemd runs here).
  */
 import { execa } from 'execa';
-import { chmodSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir, userInfo } from 'node:os';
+import { chmodSync, cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { userInfo } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { fooCopyForThisFile } from './helpers/foo-copy.js';
-import { start, stopAll } from './helpers/processes.js';
-import { builtRelease, copyRelease, removeReleaseCopies } from './helpers/releases.js';
+import { start } from './helpers/processes.js';
+import { builtRelease } from './helpers/releases.js';
 import { repoRoot } from './helpers/repo.js';
 import { tempDirsForThisFile } from './helpers/temp-dirs.js';
 import { waitFor } from './helpers/wait-for.js';
@@ -27,9 +27,14 @@ describe('install --print', () => {
     expect(printed.exitCode).toBe(0);
     const unit = printed.stdout;
     expect(unit).toContain('Type=notify\nNotifyAccess=all\n');
-    expect(unit).toContain(`ExecStart=${foo.dir}/bin/foo start\nExecStop=${foo.dir}/bin/foo stop\nRestart=on-failure\nRestartForceExitStatus=SIGHUP SIGINT SIGTERM SIGPIPE\n`);
+    expect(unit).toContain(
+      `ExecStart=${foo.dir}/bin/foo start\nExecStop=${foo.dir}/bin/foo stop\nRestart=on-failure\nRestartForceExitStatus=SIGHUP SIGINT SIGTERM SIGPIPE\n`,
+    );
     expect(unit).toContain(`User=${userInfo().username}\n`);
-    expect(unit).toContain(`Environment=KVREL_PORT_MAPPER_PORT=${foo.env['KVREL_PORT_MAPPER_PORT']}\nEnvironment=RELEASE_DISTRIBUTION=name\nEnvironment=RELEASE_NODE=foo@127.0.0.1\n`);
+    expect(unit).toContain(
+      `Environment=KVREL_PORT_MAPPER_PORT=${foo.env['KVREL_PORT_MAPPER_PORT']}\n` +
+        'Environment=RELEASE_DISTRIBUTION=name\nEnvironment=RELEASE_NODE=foo@127.0.0.1\n',
+    );
     expect(unit).not.toContain(readFileSync(join(foo.dir, 'releases', 'COOKIE'), 'utf8'));
     if (!(await has('systemd-analyze'))) return context.skip('systemd-analyze is not installed (Debian package "systemd"): the unit was not verified');
     const dir = tempDir('unit');
@@ -96,7 +101,7 @@ describe('install --user and uninstall --user', () => {
     const installed = await execa(bin(), ['install', '--user'], { env: userEnv, reject: false });
     expect([installed.exitCode, installed.stderr]).toEqual([0, '']);
     expect(installed.stdout).toBe(`Installed ${unitFile} and enabled foo.service\n# To start it now:\n    systemctl --user start foo`);
-    expect(readFileSync(unitFile, 'utf8')).toBe((await execa(bin(), ['install', '--user', '--print'], { env: userEnv })).stdout + '\n');
+    expect(readFileSync(unitFile, 'utf8')).toBe(`${(await execa(bin(), ['install', '--user', '--print'], { env: userEnv })).stdout}\n`);
     expect(readFileSync(unitFile, 'utf8')).toContain('WantedBy=default.target');
     expect(readFileSync(calls, 'utf8')).toBe('--user daemon-reload\n--user enable foo.service\n');
 

@@ -24,7 +24,9 @@ const EMULATED = 240_000;
 
 const emulation = howTargetRuns('linux-arm64');
 if (emulation === 'no') {
-  console.warn('target-arm64: skipped: no binfmt_misc entry runs aarch64 binaries here (install qemu-user-static and binfmt-support and mount binfmt_misc; .ci/run does)');
+  console.warn(
+    'target-arm64: skipped: no binfmt_misc entry runs aarch64 binaries here (install qemu-user-static and binfmt-support and mount binfmt_misc; .ci/run does)',
+  );
 }
 
 const tempDir = tempDirsForThisFile('kvrel-arm64');
@@ -35,7 +37,12 @@ beforeAll(async () => {
   if (emulation === 'no') return;
   const dir = tempDir('release');
   release = join(dir, 'foo');
-  const result = await execa(process.execPath, [kvrelBin, 'release', 'foo', '--target', 'linux-arm64', '--tar', '--path', release], { cwd: repoRoot, reject: false, all: true, timeout: BUILD_TIMEOUT });
+  const result = await execa(process.execPath, [kvrelBin, 'release', 'foo', '--target', 'linux-arm64', '--tar', '--path', release], {
+    cwd: repoRoot,
+    reject: false,
+    all: true,
+    timeout: BUILD_TIMEOUT,
+  });
   buildOutput = result.all ?? '';
   expect(result.exitCode, buildOutput).toBe(0);
 }, BUILD_TIMEOUT + 60_000);
@@ -62,39 +69,43 @@ describe.skipIf(emulation === 'no')('release foo for linux-arm64, built on x64',
     expect((await execa('tar', ['-tzf', tarball])).stdout.split('\n')).toContain('releases/0.0.1/foo');
   });
 
-  it('runs as a daemon with no node on PATH: the kv protocol, rpc on arm64, status, stop', async () => {
-    const env = {
-      PATH: pathWithoutNode(tempDir('path')),
-      PORT: '0',
-      KVREL_PORT_MAPPER_PORT: String(await startPortMapper()),
-      RELEASE_DISTRIBUTION: 'name',
-      RELEASE_NODE: 'foo@127.0.0.1',
-    };
-    const bin = (args: string[]) => execa(join(release, 'bin', 'foo'), args, { env, extendEnv: false, reject: false, all: true, timeout: EMULATED });
-    const daemon = await bin(['daemon']);
-    expect(daemon.exitCode, daemon.all).toBe(0);
-    const pid = Number(readFileSync(join(release, 'tmp', 'foo.pid'), 'utf8'));
-    trackPid(pid);
-    expect(readdirSync(join(release, 'tmp', 'log'))).toEqual(['foo.log.1']);
-    const port = servingPort(readFileSync(join(release, 'tmp', 'log', 'foo.log.1'), 'utf8'));
-    expect(port).toBeDefined();
+  it(
+    'runs as a daemon with no node on PATH: the kv protocol, rpc on arm64, status, stop',
+    async () => {
+      const env = {
+        PATH: pathWithoutNode(tempDir('path')),
+        PORT: '0',
+        KVREL_PORT_MAPPER_PORT: String(await startPortMapper()),
+        RELEASE_DISTRIBUTION: 'name',
+        RELEASE_NODE: 'foo@127.0.0.1',
+      };
+      const bin = (args: string[]) => execa(join(release, 'bin', 'foo'), args, { env, extendEnv: false, reject: false, all: true, timeout: EMULATED });
+      const daemon = await bin(['daemon']);
+      expect(daemon.exitCode, daemon.all).toBe(0);
+      const pid = Number(readFileSync(join(release, 'tmp', 'foo.pid'), 'utf8'));
+      trackPid(pid);
+      expect(readdirSync(join(release, 'tmp', 'log'))).toEqual(['foo.log.1']);
+      const port = servingPort(readFileSync(join(release, 'tmp', 'log', 'foo.log.1'), 'utf8'));
+      expect(port).toBeDefined();
 
-    const client = await KvClient.connect(port!);
-    expect(await client.command('CREATE shopping')).toEqual(['OK']);
-    expect(await client.command('PUT shopping milk 1')).toEqual(['OK']);
-    expect(await client.command('GET shopping milk')).toEqual(['1', 'OK']);
-    client.close();
+      const client = await KvClient.connect(port!);
+      expect(await client.command('CREATE shopping')).toEqual(['OK']);
+      expect(await client.command('PUT shopping milk 1')).toEqual(['OK']);
+      expect(await client.command('GET shopping milk')).toEqual(['1', 'OK']);
+      client.close();
 
-    const arch = await bin(['rpc', 'process.arch']);
-    expect(arch.all).toBe('arm64');
-    const status = await bin(['status']);
-    expect(status.exitCode, status.all).toBe(0);
-    expect(status.stdout).toMatch(/node\.js\s+v26\.12\.1 on linux-arm64/);
-    expect((await bin(['version'])).stdout).toBe('foo 0.0.1');
+      const arch = await bin(['rpc', 'process.arch']);
+      expect(arch.all).toBe('arm64');
+      const status = await bin(['status']);
+      expect(status.exitCode, status.all).toBe(0);
+      expect(status.stdout).toMatch(/node\.js\s+v26\.12\.1 on linux-arm64/);
+      expect((await bin(['version'])).stdout).toBe('foo 0.0.1');
 
-    const stop = await bin(['stop']);
-    expect(stop.exitCode, stop.all).toBe(0);
-    expect(alive(pid)).toBe(false);
-    expect(existsSync(join(release, 'tmp', 'foo.pid'))).toBe(false);
-  }, EMULATED * 4);
+      const stop = await bin(['stop']);
+      expect(stop.exitCode, stop.all).toBe(0);
+      expect(alive(pid)).toBe(false);
+      expect(existsSync(join(release, 'tmp', 'foo.pid'))).toBe(false);
+    },
+    EMULATED * 4,
+  );
 });

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { bootToAccept } from '../lib/boot-to-accept.mjs';
 import { duBytes } from '../lib/dir-size.mjs';
 import { durations } from '../lib/durations.mjs';
-import { runAsUser as run, userEnv } from '../lib/user-command.mjs';
+import { runAsUser as run } from '../lib/user-command.mjs';
 import { NODE26, ROOT } from '../lib/repo.mjs';
 import { summary } from '../lib/summary.mjs';
 import { makeTempDir } from '../lib/temp-dirs.mjs';
@@ -30,8 +30,13 @@ export async function runAnyProject({ quick, log }) {
   log('any-project: npm pack kvrel and @kvrel/runtime, install the fixture (compiles better-sqlite3 once)');
   await run(ROOT, 'npm', ['pack', '--workspace', 'kvrel', '--workspace', '@kvrel/runtime', '--pack-destination', tarballs], 'npm pack');
   cpSync(join(ROOT, 'test', 'fixtures', 'any-project'), dir, { recursive: true });
-  const packed = readdirSync(tarballs).filter((f) => f.endsWith('.tgz')).map((f) => join(tarballs, f));
-  await run(dir, 'npm', ['install', '--save-dev', '--include=dev', '--prefer-offline', '--no-audit', '--no-fund', ...packed], 'npm install', { CFLAGS: '-O0', CXXFLAGS: '-O0' });
+  const packed = readdirSync(tarballs)
+    .filter((f) => f.endsWith('.tgz'))
+    .map((f) => join(tarballs, f));
+  await run(dir, 'npm', ['install', '--save-dev', '--include=dev', '--prefer-offline', '--no-audit', '--no-fund', ...packed], 'npm install', {
+    CFLAGS: '-O0',
+    CXXFLAGS: '-O0',
+  });
   await run(dir, 'npx', ['tsc', '-p', 'apps/api'], 'tsc -p apps/api');
 
   const rows = [];
@@ -59,8 +64,19 @@ export async function runAnyProject({ quick, log }) {
 
   const logFile = join(base, 'api.log');
   const variants = [
-    { figure: 'boot-to-accept: bin/api start (release, Node 26 SEA)', command: join(rel, 'bin', 'api'), args: ['start'], env: { RELEASE_DISTRIBUTION: 'none' } },
-    { figure: 'boot-to-accept: node26 apps/api/dist/standalone.js (same app, no kvrel)', command: NODE26, args: [join(dir, 'apps', 'api', 'dist', 'standalone.js')], env: { API_LOG_FILE: logFile }, anyExit: true },
+    {
+      figure: 'boot-to-accept: bin/api start (release, Node 26 SEA)',
+      command: join(rel, 'bin', 'api'),
+      args: ['start'],
+      env: { RELEASE_DISTRIBUTION: 'none' },
+    },
+    {
+      figure: 'boot-to-accept: node26 apps/api/dist/standalone.js (same app, no kvrel)',
+      command: NODE26,
+      args: [join(dir, 'apps', 'api', 'dist', 'standalone.js')],
+      env: { API_LOG_FILE: logFile },
+      anyExit: true,
+    },
     { figure: 'boot-to-accept: node26 -e listen (floor)', command: NODE26, args: ['-e', FLOOR], env: {} },
   ];
   log(`any-project: boot-to-accept, ${repeats} runs of ${variants.length} variants, interleaved`);
@@ -68,7 +84,8 @@ export async function runAnyProject({ quick, log }) {
   for (const v of variants) await bootToAccept(v.command, v.args, v.env, v);
   for (let i = 0; i < repeats; i++) for (const [k, v] of variants.entries()) times[k].push(await bootToAccept(v.command, v.args, v.env, v));
   const medians = times.map((t) => summary(t).median);
-  for (const [k, v] of variants.entries()) rows.push({ figure: v.figure, ...ms(summary(times[k])), target: k === 0 ? 'not slower than node26 standalone' : '—' });
+  for (const [k, v] of variants.entries())
+    rows.push({ figure: v.figure, ...ms(summary(times[k])), target: k === 0 ? 'not slower than node26 standalone' : '—' });
   rows.push({ figure: 'ratio release / standalone', value: (medians[0] / medians[1]).toFixed(2), runs: repeats, target: '≤ 1.00' });
   const commands = [
     'npm pack --workspace kvrel --workspace @kvrel/runtime; cp -r test/fixtures/any-project <tmp>; npm install -D <tarballs>',

@@ -39,7 +39,13 @@ const COLUMNS = [
 
 export async function runDistSecurity({ quick, log }) {
   const d = durations(quick);
-  const result = { title: 'dist-security (issue 17): routed kv and rpc, plain (main) vs authenticated frames vs TLS', columns: COLUMNS, rows: [], skipped: [], commands: [] };
+  const result = {
+    title: 'dist-security (issue 17): routed kv and rpc, plain (main) vs authenticated frames vs TLS',
+    columns: COLUMNS,
+    rows: [],
+    skipped: [],
+    commands: [],
+  };
   const kvload = await ensureKvload();
   if (!kvload.path) {
     result.skipped.push(`dist-security skipped: ${kvload.skip}`);
@@ -76,10 +82,14 @@ async function measure(variant, kvloadPath, d) {
   try {
     for (const name of ['bar', 'foo']) {
       const port = await freePort();
-      const child = spawnTracked(process.execPath, [join(variant.root, 'packages', 'kvrel', 'dist', 'bin', 'kvrel.cjs'), 'run', '--name', `${name}@127.0.0.1`], {
-        cwd: variant.root,
-        env: { ...env, PORT: String(port) },
-      });
+      const child = spawnTracked(
+        process.execPath,
+        [join(variant.root, 'packages', 'kvrel', 'dist', 'bin', 'kvrel.cjs'), 'run', '--name', `${name}@127.0.0.1`],
+        {
+          cwd: variant.root,
+          env: { ...env, PORT: String(port) },
+        },
+      );
       await waitForOutput(child, / started on /, 60_000, `${variant.name} ${name} to boot`);
       nodes.push({ child, port });
     }
@@ -93,7 +103,7 @@ async function measure(variant, kvloadPath, d) {
       row[`p99d${depth}`] = r.p99Us;
       // Both nodes' CPU over the whole run (preload, warm-up, measured part) per measured-rate operation:
       // less sensitive than latency to the other work on a shared machine.
-      row[`cpu${depth}`] = Math.round(((cpu() - before) * 1e6) / (r.opsPerSec * (scenario.durationS + scenario.warmupS)) * 10) / 10;
+      row[`cpu${depth}`] = Math.round((((cpu() - before) * 1e6) / (r.opsPerSec * (scenario.durationS + scenario.warmupS))) * 10) / 10;
     }
     Object.assign(row, await rpcLatency(variant, cookie, mapperPort, d.repeats > 3 ? 2000 : 200, nodes[1].child.pid));
     return row;
@@ -127,7 +137,12 @@ async function rpcLatency(variant, cookie, portMapperPort, calls, fooPid) {
     link.close();
   }
   const rpcCpu = Math.round(((cpuSeconds(fooPid) - cpuBefore) * 1e6) / calls);
-  return { rpcP50: Math.round(quantile(times, 0.5)), rpcP99: Math.round(quantile(times, 0.99)), rpcCpu, connectMs: Math.round(quantile(connects, 0.5) * 10) / 10 };
+  return {
+    rpcP50: Math.round(quantile(times, 0.5)),
+    rpcP99: Math.round(quantile(times, 0.99)),
+    rpcCpu,
+    connectMs: Math.round(quantile(connects, 0.5) * 10) / 10,
+  };
 }
 
 /** A CA and one node certificate (every node uses it), and the RELEASE_DIST_TLS file naming them. */

@@ -40,7 +40,13 @@ export async function runDistribution({ quick, log }) {
   rows.push(...(await rpcUnderSlowHandshakes({ rpcs: quick ? 5 : 20, log, commands })));
   for (const seconds of quick ? [2] : [2, 8]) rows.push(...(await stoppedPeer({ seconds, cycles: quick ? 1 : 3, log, commands })));
   rows.push(...(await portMapperUnderLoad({ quick, log, commands })));
-  return { title: 'distribution (issues 10, 15): rpc under slow handshakes, a stopped peer, the port mapper under load', columns: COLUMNS, rows, skipped: [], commands };
+  return {
+    title: 'distribution (issues 10, 15): rpc under slow handshakes, a stopped peer, the port mapper under load',
+    columns: COLUMNS,
+    rows,
+    skipped: [],
+    commands,
+  };
 }
 
 async function rpcUnderSlowHandshakes({ rpcs, log, commands }) {
@@ -53,7 +59,8 @@ async function rpcUnderSlowHandshakes({ rpcs, log, commands }) {
   const rows = [];
   try {
     // Registered for distribution (rpc answers) before anything is timed.
-    for (let i = 0; i < 100; i++) if ((await timedCommand(join(dir, 'bin', 'foo'), ['rpc', '1+1'], { env: { ...process.env, ...env } })).status.code === 0) break;
+    for (let i = 0; i < 100; i++)
+      if ((await timedCommand(join(dir, 'bin', 'foo'), ['rpc', '1+1'], { env: { ...process.env, ...env } })).status.code === 0) break;
     for (const mode of ['idle', 'held', 'reconnect']) {
       let attacker;
       if (mode !== 'idle') {
@@ -81,7 +88,10 @@ async function rpcUnderSlowHandshakes({ rpcs, log, commands }) {
         runs: s.runs,
       });
     }
-    commands.push('release foo: RELEASE_DISTRIBUTION=name KVREL_DIST_PORT=<free> bin/foo start; node test/fixtures/slow-connections.cjs <port> 2000 300 [reconnect]; bin/foo rpc "1+1"');
+    commands.push(
+      'release foo: RELEASE_DISTRIBUTION=name KVREL_DIST_PORT=<free> bin/foo start; node test/fixtures/slow-connections.cjs <port> 2000 300 ' +
+        '[reconnect]; bin/foo rpc "1+1"',
+    );
     return rows;
   } finally {
     await stopProcess(node.child);
@@ -93,7 +103,11 @@ async function stoppedPeer({ seconds, cycles, log, commands }) {
   const config = join(makeTempDir('kvrel-bench-ticktime-'), 'ticktime.mjs');
   writeFileSync(config, `export default { kernel: { netTicktime: ${seconds} } };\n`);
   const mapperPort = await allocatePortMapperPort();
-  const env = { KV_ROUTING_TABLE: 'a-m=foo@127.0.0.1,n-z=bar@127.0.0.1', KVREL_PORT_MAPPER_PORT: String(mapperPort), RELEASE_COOKIE: randomBytes(16).toString('hex') };
+  const env = {
+    KV_ROUTING_TABLE: 'a-m=foo@127.0.0.1,n-z=bar@127.0.0.1',
+    KVREL_PORT_MAPPER_PORT: String(mapperPort),
+    RELEASE_COOKIE: randomBytes(16).toString('hex'),
+  };
   const bar = await startSourceNode({ args: ['--name', 'bar@127.0.0.1', '--config', config], env });
   const foo = await startSourceNode({ args: ['--name', 'foo@127.0.0.1', '--config', config], env });
   const figures = { firstReply: [], fastFailure: [], recovery: [] };
@@ -140,8 +154,16 @@ async function stoppedPeer({ seconds, cycles, log, commands }) {
   };
   const t = `netTicktime ${seconds} s`;
   return [
-    { figure: `SIGSTOP → the pending GET answered (ERROR, outcome unknown) (${t})`, value: 'declared down, or its 5 s call timeout', ...ms(figures.firstReply) },
-    { figure: `SIGSTOP → declared down: nodedown, first fast failure (${t})`, value: `${seconds * 1000}–${seconds * 1250} ms expected`, ...ms(figures.fastFailure) },
+    {
+      figure: `SIGSTOP → the pending GET answered (ERROR, outcome unknown) (${t})`,
+      value: 'declared down, or its 5 s call timeout',
+      ...ms(figures.firstReply),
+    },
+    {
+      figure: `SIGSTOP → declared down: nodedown, first fast failure (${t})`,
+      value: `${seconds * 1000}–${seconds * 1250} ms expected`,
+      ...ms(figures.fastFailure),
+    },
     { figure: `SIGCONT → first GET answered again (${t})`, value: '', ...ms(figures.recovery) },
   ];
 }
@@ -180,10 +202,24 @@ async function portMapperUnderLoad({ quick, log, commands }) {
   const nodes = await bundleMapperNodes();
   log('distribution: one node dials 99 peers at once');
   const fan = await fanOut({ nodes, count: 99 });
-  rows.push({ figure: 'port mapper: 99 peers dialled at once by one node', value: `${fan.connected}/99 connected`, median: `${Math.round(fan.ms)} ms`, min: '', max: '', runs: 1 });
+  rows.push({
+    figure: 'port mapper: 99 peers dialled at once by one node',
+    value: `${fan.connected}/99 connected`,
+    median: `${Math.round(fan.ms)} ms`,
+    min: '',
+    max: '',
+    runs: 1,
+  });
   log('distribution: the port mapper SIGKILLed under 100 registrations (2 processes × 50 nodes)');
   const back = await namesBack({ nodes, processes: 2, per: 50 });
-  rows.push({ figure: `port mapper SIGKILLed under ${back.total} registrations: all names back`, value: `${Math.round(back.ms)} ms`, median: `${back.spawned} mapper(s) started`, min: '', max: '', runs: 1 });
+  rows.push({
+    figure: `port mapper SIGKILLed under ${back.total} registrations: all names back`,
+    value: `${Math.round(back.ms)} ms`,
+    median: `${back.spawned} mapper(s) started`,
+    min: '',
+    max: '',
+    runs: 1,
+  });
   commands.push('node bench/run.mjs --only distribution   (BENCH_MAPPER_BASELINE=/path/to/checkout adds baseline flood rows)');
   return rows;
 }

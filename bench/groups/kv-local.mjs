@@ -74,4 +74,3 @@ export async function runKvLocal({ quick, log }) {
   } else skipped.push('release foo: kvload scenarios skipped (kvload did not build)');
   return { title: 'kv-local (issue 3): local GET/PUT 90:10, 26 buckets, 10,000 keys, 16 B values', columns: COLUMNS, rows, skipped, commands, durations: d };
 }
-

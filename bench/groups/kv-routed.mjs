@@ -54,9 +54,20 @@ export async function runKvRouted({ quick, log }) {
     for (const depth of [1, 16]) {
       const local = { depth, buckets: 'a–m (local)' };
       const routed = { depth, buckets: 'n–z (routed to bar)' };
-      for (const [row, letters] of [[local, LOCAL], [routed, ROUTED]]) {
+      for (const [row, letters] of [
+        [local, LOCAL],
+        [routed, ROUTED],
+      ]) {
         log(`kv-routed: ${row.buckets}, 50 clients × depth ${depth}`);
-        const r = await runLoad({ port: foo.port, clients: 50, pipeline: depth, bucketLetters: letters, buckets: 26, warmupS: d.loadWarmupS, durationS: d.loadS });
+        const r = await runLoad({
+          port: foo.port,
+          clients: 50,
+          pipeline: depth,
+          bucketLetters: letters,
+          buckets: 26,
+          warmupS: d.loadWarmupS,
+          durationS: d.loadS,
+        });
         Object.assign(row, loadRow(r));
       }
       routed.vsLocal = `p50 ×${ratio(routed.p50Us, local.p50Us)}, ops ×${ratio(routed.opsPerSec, local.opsPerSec)}`;
@@ -84,7 +95,10 @@ async function runWithKvload({ result, nodes, env, d, log }) {
     return;
   }
   const rows = [];
-  for (const [label, table] of [['a–z local to foo (kvload)', 'a-z=foo@127.0.0.1'], ['a–z owned by bar (kvload)', 'a-z=bar@127.0.0.1']]) {
+  for (const [label, table] of [
+    ['a–z local to foo (kvload)', 'a-z=foo@127.0.0.1'],
+    ['a–z owned by bar (kvload)', 'a-z=bar@127.0.0.1'],
+  ]) {
     for (const n of nodes.splice(0).reverse()) await stopProcess(n.child);
     for (const name of ['bar', 'foo']) {
       nodes.push(await startSourceNode({ args: ['--name', `${name}@127.0.0.1`], env: { ...env, KV_ROUTING_TABLE: table } }));
@@ -116,7 +130,11 @@ async function probeRouting(fooPort, barPort) {
     ];
     for (const [client, line, want] of steps) {
       const got = await client.command(line).catch((e) => [e.message]);
-      if (got.join('|') !== want.join('|')) return `${client === foo ? 'foo' : 'bar'} answered ${JSON.stringify(got.join('\\r\\n'))} to ${JSON.stringify(line)}, expected ${JSON.stringify(want.join('\\r\\n'))}`;
+      if (got.join('|') !== want.join('|'))
+        return (
+          `${client === foo ? 'foo' : 'bar'} answered ${JSON.stringify(got.join('\\r\\n'))} to ${JSON.stringify(line)}, expected ` +
+          `${JSON.stringify(want.join('\\r\\n'))}`
+        );
     }
     return null;
   } finally {

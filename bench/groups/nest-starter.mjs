@@ -9,7 +9,7 @@ import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { bootToAccept } from '../lib/boot-to-accept.mjs';
 import { durations } from '../lib/durations.mjs';
-import { runAsUser as run, userEnv } from '../lib/user-command.mjs';
+import { runAsUser as run } from '../lib/user-command.mjs';
 import { NODE26, ROOT } from '../lib/repo.mjs';
 import { summary } from '../lib/summary.mjs';
 import { makeTempDir } from '../lib/temp-dirs.mjs';
@@ -37,7 +37,9 @@ export async function runNestStarter({ quick, log }) {
     log('nest-starter: npm pack kvrel and @kvrel/runtime; npm ci the starter, then the tarballs');
     await run(ROOT, 'npm', ['pack', '--workspace', 'kvrel', '--workspace', '@kvrel/runtime', '--pack-destination', tarballs], 'npm pack');
     cpSync(join(ROOT, 'test', 'fixtures', 'nest-starter'), dir, { recursive: true });
-    const packed = readdirSync(tarballs).filter((f) => f.endsWith('.tgz')).map((f) => join(tarballs, f));
+    const packed = readdirSync(tarballs)
+      .filter((f) => f.endsWith('.tgz'))
+      .map((f) => join(tarballs, f));
     const ci = await run(dir, 'npm', ['ci', '--prefer-offline', '--no-audit', '--no-fund'], 'npm ci');
     const install = await run(dir, 'npm', ['install', '--no-save', '--prefer-offline', '--no-audit', '--no-fund', ...packed], 'npm install tarballs');
 
@@ -75,8 +77,20 @@ export async function runNestStarter({ quick, log }) {
     const variants = [
       // Timed whatever its exit: one bench run saw the release end by SIGTERM when signalled at first accept
       // (by hand it exits 0; not understood yet).
-      { figure: 'boot-to-accept: bin/web start (release, Node 24 SEA)', command: join(rel, 'bin', 'web'), args: ['start'], env: { ...observe, RELEASE_DISTRIBUTION: 'none' }, anyExit: true },
-      { figure: 'boot-to-accept: node26 dist/main.js (the starter as tsc built it, no kvrel)', command: NODE26, args: [join(dir, 'dist', 'main.js')], env: observe, anyExit: true },
+      {
+        figure: 'boot-to-accept: bin/web start (release, Node 24 SEA)',
+        command: join(rel, 'bin', 'web'),
+        args: ['start'],
+        env: { ...observe, RELEASE_DISTRIBUTION: 'none' },
+        anyExit: true,
+      },
+      {
+        figure: 'boot-to-accept: node26 dist/main.js (the starter as tsc built it, no kvrel)',
+        command: NODE26,
+        args: [join(dir, 'dist', 'main.js')],
+        env: observe,
+        anyExit: true,
+      },
     ];
     log(`nest-starter: boot-to-accept, ${repeats} runs of ${variants.length} variants, interleaved`);
     const times = variants.map(() => []);

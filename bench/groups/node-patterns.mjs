@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { bootToAccept } from '../lib/boot-to-accept.mjs';
 import { durations } from '../lib/durations.mjs';
 import { freePort } from '../lib/free-port.mjs';
-import { runAsUser as run, userEnv } from '../lib/user-command.mjs';
+import { runAsUser as run } from '../lib/user-command.mjs';
 import { NODE26, ROOT } from '../lib/repo.mjs';
 import { summary } from '../lib/summary.mjs';
 import { makeTempDir } from '../lib/temp-dirs.mjs';
@@ -33,7 +33,11 @@ const TSCONFIGS = {
   'apps/web/tsconfig.bench.json': { extends: '../../tsconfig.json', compilerOptions: emitTo(), include: ['src'] },
   // The workspace's own tsconfig (module commonjs, moduleResolution node10) cannot see @kvrel/runtime's
   // types (exports only, ESM): nodenext still emits CommonJS here (no "type" in its package.json).
-  'apps/legacy/tsconfig.bench.json': { extends: './tsconfig.json', compilerOptions: { ...emitTo(), module: 'nodenext', moduleResolution: 'nodenext' }, include: ['src'] },
+  'apps/legacy/tsconfig.bench.json': {
+    extends: './tsconfig.json',
+    compilerOptions: { ...emitTo(), module: 'nodenext', moduleResolution: 'nodenext' },
+    include: ['src'],
+  },
   'apps/workers/tsconfig.bench.json': { extends: '../../tsconfig.json', compilerOptions: emitTo(), include: ['src'] },
 };
 
@@ -81,7 +85,8 @@ function mustExist(...files) {
 function checkSameNode() {
   const source = readFileSync(join(ROOT, 'packages', 'kvrel', 'src', 'sea', 'embedded-node.ts'), 'utf8');
   const version = /packageName: '([^']+)',\s*version: '([^']+)'/.exec(source);
-  if (!version || !NODE26.includes(`${version[1]}-${version[2]}`)) throw new Error(`bench/lib/repo.mjs NODE26 (${NODE26}) is not kvrel's EMBEDDED_NODE (${version?.slice(1).join('-')})`);
+  if (!version || !NODE26.includes(`${version[1]}-${version[2]}`))
+    throw new Error(`bench/lib/repo.mjs NODE26 (${NODE26}) is not kvrel's EMBEDDED_NODE (${version?.slice(1).join('-')})`);
   return execFileSync(NODE26, ['--version'], { encoding: 'utf8' }).trim();
 }
 
@@ -96,7 +101,9 @@ export async function runNodePatterns({ quick, log }) {
   log('node-patterns: npm pack kvrel and @kvrel/runtime, install the fixture');
   await run(ROOT, 'npm', ['pack', '--workspace', 'kvrel', '--workspace', '@kvrel/runtime', '--pack-destination', tarballs], 'npm pack');
   cpSync(join(ROOT, 'test', 'fixtures', 'node-patterns'), released, { recursive: true });
-  const packed = readdirSync(tarballs).filter((f) => f.endsWith('.tgz')).map((f) => join(tarballs, f));
+  const packed = readdirSync(tarballs)
+    .filter((f) => f.endsWith('.tgz'))
+    .map((f) => join(tarballs, f));
   await run(released, 'npm', ['install', '--save-dev', '--include=dev', '--prefer-offline', '--no-audit', '--no-fund', ...packed], 'npm install');
   // cp -a keeps the workspaces' relative links in node_modules pointing into the copy.
   await run(base, 'cp', ['-a', released, plain], 'cp -a');
@@ -111,7 +118,11 @@ export async function runNodePatterns({ quick, log }) {
   // tsc emits no views: copying them is part of the plain build (kvrel copies files beside the code).
   const tsc = async () => {
     const s = await run(plain, 'sh', ['-c', 'node_modules/.bin/tsc -b tsconfig.bench.json && cp -r apps/web/src/views apps/web/dist/'], 'tsc -b');
-    mustExist(join(plain, 'apps', 'web', 'dist', 'standalone.js'), join(plain, 'apps', 'legacy', 'dist', 'application.js'), join(plain, 'apps', 'workers', 'dist', 'application.js'));
+    mustExist(
+      join(plain, 'apps', 'web', 'dist', 'standalone.js'),
+      join(plain, 'apps', 'legacy', 'dist', 'application.js'),
+      join(plain, 'apps', 'workers', 'dist', 'application.js'),
+    );
     return s;
   };
   const edit = (i) => {
@@ -119,7 +130,9 @@ export async function runNodePatterns({ quick, log }) {
   };
 
   const edits = quick ? 1 : 3;
-  log(`node-patterns: builds, kvrel release patterns and tsc -b interleaved: ${coldBuilds} cold, ${warmBuilds} warm, ${edits} after a one-line edit of ${APP_TS}`);
+  log(
+    `node-patterns: builds, kvrel release patterns and tsc -b interleaved: ${coldBuilds} cold, ${warmBuilds} warm, ${edits} after a one-line edit of ${APP_TS}`,
+  );
   const builds = { cold: [[], []], warm: [[], []], edit: [[], []] };
   for (let i = 0; i < coldBuilds; i++) {
     await run(base, 'rm', ['-rf', join(released, '_build'), ...['web', 'legacy', 'workers'].map((a) => join(plain, 'apps', a, 'dist'))], 'rm -rf');
@@ -146,7 +159,16 @@ export async function runNodePatterns({ quick, log }) {
     return { text: `${s.median} ms (${s.min}–${s.max})`, median: s.median, runs: s.runs };
   };
   const pair = (figure, k, p, target, unit = 'medianS') => {
-    rows.push({ figure, kvrel: k.text, plain: p.text, ratio: (k.median / p.median).toFixed(2), runs: k.runs, target, [`kvrel_${unit}`]: k.median, [`plain_${unit}`]: p.median });
+    rows.push({
+      figure,
+      kvrel: k.text,
+      plain: p.text,
+      ratio: (k.median / p.median).toFixed(2),
+      runs: k.runs,
+      target,
+      [`kvrel_${unit}`]: k.median,
+      [`plain_${unit}`]: p.median,
+    });
   };
   const buildTimes = Object.fromEntries(Object.entries(builds).map(([name, [k, p]]) => [name, [seconds(k), seconds(p)]]));
   pair('build, cold: rm -rf _build; kvrel release patterns  |  rm -rf apps/*/dist; tsc -b + cp views', ...buildTimes.cold, '—');
@@ -157,7 +179,13 @@ export async function runNodePatterns({ quick, log }) {
   const webDist = join(plain, 'apps', 'web', 'dist');
   const otherPorts = async () => ({ SITE_PORT: String(await freePort()), LEGACY_PORT: String(await freePort()), WORKERS_PORT: String(await freePort()) });
   const variants = [
-    { figure: 'bin/patterns start (release, SEA)', command: join(rel, 'bin', 'patterns'), args: ['start'], env: { RELEASE_DISTRIBUTION: 'none' }, portVars: ['WEB_PORT'] },
+    {
+      figure: 'bin/patterns start (release, SEA)',
+      command: join(rel, 'bin', 'patterns'),
+      args: ['start'],
+      env: { RELEASE_DISTRIBUTION: 'none' },
+      portVars: ['WEB_PORT'],
+    },
     { figure: 'node26 apps/web/dist/standalone.js', command: NODE26, args: [join(webDist, 'standalone.js')], env: {}, anyExit: true },
     { figure: 'node26 apps/web/dist/standalone-site-web.js', command: NODE26, args: [join(webDist, 'standalone-site-web.js')], env: {}, anyExit: true },
     { figure: 'node26 -e listen (floor)', command: NODE26, args: ['-e', FLOOR], env: {} },
@@ -169,15 +197,29 @@ export async function runNodePatterns({ quick, log }) {
   for (let i = 0; i < repeats; i++) for (const [k, v] of variants.entries()) times[k].push(await boot(v));
   const [release, web, siteWeb, floor] = times.map(ms);
   pair('boot-to-accept of the web port: bin/patterns start  |  node26 standalone.js (web only)', release, web, 'release not slower: ≤ 1.00', 'medianMs');
-  pair('boot-to-accept: bin/patterns start  |  node26 standalone-site-web.js (site then web, as the release starts them)', release, siteWeb, '≤ 1.00', 'medianMs');
+  pair(
+    'boot-to-accept: bin/patterns start  |  node26 standalone-site-web.js (site then web, as the release starts them)',
+    release,
+    siteWeb,
+    '≤ 1.00',
+    'medianMs',
+  );
   rows.push({ figure: 'boot-to-accept: node26 -e listen (floor)', plain: floor.text, runs: floor.runs, target: '—', plain_medianMs: floor.median });
   const total = (b, p) => ({ text: `${((b.median * 1000 + p.median) / 1000).toFixed(2)} s`, median: b.median * 1000 + p.median, runs: b.runs });
-  pair('one-line change to accepting: build after the edit + boot (sum of medians)', total(buildTimes.edit[0], release), total(buildTimes.edit[1], web), '—', 'medianMs');
+  pair(
+    'one-line change to accepting: build after the edit + boot (sum of medians)',
+    total(buildTimes.edit[0], release),
+    total(buildTimes.edit[1], web),
+    '—',
+    'medianMs',
+  );
 
   const commands = [
-    'npm pack --workspace kvrel --workspace @kvrel/runtime; cp -r test/fixtures/node-patterns <tmp>/released; npm install -D <tarballs>; cp -a <tmp>/released <tmp>/plain',
+    'npm pack --workspace kvrel --workspace @kvrel/runtime; cp -r test/fixtures/node-patterns <tmp>/released; npm install -D <tarballs>; cp -a ' +
+      '<tmp>/released <tmp>/plain',
     'released: rm -rf _build && node_modules/.bin/kvrel release patterns   # cold;   node_modules/.bin/kvrel release patterns   # warm, after edit',
-    'plain: tsconfig.bench.json (tsc -b over apps/{web,legacy,workers}, composite, outDir dist beside src); node_modules/.bin/tsc -b tsconfig.bench.json && cp -r apps/web/src/views apps/web/dist/',
+    'plain: tsconfig.bench.json (tsc -b over apps/{web,legacy,workers}, composite, outDir dist beside src); node_modules/.bin/tsc -b ' +
+      'tsconfig.bench.json && cp -r apps/web/src/views apps/web/dist/',
     'WEB_PORT=<free> SITE_PORT=… LEGACY_PORT=… WORKERS_PORT=… RELEASE_DISTRIBUTION=none _build/prod/rel/patterns/bin/patterns start',
     `  vs  PORT=<free> ${NODE26} apps/web/dist/standalone.js   (and standalone-site-web.js with SITE_PORT)`,
   ];

@@ -56,7 +56,9 @@ async function roundTrips({ bin, dir, repeats, log, commands }) {
       figures.json.push(expect(await timedCommand(bin, ['status', '--json'], { env: clientEnv }), 'status --json'));
       figures.rpc.push(expect(await timedCommand(bin, ['rpc', '1+1'], { env: clientEnv }), 'rpc'));
     }
-    commands.push('RELEASE_DISTRIBUTION=name RELEASE_NODE=foo@127.0.0.1 KVREL_PORT_MAPPER_PORT=<free> <tmp>/foo/bin/foo ping | status | status --json | rpc "1+1"');
+    commands.push(
+      'RELEASE_DISTRIBUTION=name RELEASE_NODE=foo@127.0.0.1 KVREL_PORT_MAPPER_PORT=<free> <tmp>/foo/bin/foo ping | status | status --json | rpc "1+1"',
+    );
     const ms = (s) => ({ median: `${s.median} ms`, min: `${s.min} ms`, max: `${s.max} ms`, runs: s.runs });
     return [
       { figure: 'bin/foo ping round trip', ...ms(summary(figures.ping)), target: 'about rpc "1+1"' },
@@ -100,14 +102,45 @@ async function metricsCost({ dir, kvload, d, pairs, log, commands }) {
     const cost = ((off.median - on.median) / off.median) * 100;
     rows.push({ figure: `kvload 50 clients depth ${depth}, metrics off: ops/s`, ...off, target: '—' });
     rows.push({ figure: `kvload 50 clients depth ${depth}, metrics on + scrape every 1 s: ops/s`, ...on, target: '—' });
-    rows.push({ figure: `metrics cost at depth ${depth}: ops/s (median vs median)`, median: `${cost.toFixed(1)}%`, min: '—', max: '—', runs: pairs, target: '< 2%' });
+    rows.push({
+      figure: `metrics cost at depth ${depth}: ops/s (median vs median)`,
+      median: `${cost.toFixed(1)}%`,
+      min: '—',
+      max: '—',
+      runs: pairs,
+      target: '< 2%',
+    });
     const cpuOff = summary(cpu.off, 3);
     const cpuOn = summary(cpu.on, 3);
-    rows.push({ figure: `node CPU per operation at depth ${depth}, metrics off / on (µs)`, median: `${cpuOff.median} / ${cpuOn.median}`, min: `${cpuOff.min} / ${cpuOn.min}`, max: `${cpuOff.max} / ${cpuOn.max}`, runs: pairs, target: '—' });
-    rows.push({ figure: `metrics cost at depth ${depth}: node CPU per operation`, median: `${(((cpuOn.median - cpuOff.median) / cpuOff.median) * 100).toFixed(1)}%`, min: '—', max: '—', runs: pairs, target: '< 2%' });
+    rows.push({
+      figure: `node CPU per operation at depth ${depth}, metrics off / on (µs)`,
+      median: `${cpuOff.median} / ${cpuOn.median}`,
+      min: `${cpuOff.min} / ${cpuOn.min}`,
+      max: `${cpuOff.max} / ${cpuOn.max}`,
+      runs: pairs,
+      target: '—',
+    });
+    rows.push({
+      figure: `metrics cost at depth ${depth}: node CPU per operation`,
+      median: `${(((cpuOn.median - cpuOff.median) / cpuOff.median) * 100).toFixed(1)}%`,
+      min: '—',
+      max: '—',
+      runs: pairs,
+      target: '< 2%',
+    });
     if (scrapes.length) {
-      const s = summary(scrapes.map((x) => x.ms), 2);
-      rows.push({ figure: `GET /metrics under load (depth ${depth}), ${Math.round(scrapes.at(-1).bytes / 1024)} KiB`, median: `${s.median} ms`, min: `${s.min} ms`, max: `${s.max} ms`, runs: s.runs, target: '—' });
+      const s = summary(
+        scrapes.map((x) => x.ms),
+        2,
+      );
+      rows.push({
+        figure: `GET /metrics under load (depth ${depth}), ${Math.round(scrapes.at(-1).bytes / 1024)} KiB`,
+        median: `${s.median} ms`,
+        min: `${s.min} ms`,
+        max: `${s.max} ms`,
+        runs: s.runs,
+        target: '—',
+      });
     }
   }
   rows.push(...(await scrapeRate({ dir, kvload, d, pairs, log })));
@@ -141,8 +174,22 @@ async function scrapeRate({ dir, kvload, d, pairs, log }) {
   const none = summary(cpu[0], 2);
   const ten = summary(cpu[10], 2);
   return [
-    { figure: 'one node, depth 1: CPU per operation with 0 / 10 scrapes a second (µs)', median: `${none.median} / ${ten.median}`, min: `${none.min} / ${ten.min}`, max: `${none.max} / ${ten.max}`, runs: pairs, target: '—' },
-    { figure: 'one node, depth 1: cost of 10 scrapes a second, CPU per operation', median: `${(((ten.median - none.median) / none.median) * 100).toFixed(1)}%`, min: '—', max: '—', runs: pairs, target: '< 20% (2% at one a second)' },
+    {
+      figure: 'one node, depth 1: CPU per operation with 0 / 10 scrapes a second (µs)',
+      median: `${none.median} / ${ten.median}`,
+      min: `${none.min} / ${ten.min}`,
+      max: `${none.max} / ${ten.max}`,
+      runs: pairs,
+      target: '—',
+    },
+    {
+      figure: 'one node, depth 1: cost of 10 scrapes a second, CPU per operation',
+      median: `${(((ten.median - none.median) / none.median) * 100).toFixed(1)}%`,
+      min: '—',
+      max: '—',
+      runs: pairs,
+      target: '< 20% (2% at one a second)',
+    },
   ];
 }
 
@@ -156,7 +203,14 @@ async function scrapeCpu({ dir, scrapes }) {
     const before = cpuSeconds(node.pid);
     for (let i = 0; i < scrapes; i++) await scrape();
     const ms = ((cpuSeconds(node.pid) - before) * 1000) / scrapes;
-    return { figure: 'node CPU per scrape of /metrics (idle node)', median: `${ms.toFixed(2)} ms`, min: '—', max: '—', runs: scrapes, target: `one a second: ${(ms / 10).toFixed(2)}% of a core` };
+    return {
+      figure: 'node CPU per scrape of /metrics (idle node)',
+      median: `${ms.toFixed(2)} ms`,
+      min: '—',
+      max: '—',
+      runs: scrapes,
+      target: `one a second: ${(ms / 10).toFixed(2)}% of a core`,
+    };
   } finally {
     await stopProcess(node.child);
   }

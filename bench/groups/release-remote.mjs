@@ -33,7 +33,8 @@ export async function remoteRoundTrips({ dir, bin, repeats, ms, skipped, command
       if (r.status.code !== 0 || r.output.trim() !== '2') throw new Error(`bin/foo rpc "1+1" gave ${JSON.stringify(r.output.trim())}`);
       rpc.push(r.ms);
       const p = await timedCommand(bin, ['pid'], { env: clientEnv });
-      if (p.status.code !== 0 || p.output.trim() !== String(node.pid)) throw new Error(`bin/foo pid gave ${JSON.stringify(p.output.trim())}, expected ${node.pid}`);
+      if (p.status.code !== 0 || p.output.trim() !== String(node.pid))
+        throw new Error(`bin/foo pid gave ${JSON.stringify(p.output.trim())}, expected ${node.pid}`);
       pid.push(p.ms);
     }
     commands.push('RELEASE_DISTRIBUTION=name RELEASE_NODE=foo@127.0.0.1 KVREL_PORT_MAPPER_PORT=<free> <tmp>/foo/bin/foo rpc "1+1" | pid');

@@ -97,12 +97,42 @@ export async function runRelease({ quick, log }) {
   const tarBytes = statSync(join(base, `foo-${vsn}.tar.gz`)).size;
   const mb = (b) => `${Math.round(b / 1e5) / 10} MB`;
   rows.push(
-    { figure: `release build, first on this machine (${stepTime(first.output, 'building the executable')} with node --build-sea)${coldNote}`, value: `${first.seconds.toFixed(2)} s`, seconds: round2(first.seconds), runs: 1, ...none },
+    {
+      figure: `release build, first on this machine (${stepTime(first.output, 'building the executable')} with node --build-sea)${coldNote}`,
+      value: `${first.seconds.toFixed(2)} s`,
+      seconds: round2(first.seconds),
+      runs: 1,
+      ...none,
+    },
     { figure: `release build cold (project's _build removed)${coldNote}`, ...seconds(summary(coldTimes, 2)), ...REF.buildCold },
-    { figure: `release build warm (nothing changed; reused: ${warmSteps})`, ...seconds(summary(warm.map((b) => b.seconds), 2)), ...REF.buildWarm },
-    { figure: `release build after a one-line change in packages/kv (reused: ${editedSteps})`, ...seconds(summary(edited.map((b) => b.seconds), 2)), ...REF.buildOneLine },
+    {
+      figure: `release build warm (nothing changed; reused: ${warmSteps})`,
+      ...seconds(
+        summary(
+          warm.map((b) => b.seconds),
+          2,
+        ),
+      ),
+      ...REF.buildWarm,
+    },
+    {
+      figure: `release build after a one-line change in packages/kv (reused: ${editedSteps})`,
+      ...seconds(
+        summary(
+          edited.map((b) => b.seconds),
+          2,
+        ),
+      ),
+      ...REF.buildOneLine,
+    },
     { figure: 'release build warm with --tar', value: `${tar.seconds.toFixed(2)} s`, seconds: round2(tar.seconds), runs: 1, ...none },
-    { figure: `release build --node 24, first (${stepTime(first24.output, 'building the executable')} with blob + postject)`, value: `${first24.seconds.toFixed(2)} s`, seconds: round2(first24.seconds), runs: 1, ...none },
+    {
+      figure: `release build --node 24, first (${stepTime(first24.output, 'building the executable')} with blob + postject)`,
+      value: `${first24.seconds.toFixed(2)} s`,
+      seconds: round2(first24.seconds),
+      runs: 1,
+      ...none,
+    },
     { figure: 'release build --node 24 warm (nothing changed)', ...seconds(summary(warm24, 2)), ...REF.buildWarm },
     { figure: 'release size on disk (du -sb), Node 26', value: mb(dirBytes), bytes: dirBytes, runs: 1, ...REF.sizeDir },
     { figure: 'release size on disk (du -sb), Node 24', value: mb(dir24Bytes), bytes: dir24Bytes, runs: 1, ...none },
@@ -111,12 +141,39 @@ export async function runRelease({ quick, log }) {
 
   const releaseEnv = { RELEASE_ROOT: dir, RELEASE_NAME: 'foo', RELEASE_VSN: vsn, RELEASE_DISTRIBUTION: 'none' };
   const variants = [
-    { figure: 'boot-to-accept: bin/foo start (Node 26 SEA via the sh launcher)', command: bin, args: ['start'], env: { RELEASE_DISTRIBUTION: 'none' }, ref: REF.bootToAccept },
-    { figure: 'boot-to-accept: releases/<vsn>/foo start (Node 26 SEA, no launcher)', command: join(dir, 'releases', vsn, 'foo'), args: ['start'], env: releaseEnv },
+    {
+      figure: 'boot-to-accept: bin/foo start (Node 26 SEA via the sh launcher)',
+      command: bin,
+      args: ['start'],
+      env: { RELEASE_DISTRIBUTION: 'none' },
+      ref: REF.bootToAccept,
+    },
+    {
+      figure: 'boot-to-accept: releases/<vsn>/foo start (Node 26 SEA, no launcher)',
+      command: join(dir, 'releases', vsn, 'foo'),
+      args: ['start'],
+      env: releaseEnv,
+    },
     { figure: 'boot-to-accept: node26 -e listen (floor, same Node binary)', command: NODE26, args: ['-e', FLOOR], env: {} },
-    { figure: 'boot-to-accept: bin/foo start (Node 24 SEA via the sh launcher)', command: bin24, args: ['start'], env: { RELEASE_DISTRIBUTION: 'none' }, ref: REF.bootToAccept },
+    {
+      figure: 'boot-to-accept: bin/foo start (Node 24 SEA via the sh launcher)',
+      command: bin24,
+      args: ['start'],
+      env: { RELEASE_DISTRIBUTION: 'none' },
+      ref: REF.bootToAccept,
+    },
     { figure: 'boot-to-accept: node24 -e listen (floor, same Node binary)', command: NODE24, args: ['-e', FLOOR], env: {} },
-    ...(binBefore ? [{ figure: 'boot-to-accept: bin/foo start, before (Node 24, slice on disk)', command: binBefore, args: ['start'], env: { RELEASE_DISTRIBUTION: 'none' }, ref: REF.bootToAccept }] : []),
+    ...(binBefore
+      ? [
+          {
+            figure: 'boot-to-accept: bin/foo start, before (Node 24, slice on disk)',
+            command: binBefore,
+            args: ['start'],
+            env: { RELEASE_DISTRIBUTION: 'none' },
+            ref: REF.bootToAccept,
+          },
+        ]
+      : []),
   ];
   log(`release: boot-to-accept, ${repeats} runs of ${variants.length} variants, interleaved`);
   const times = variants.map(() => []);
@@ -127,7 +184,10 @@ export async function runRelease({ quick, log }) {
   const medians = times.map((t) => summary(t).median);
   for (const [k, v] of variants.entries()) rows.push({ figure: v.figure, ...ms(summary(times[k])), ...(v.ref ?? none) });
   const ratio = (a, b) => ({ value: `${(medians[a] / medians[b]).toFixed(2)}×`, ratio: round2(medians[a] / medians[b]), runs: repeats, ...REF.bootVsFloor });
-  rows.push({ figure: 'boot-to-accept ratio: bin/foo start / bare listener, Node 26', ...ratio(0, 2) }, { figure: 'boot-to-accept ratio: bin/foo start / bare listener, Node 24', ...ratio(3, 4) });
+  rows.push(
+    { figure: 'boot-to-accept ratio: bin/foo start / bare listener, Node 26', ...ratio(0, 2) },
+    { figure: 'boot-to-accept ratio: bin/foo start / bare listener, Node 24', ...ratio(3, 4) },
+  );
   if (binBefore) rows.push({ figure: 'boot-to-accept ratio: bin/foo start, Node 26 / before', ...ratio(0, 5), elixir: '—', target: '< 1' });
   commands.push('PORT=<free> RELEASE_DISTRIBUTION=none <tmp>/foo/bin/foo start   # until connect() succeeds, polled every 0.5 ms');
   commands.push(`PORT=<free> ${NODE26.replace(process.env.HOME ?? '~', '~')} -e "${FLOOR}"   # and the same with the Node 24 binary`);
@@ -139,7 +199,8 @@ export async function runRelease({ quick, log }) {
   for (let i = 0; i < repeats; i++) {
     for (const [k, [, b]] of evalLines.entries()) {
       const r = await timedCommand(b, ['eval', '1+1']);
-      if (r.status.code !== 0 || r.output.trim() !== '2') throw new Error(`bin/foo eval "1+1" gave ${JSON.stringify(r.output.trim())} (${JSON.stringify(r.status)})`);
+      if (r.status.code !== 0 || r.output.trim() !== '2')
+        throw new Error(`bin/foo eval "1+1" gave ${JSON.stringify(r.output.trim())} (${JSON.stringify(r.status)})`);
       evals[k].push(r.ms);
     }
   }
@@ -148,7 +209,14 @@ export async function runRelease({ quick, log }) {
     rows.push({ figure: `bin/foo eval "1+1" wall, Node ${line}`, ...ms(summary(evals[k])), ...REF.eval });
     evalMedians[line] = summary(evals[k]).median;
   }
-  if (binBefore) rows.push({ figure: 'bin/foo eval "1+1" ratio: Node 26 / before', value: `${(evalMedians['26'] / evalMedians['24, before']).toFixed(2)}×`, runs: repeats, elixir: '—', target: '< 1' });
+  if (binBefore)
+    rows.push({
+      figure: 'bin/foo eval "1+1" ratio: Node 26 / before',
+      value: `${(evalMedians['26'] / evalMedians['24, before']).toFixed(2)}×`,
+      runs: repeats,
+      elixir: '—',
+      target: '< 1',
+    });
   commands.push('<tmp>/foo/bin/foo eval "1+1"   # and <tmp24>/foo/bin/foo');
 
   const remoteMedians = {};
@@ -159,9 +227,22 @@ export async function runRelease({ quick, log }) {
   }
   for (const what of binBefore && remoteMedians['24, before'].rpc ? ['rpc', 'pid'] : []) {
     const ratioOf = remoteMedians['26'][what] / remoteMedians['24, before'][what];
-    rows.push({ figure: `bin/foo ${what === 'rpc' ? 'rpc "1+1"' : 'pid'} ratio: Node 26 / before`, value: `${ratioOf.toFixed(2)}×`, runs: repeats, elixir: '—', target: '< 1' });
+    rows.push({
+      figure: `bin/foo ${what === 'rpc' ? 'rpc "1+1"' : 'pid'} ratio: Node 26 / before`,
+      value: `${ratioOf.toFixed(2)}×`,
+      runs: repeats,
+      elixir: '—',
+      target: '< 1',
+    });
   }
-  return { title: 'release (issues 5, 16): release foo, Node 26 SEA (default) and Node 24 SEA', columns: COLUMNS, rows, skipped, commands, nodeBinaryCacheWarm: nodeCacheWarm };
+  return {
+    title: 'release (issues 5, 16): release foo, Node 26 SEA (default) and Node 24 SEA',
+    columns: COLUMNS,
+    rows,
+    skipped,
+    commands,
+    nodeBinaryCacheWarm: nodeCacheWarm,
+  };
 }
 
 /** The steps a build printed as reused/unchanged, e.g. "bundling, building the executable". */

@@ -43,23 +43,45 @@ export async function runTarget({ quick, log }) {
     }
     const warm = [];
     for (let i = 0; i < warmBuilds; i++) warm.push((await buildRelease(dir, options)).seconds);
-    commands.push(`rm -rf ${cache.replace(/^.*\/_build/, '_build')} <tmp>/foo && node packages/kvrel/dist/bin/kvrel.cjs release foo --target ${target} --path <tmp>/foo   # cold; again: warm`);
+    commands.push(
+      `rm -rf ${cache.replace(/^.*\/_build/, '_build')} <tmp>/foo && node packages/kvrel/dist/bin/kvrel.cjs release foo --target ${target} --path ` +
+        `<tmp>/foo   # cold; again: warm`,
+    );
     figures.cold[key] = seconds(cold);
     figures.warm[key] = seconds(warm);
     figures.size[key] = statSync(join(dir, 'releases', '0.0.1', 'foo')).size;
     log(`target: boot-to-accept of bin/foo start for ${target}, ${bootRuns} runs`);
     const boots = [];
-    for (let i = 0; i < bootRuns; i++) boots.push(await bootToAccept(join(dir, 'bin', 'foo'), ['start'], { RELEASE_DISTRIBUTION: 'none' }, { timeoutMs: EMULATED_BOOT_TIMEOUT_MS }));
+    for (let i = 0; i < bootRuns; i++)
+      boots.push(await bootToAccept(join(dir, 'bin', 'foo'), ['start'], { RELEASE_DISTRIBUTION: 'none' }, { timeoutMs: EMULATED_BOOT_TIMEOUT_MS }));
     figures.boot[key] = summary(boots, 0);
   }
   commands.push('PORT=<free> RELEASE_DISTRIBUTION=none <tmp>/foo/bin/foo start   # until connect() succeeds; arm64 under qemu-user (binfmt_misc)');
-  const row = (figure, { x64, arm64 }, unit) => ({ figure, x64: `${x64.median} ${unit}`, arm64: `${arm64.median} ${unit}`, range: `${arm64.min}–${arm64.max}`, runs: arm64.runs, x64Median: x64.median, arm64Median: arm64.median, arm64Min: arm64.min, arm64Max: arm64.max });
+  const row = (figure, { x64, arm64 }, unit) => ({
+    figure,
+    x64: `${x64.median} ${unit}`,
+    arm64: `${arm64.median} ${unit}`,
+    range: `${arm64.min}–${arm64.max}`,
+    runs: arm64.runs,
+    x64Median: x64.median,
+    arm64Median: arm64.median,
+    arm64Min: arm64.min,
+    arm64Max: arm64.max,
+  });
   const mb = (b) => `${Math.round(b / 1e5) / 10} MB`;
   const rows = [
     row('release build cold (scratch folder removed, Node and stripped copy cached)', figures.cold, 's'),
     row('release build warm (nothing changed)', figures.warm, 's'),
     row('boot-to-accept: bin/foo start (arm64 emulated by qemu-user)', figures.boot, 'ms'),
-    { figure: 'executable size', x64: mb(figures.size.x64), arm64: mb(figures.size.arm64), range: '', runs: 1, x64Bytes: figures.size.x64, arm64Bytes: figures.size.arm64 },
+    {
+      figure: 'executable size',
+      x64: mb(figures.size.x64),
+      arm64: mb(figures.size.arm64),
+      range: '',
+      runs: 1,
+      x64Bytes: figures.size.x64,
+      arm64Bytes: figures.size.arm64,
+    },
   ];
   return { title: 'target (issue 19): release foo for linux-x64 and for linux-arm64, built on x64', columns: COLUMNS, rows, commands };
 }

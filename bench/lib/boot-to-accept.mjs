@@ -17,7 +17,10 @@ export async function bootToAccept(command, args, env, options = {}) {
   const mapperPort = env.KVREL_PORT_MAPPER_PORT ?? String(await allocatePortMapperPort());
   const t0 = performance.now();
   const portEnv = Object.fromEntries((options.portVars ?? ['PORT']).map((name) => [name, String(port)]));
-  const child = spawnTracked(command, args, { env: { ...process.env, KVREL_PORT_MAPPER_PORT: mapperPort, ...env, ...portEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawnTracked(command, args, {
+    env: { ...process.env, KVREL_PORT_MAPPER_PORT: mapperPort, ...env, ...portEnv },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let acceptedAt;
   try {
     acceptedAt = await waitForAccept(port, { child, ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}) });
@@ -25,6 +28,7 @@ export async function bootToAccept(command, args, env, options = {}) {
     await stopProcess(child, options.timeoutMs);
   }
   const status = child.exitStatus;
-  if (status.code !== 0 && !options.anyExit) throw new Error(`${command} ${args.join(' ')} exited ${JSON.stringify(status)} on SIGTERM:\n${child.output.slice(-1000)}`);
+  if (status.code !== 0 && !options.anyExit)
+    throw new Error(`${command} ${args.join(' ')} exited ${JSON.stringify(status)} on SIGTERM:\n${child.output.slice(-1000)}`);
   return acceptedAt - t0;
 }

@@ -18,8 +18,19 @@ export async function startSourceNode({ args = [], env = {}, nodeArgs = [], port
   const child = spawnTracked(process.execPath, [...nodeArgs, KVREL_BIN, 'run', ...args], { cwd: ROOT, env: await nodeEnv(port, env) });
   await waitForOutput(child, ACCEPTING, 30_000, `kvrel run ${args.join(' ')} to accept on ${port}`);
   // The node is kvrel run's child on the embedded Node: its pid (measured, stopped) and version from its log.
-  const [, pid, nodeVersion] = await waitForOutput(child, / started on \S+ \(pid (\d+), Node (v[\d.]+)\)/, 30_000, `kvrel run ${args.join(' ')} to finish booting`);
-  return { child, pid: Number(pid), nodeVersion, port, command: `PORT=<free> node ${[...nodeArgs, 'packages/kvrel/dist/bin/kvrel.cjs', 'run', ...args].join(' ')}` };
+  const [, pid, nodeVersion] = await waitForOutput(
+    child,
+    / started on \S+ \(pid (\d+), Node (v[\d.]+)\)/,
+    30_000,
+    `kvrel run ${args.join(' ')} to finish booting`,
+  );
+  return {
+    child,
+    pid: Number(pid),
+    nodeVersion,
+    port,
+    command: `PORT=<free> node ${[...nodeArgs, 'packages/kvrel/dist/bin/kvrel.cjs', 'run', ...args].join(' ')}`,
+  };
 }
 
 /** `<releaseDir>/bin/<name> start` (exec's the executable: same pid), distribution off unless env says. */

@@ -31,11 +31,33 @@ export async function ensureKvload() {
 }
 
 function firstLine(error) {
-  return String(error.stderr || error.message).trim().split('\n')[0];
+  return String(error.stderr || error.message)
+    .trim()
+    .split('\n')[0];
 }
 
 export function kvloadArgs(port, { clients, pipeline, durationS, warmupS, keys = 10_000, buckets = 26 }) {
-  return ['--port', String(port), '--clients', String(clients), '--pipeline', String(pipeline), '--ratio', '90:10', '--buckets', String(buckets), '--keys', String(keys), '--value-size', '16', '--preload', '--warmup', String(warmupS), '--duration', String(durationS)];
+  return [
+    '--port',
+    String(port),
+    '--clients',
+    String(clients),
+    '--pipeline',
+    String(pipeline),
+    '--ratio',
+    '90:10',
+    '--buckets',
+    String(buckets),
+    '--keys',
+    String(keys),
+    '--value-size',
+    '16',
+    '--preload',
+    '--warmup',
+    String(warmupS),
+    '--duration',
+    String(durationS),
+  ];
 }
 
 export async function runKvload(path, port, scenario) {

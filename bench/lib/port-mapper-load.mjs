@@ -25,7 +25,10 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 export async function bundleMapperEntry(root = ROOT) {
   const dir = makeTempDir('kvrel-bench-mapper-');
   const source = join(dir, 'entry.ts');
-  writeFileSync(source, `import { runPortMapperFromEnv } from ${JSON.stringify(join(root, 'packages/runtime/src/distribution/port-mapper/server.ts'))};\nrunPortMapperFromEnv();\n`);
+  writeFileSync(
+    source,
+    `import { runPortMapperFromEnv } from ${JSON.stringify(join(root, 'packages/runtime/src/distribution/port-mapper/server.ts'))};\nrunPortMapperFromEnv();\n`,
+  );
   const entry = join(dir, 'mapper.mjs');
   await build({ entryPoints: [source], bundle: true, platform: 'node', format: 'esm', outfile: entry, conditions: ['kvrel-source'], logLevel: 'silent' });
   return entry;
@@ -34,7 +37,15 @@ export async function bundleMapperEntry(root = ROOT) {
 /** The lightweight nodes of this checkout (also a mapper entry). */
 export async function bundleMapperNodes() {
   const entry = join(makeTempDir('kvrel-bench-nodes-'), 'mapper-nodes.mjs');
-  await build({ entryPoints: [join(ROOT, 'test', 'fixtures', 'mapper-nodes.ts')], bundle: true, platform: 'node', format: 'esm', outfile: entry, conditions: ['kvrel-source'], logLevel: 'silent' });
+  await build({
+    entryPoints: [join(ROOT, 'test', 'fixtures', 'mapper-nodes.ts')],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    outfile: entry,
+    conditions: ['kvrel-source'],
+    logLevel: 'silent',
+  });
   return entry;
 }
 

@@ -35,7 +35,10 @@ export function waitForOutput(child, pattern, timeoutMs, what = String(pattern))
       if (m) return done(null, m);
     };
     const timer = setTimeout(() => done(new Error(`waiting for ${what}: nothing after ${timeoutMs} ms; output:\n${tail(child.output)}`)), timeoutMs);
-    const onExit = () => setImmediate(() => check() ?? done(new Error(`waiting for ${what}: the process exited (${JSON.stringify(child.exitStatus)}); output:\n${tail(child.output)}`)));
+    const onExit = () =>
+      setImmediate(
+        () => check() ?? done(new Error(`waiting for ${what}: the process exited (${JSON.stringify(child.exitStatus)}); output:\n${tail(child.output)}`)),
+      );
     function done(error, value) {
       clearTimeout(timer);
       child.off('output', check);

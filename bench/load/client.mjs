@@ -140,7 +140,7 @@ export class LoadClient {
 
   onData(chunk) {
     const t = now();
-    let buf = this.pending ? Buffer.concat([this.pending, chunk]) : chunk;
+    const buf = this.pending ? Buffer.concat([this.pending, chunk]) : chunk;
     let pos = 0;
     for (;;) {
       const nl = buf.indexOf(10, pos);
@@ -151,7 +151,7 @@ export class LoadClient {
       if (this.phase === 'dead') return;
     }
     this.pending = pos < buf.length ? buf.subarray(pos) : null;
-    if (this.pending && this.pending.length > MAX_PENDING_BYTES) return this.protocolError('reply line over 1 MiB'), this.socket.destroy();
+    if (this.pending && this.pending.length > MAX_PENDING_BYTES) return (this.protocolError('reply line over 1 MiB'), this.socket.destroy());
     if (this.inflight < this.pipeline) this.refill(t);
     if (this.inflight === 0) this.settle();
   }

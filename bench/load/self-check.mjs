@@ -11,7 +11,9 @@ async function check(name, serverOptions, loadOptions, expect) {
     const r = await runLoad({ port: server.port, warmupS: 0.2, durationS: 1, keys: 1000, ...loadOptions });
     const ok = expect(r);
     checks.push(ok);
-    console.log(`${ok ? 'ok  ' : 'FAIL'} ${name}: ops/s=${r.opsPerSec} p50=${r.p50Us}µs p99=${r.p99Us}µs errors=${r.errors}${r.firstError ? ` (${r.firstError})` : ''}`);
+    console.log(
+      `${ok ? 'ok  ' : 'FAIL'} ${name}: ops/s=${r.opsPerSec} p50=${r.p50Us}µs p99=${r.p99Us}µs errors=${r.errors}${r.firstError ? ` (${r.firstError})` : ''}`,
+    );
   } finally {
     await server.close();
   }

@@ -3,7 +3,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runLoad } from '../load/load-generator.mjs';
-import { durations } from '../lib/durations.mjs';
 import { startSourceNode } from '../lib/kv-node.mjs';
 import { ensureKvload, runKvload } from '../lib/kvload.mjs';
 import { stopProcess } from '../lib/processes.mjs';

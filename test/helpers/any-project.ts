@@ -51,7 +51,10 @@ export async function installedFixture(name: string): Promise<AnyProject> {
     cpSync(join(repoRoot, 'test', 'fixtures', name), dir, { recursive: true });
     // better-sqlite3 compiles here for the host's Node; -O0 changes nothing kvrel looks at and cuts
     // that compile from ~85 s to ~30 s of CPU.
-    await npm(dir, ['install', '--save-dev', '--include=dev', '--prefer-offline', '--no-audit', '--no-fund', ...tarballsIn(tarballDir)], { CFLAGS: '-O0', CXXFLAGS: '-O0' });
+    await npm(dir, ['install', '--save-dev', '--include=dev', '--prefer-offline', '--no-audit', '--no-fund', ...tarballsIn(tarballDir)], {
+      CFLAGS: '-O0',
+      CXXFLAGS: '-O0',
+    });
     writeFileSync(join(dir, INSTALLED), `${new Date().toISOString()}\n`);
   }
   return { dir, tarballs: tarballsIn(tarballDir) };

@@ -65,10 +65,13 @@ export class Cluster {
   /** Starts the same node again (after it was killed), on the port it had, and waits until it accepts. */
   async restart(node: ClusterNode, routing: string, options: NodeOptions = {}): Promise<void> {
     node.process = this.spawn(node.name, routing, node.port, options);
-    await waitFor(() => node.process.output().includes(`accepting connections on port ${node.port}`) && node.process.output().includes(`started on ${node.name}`), {
-      what: `${node.name} to accept again`,
-      details: () => node.process.output(),
-    });
+    await waitFor(
+      () => node.process.output().includes(`accepting connections on port ${node.port}`) && node.process.output().includes(`started on ${node.name}`),
+      {
+        what: `${node.name} to accept again`,
+        details: () => node.process.output(),
+      },
+    );
   }
 
   spawn(name: string, routing: string, port: number, options: NodeOptions): Started {

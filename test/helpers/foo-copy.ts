@@ -42,7 +42,8 @@ export function fooCopyForThisFile(kvPort: 'free' | 'any') {
     },
     bin,
     /** bin/foo with `args`, never rejecting: the result carries the exit code. */
-    run: (args: string[], extra: Record<string, string> = {}, input?: string) => execa(bin(), args, { env: { ...env, ...extra }, reject: false, ...(input !== undefined && { input }) }),
+    run: (args: string[], extra: Record<string, string> = {}, input?: string) =>
+      execa(bin(), args, { env: { ...env, ...extra }, reject: false, ...(input !== undefined && { input }) }),
     /** bin/foo start, once the node is fully booted (" started on " logged). */
     async start(extra: Record<string, string> = {}): Promise<Started> {
       const node = start(bin(), ['start'], { env: { ...env, ...extra } });

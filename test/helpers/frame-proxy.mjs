@@ -30,7 +30,10 @@ net
       seen.push(chunk);
       client.write(chunk);
     });
-    for (const [a, b] of [[client, upstream], [upstream, client]]) {
+    for (const [a, b] of [
+      [client, upstream],
+      [upstream, client],
+    ]) {
       a.on('error', () => b.destroy());
       a.on('close', () => b.destroy());
     }

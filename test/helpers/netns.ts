@@ -62,7 +62,13 @@ export function createTwoHosts(): TwoHosts {
     ip('-n', router, 'addr', 'add', '10.217.1.1/24', 'dev', `ra${tag}`);
     ip('-n', router, 'addr', 'add', '10.217.2.1/24', 'dev', `rb${tag}`);
     ip('-n', b, 'addr', 'add', '10.217.2.2/24', 'dev', `vb${tag}`);
-    for (const [ns, dev] of [[a, `va${tag}`], [router, `ra${tag}`], [router, `rb${tag}`], [b, `vb${tag}`]] as const) ip('-n', ns, 'link', 'set', dev, 'up');
+    for (const [ns, dev] of [
+      [a, `va${tag}`],
+      [router, `ra${tag}`],
+      [router, `rb${tag}`],
+      [b, `vb${tag}`],
+    ] as const)
+      ip('-n', ns, 'link', 'set', dev, 'up');
     ip('-n', a, 'route', 'add', 'default', 'via', '10.217.1.1');
     ip('-n', b, 'route', 'add', 'default', 'via', '10.217.2.1');
     execFileSync('ip', ['netns', 'exec', router, 'sysctl', '-q', '-w', 'net.ipv4.ip_forward=1']);

@@ -46,7 +46,7 @@ describe('the kv-server application', () => {
     expect(connections()).toBe(1);
   });
 
-  it('gives up after its restart intensity when the port is taken (the guide\'s :eaddrinuse)', async () => {
+  it("gives up after its restart intensity when the port is taken (the guide's :eaddrinuse)", async () => {
     const log = output();
     const blocker = net.createServer();
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));

@@ -44,7 +44,13 @@ export default defineApplication({
       { name: 'kv-server' },
     );
     // Open client connections, for status, top and the metrics endpoint.
-    const unregister = registerMeasure({ name: 'kv_server_connections', help: 'Open client connections', type: 'gauge', headline: 'connections', read: connections });
+    const unregister = registerMeasure({
+      name: 'kv_server_connections',
+      help: 'Open client connections',
+      type: 'gauge',
+      headline: 'connections',
+      read: connections,
+    });
     void supervisor.exited.then(unregister);
     return supervisor;
   },

@@ -32,7 +32,11 @@ class FakeClient implements BudgetedClient {
 function setup(limit: number) {
   const all = new Set<FakeClient>();
   const evicted: Array<[string, number]> = [];
-  const budget = new BufferBudget<FakeClient>(limit, () => all, (client, held) => evicted.push([client.name, held]));
+  const budget = new BufferBudget<FakeClient>(
+    limit,
+    () => all,
+    (client, held) => evicted.push([client.name, held]),
+  );
   const client = (name: string) => {
     const c = new FakeClient(name, () => budget, all);
     all.add(c);

@@ -95,14 +95,14 @@ describe('LineReader', () => {
     });
 
     it('rejects a line one byte over the limit', () => {
-      expect(read(['x'.repeat(9) + '\n'], 8)).toEqual(['TOO LONG']);
-      expect(read(['x'.repeat(9) + '\r\n'], 8)).toEqual(['TOO LONG']);
+      expect(read([`${'x'.repeat(9)}\n`], 8)).toEqual(['TOO LONG']);
+      expect(read([`${'x'.repeat(9)}\r\n`], 8)).toEqual(['TOO LONG']);
       expect(read(['xxxx', 'xxxxx', '\n'], 8)).toEqual(['TOO LONG']);
-      expect(read(['x'.repeat(8) + '\r', 'x\n'], 8)).toEqual(['TOO LONG']);
+      expect(read([`${'x'.repeat(8)}\r`, 'x\n'], 8)).toEqual(['TOO LONG']);
     });
 
     it('answers the lines before a long one, then stops for good', () => {
-      expect(read(['GET a b\n' + 'x'.repeat(100) + '\nGET a c\n', 'GET a d\n'], 16)).toEqual(['GET a b', 'TOO LONG']);
+      expect(read([`GET a b\n${'x'.repeat(100)}\nGET a c\n`, 'GET a d\n'], 16)).toEqual(['GET a b', 'TOO LONG']);
     });
 
     it('reports too long as soon as the pending bytes pass the limit, without holding more than the limit', () => {

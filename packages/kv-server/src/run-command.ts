@@ -35,7 +35,7 @@ export function runCommand(command: Command, execute: Execute): string | Promise
 export function formatReply(isGet: boolean, result: KvResult): string {
   switch (result.status) {
     case 'ok':
-      return isGet ? (result.value ?? '') + '\r\nOK\r\n' : OK_REPLY;
+      return isGet ? `${result.value ?? ''}\r\nOK\r\n` : OK_REPLY;
     case 'not_found':
       return NOT_FOUND_REPLY;
     case 'error':

@@ -11,7 +11,7 @@ import { LINE_TIMEOUT_REPLY, MAX_CONNECTIONS_REPLY } from './server.js';
 import { testServersForThisFile } from './test-support/test-servers.js';
 
 const servers = testServersForThisFile();
-const { options, listen, logged } = servers;
+const { listen, logged } = servers;
 
 /** A raw client: what it received, whether the server ended or closed it. */
 async function client(port: number, { read = true } = {}) {
@@ -103,11 +103,18 @@ describe('KvServer limits', () => {
     expect(hostile.at(-1)!.state.text).toBe(BUFFER_LIMIT_REPLY);
     polite.socket.write('1\nGET shopping milk\n');
     await until('the polite client to be served', () => polite.state.text === 'OK\r\nOK\r\n1\r\nOK\r\n');
-    expect(logged()).toMatch(/closed client 127\.0\.0\.1:\d+: it held \d+ bytes when the clients' buffers passed 1000000 bytes \(kv-server\.maxBufferedBytes\)/);
+    expect(logged()).toMatch(
+      /closed client 127\.0\.0\.1:\d+: it held \d+ bytes when the clients' buffers passed 1000000 bytes \(kv-server\.maxBufferedBytes\)/,
+    );
   });
 
   it('counts unsent replies against maxBufferedBytes: a client that does not read is closed', async () => {
-    const server = await listen({ maxBufferedBytes: 2_000_000, maxLineBytes: 200_000, maxPendingReplyBytes: 64 * 1024 * 1024, dropPendingReplyBytes: 64 * 1024 * 1024 });
+    const server = await listen({
+      maxBufferedBytes: 2_000_000,
+      maxLineBytes: 200_000,
+      maxPendingReplyBytes: 64 * 1024 * 1024,
+      dropPendingReplyBytes: 64 * 1024 * 1024,
+    });
     const writer = await client(server.port!);
     writer.socket.write(`CREATE big\nPUT big k ${'v'.repeat(100_000)}\n`);
     await until('the value to be stored', () => writer.state.text === 'OK\r\nOK\r\n');

@@ -25,7 +25,9 @@ describe('resolveServerOptions', () => {
     expect(() => resolveServerOptions(envOf({ maxConnections: 0 }), execute)).toThrow('kv-server.maxConnections must be an integer of at least 1, got 0');
     expect(() => resolveServerOptions(envOf({ lineTimeoutMs: -1 }), execute)).toThrow('kv-server.lineTimeoutMs must be an integer of at least 0, got -1');
     expect(() => resolveServerOptions(envOf({ idleTimeoutMs: '30s' }), execute)).toThrow('kv-server.idleTimeoutMs must be an integer of at least 0, got "30s"');
-    expect(() => resolveServerOptions(envOf({ maxBufferedBytes: 1.5 }), execute)).toThrow('kv-server.maxBufferedBytes must be an integer of at least 1, got 1.5');
+    expect(() => resolveServerOptions(envOf({ maxBufferedBytes: 1.5 }), execute)).toThrow(
+      'kv-server.maxBufferedBytes must be an integer of at least 1, got 1.5',
+    );
     expect(() => resolveServerOptions(envOf({ maxBufferedBytes: 1000, maxLineBytes: 1000 }), execute)).toThrow(
       'kv-server.maxBufferedBytes (1000) must be more than kv-server.maxLineBytes (1000), or no client could send its longest line',
     );

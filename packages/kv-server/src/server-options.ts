@@ -22,12 +22,16 @@ export function resolveServerOptions(readEnv: ReadEnv, execute: Execute): Server
   const maxPendingReplyBytes = integer(readEnv('maxPendingReplyBytes', SERVER_ENV_DEFAULTS.maxPendingReplyBytes), 'maxPendingReplyBytes', 1);
   const dropPendingReplyBytes = integer(readEnv('dropPendingReplyBytes', SERVER_ENV_DEFAULTS.dropPendingReplyBytes), 'dropPendingReplyBytes', 1);
   if (dropPendingReplyBytes < maxPendingReplyBytes) {
-    throw badSetting(`kv-server.dropPendingReplyBytes (${dropPendingReplyBytes}) must not be less than kv-server.maxPendingReplyBytes (${maxPendingReplyBytes})`);
+    throw badSetting(
+      `kv-server.dropPendingReplyBytes (${dropPendingReplyBytes}) must not be less than kv-server.maxPendingReplyBytes (${maxPendingReplyBytes})`,
+    );
   }
   const maxLineBytes = integer(readEnv('maxLineBytes', SERVER_ENV_DEFAULTS.maxLineBytes), 'maxLineBytes', 1);
   const maxBufferedBytes = integer(readEnv('maxBufferedBytes', SERVER_ENV_DEFAULTS.maxBufferedBytes), 'maxBufferedBytes', 1);
   if (maxBufferedBytes <= maxLineBytes) {
-    throw badSetting(`kv-server.maxBufferedBytes (${maxBufferedBytes}) must be more than kv-server.maxLineBytes (${maxLineBytes}), or no client could send its longest line`);
+    throw badSetting(
+      `kv-server.maxBufferedBytes (${maxBufferedBytes}) must be more than kv-server.maxLineBytes (${maxLineBytes}), or no client could send its longest line`,
+    );
   }
   return {
     port,

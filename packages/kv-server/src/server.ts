@@ -124,7 +124,11 @@ export class KvServer implements Child {
     const peer = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`;
     if (this.clients.size >= this.limits.maxConnections) {
       refuse(socket);
-      log.limited('warning', 'maxConnections', `refused client ${peer}: ${this.clients.size} clients connected (kv-server.maxConnections ${this.limits.maxConnections})`);
+      log.limited(
+        'warning',
+        'maxConnections',
+        `refused client ${peer}: ${this.clients.size} clients connected (kv-server.maxConnections ${this.limits.maxConnections})`,
+      );
       return;
     }
     // While the node is still booting (distribution coming up), accept but read nothing: if the boot
@@ -159,14 +163,23 @@ export class KvServer implements Child {
         log.limited('warning', 'idleTimeoutMs', `closed client ${client.peer}: no traffic for ${this.limits.idleTimeoutMs} ms (kv-server.idleTimeoutMs)`);
       } else if (passed === 'line') {
         client.closeForLimit(LINE_TIMEOUT_REPLY);
-        log.limited('warning', 'lineTimeoutMs', `closed client ${client.peer}: a partial line waited over ${this.limits.lineTimeoutMs} ms for its newline (kv-server.lineTimeoutMs)`);
+        log.limited(
+          'warning',
+          'lineTimeoutMs',
+          `closed client ${client.peer}: a partial line waited over ${this.limits.lineTimeoutMs} ms for its newline (kv-server.lineTimeoutMs)`,
+        );
       }
     }
     this.budget.enforce();
   };
 
   private readonly onEvict = (client: ClientConnection, heldBytes: number): void => {
-    log.limited('warning', 'maxBufferedBytes', `closed client ${client.peer}: it held ${heldBytes} bytes when the clients' buffers passed ${this.limits.maxBufferedBytes} bytes (kv-server.maxBufferedBytes)`);
+    log.limited(
+      'warning',
+      'maxBufferedBytes',
+      `closed client ${client.peer}: it held ${heldBytes} bytes when the clients' buffers passed ${this.limits.maxBufferedBytes} bytes ` +
+        `(kv-server.maxBufferedBytes)`,
+    );
   };
 }
 

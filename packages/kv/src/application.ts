@@ -4,7 +4,7 @@
  * maxMemoryBytes (default: half of the heap), read at start.
  */
 import { Application, Node, defineApplication, exitSignal, registerService, unregisterService } from '@kvrel/runtime';
-import type { KvOperation, KvResult } from './operation.js';
+import type { KvOperation } from './operation.js';
 import { Registry } from './registry.js';
 import { routeOperation, type RouterContext } from './router.js';
 import { ForwardBatcher, routeBatch } from './forward-batcher.js';
@@ -53,8 +53,7 @@ export default defineApplication({
     const route = (operation: KvOperation, seen: readonly string[]) => routeOperation(current, operation, seen);
     registerService(ROUTER_SERVICE, {
       route,
-      routeBatch: async (operations: unknown[], seen: string[]) =>
-        (await routeBatch(route, operations.map(decodeOperation), seen)).map(encodeResult),
+      routeBatch: async (operations: unknown[], seen: string[]) => (await routeBatch(route, operations.map(decodeOperation), seen)).map(encodeResult),
     });
     const { exited, exit } = exitSignal();
     return {

@@ -55,7 +55,11 @@ describe('routeBatch', () => {
   });
 
   it('waits for operations that go on to another node', async () => {
-    const results = routeBatch((op) => ((op as { key: string }).key === 'a' ? { status: 'ok' } : Promise.resolve({ status: 'not_found' })), [get('a'), get('b')], []);
+    const results = routeBatch(
+      (op) => ((op as { key: string }).key === 'a' ? { status: 'ok' } : Promise.resolve({ status: 'not_found' })),
+      [get('a'), get('b')],
+      [],
+    );
     expect(await results).toEqual([{ status: 'ok' }, { status: 'not_found' }]);
   });
 });

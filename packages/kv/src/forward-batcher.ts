@@ -47,7 +47,10 @@ export class ForwardBatcher {
           for (let i = 0; i < batch.waiting.length; i++) {
             const result = results[i];
             if (result) batch.waiting[i]!.resolve(result);
-            else batch.waiting[i]!.reject(new Error(`node ${JSON.stringify(batch.node)} answered ${results.length} results for ${batch.waiting.length} operations`));
+            else
+              batch.waiting[i]!.reject(
+                new Error(`node ${JSON.stringify(batch.node)} answered ${results.length} results for ${batch.waiting.length} operations`),
+              );
           }
         },
         (error: unknown) => {

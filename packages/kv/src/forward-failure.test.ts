@@ -11,9 +11,9 @@ describe('describeForwardFailure', () => {
     expect(describeForwardFailure('bar@127.0.0.1', distributionError('DIST_CALL_TIMEOUT', { timeoutMs: 5000 }))).toBe(
       'node "bar@127.0.0.1" did not reply within 5000 ms; the outcome is unknown',
     );
-    expect(describeForwardFailure('bar@127.0.0.1', distributionError('DIST_NODE_WENT_AWAY', { reason: 'it did not answer for 60 s (kernel.netTicktime)' }))).toBe(
-      'node "bar@127.0.0.1" went away before replying (it did not answer for 60 s (kernel.netTicktime)); the outcome is unknown',
-    );
+    expect(
+      describeForwardFailure('bar@127.0.0.1', distributionError('DIST_NODE_WENT_AWAY', { reason: 'it did not answer for 60 s (kernel.netTicktime)' })),
+    ).toBe('node "bar@127.0.0.1" went away before replying (it did not answer for 60 s (kernel.netTicktime)); the outcome is unknown');
     expect(describeForwardFailure('bar@127.0.0.1', distributionError('DIST_NODE_WENT_AWAY', {}))).toBe(
       'node "bar@127.0.0.1" went away before replying; the outcome is unknown',
     );

@@ -41,6 +41,11 @@ describe('resolveMaxMemoryBytes', () => {
   });
 
   it.each([0, -1, 1.5, 'lots', true, {}])('refuses %j with KV_BAD_MAX_MEMORY, naming the key', (value) => {
-    expect(() => resolveMaxMemoryBytes(value)).toThrow(expect.objectContaining({ code: 'KV_BAD_MAX_MEMORY', message: expect.stringContaining('kv.maxMemoryBytes must be a number of bytes of at least 1, got') }));
+    expect(() => resolveMaxMemoryBytes(value)).toThrow(
+      expect.objectContaining({
+        code: 'KV_BAD_MAX_MEMORY',
+        message: expect.stringContaining('kv.maxMemoryBytes must be a number of bytes of at least 1, got'),
+      }),
+    );
   });
 });

@@ -62,7 +62,10 @@ export function resolveMaxMemoryBytes(value: unknown): number {
   const n = typeof value === 'string' && /^\d+$/.test(value.trim()) ? Number(value.trim()) : value;
   if (typeof n === 'number' && Number.isSafeInteger(n) && n >= 1) return n;
   const got = value === undefined ? 'undefined' : (JSON.stringify(value) ?? String(value));
-  throw new CodedError<KvErrorCode>('KV_BAD_MAX_MEMORY', `kv.maxMemoryBytes must be a number of bytes of at least 1, got ${got}; leave it unset for half of the heap`);
+  throw new CodedError<KvErrorCode>(
+    'KV_BAD_MAX_MEMORY',
+    `kv.maxMemoryBytes must be a number of bytes of at least 1, got ${got}; leave it unset for half of the heap`,
+  );
 }
 
 /** The last --max-old-space-size among the node's flags (the one V8 applies), in MiB. */

@@ -37,7 +37,7 @@ export function routeOperation(context: RouterContext, operation: KvOperation, s
     // ASCII arrows: replies go out byte for byte (latin1), and "→" is not one byte.
     return { status: 'error', code: 'KV_ROUTING_CYCLE', reason: `routing cycle: ${[...seen, self, owner].join(' -> ')}` };
   }
-  return context.forward(owner, operation, [...seen, self]).catch(
-    (error: unknown): KvResult => ({ status: 'error', code: 'KV_NODE_DOWN', reason: describeForwardFailure(owner, error) }),
-  );
+  return context
+    .forward(owner, operation, [...seen, self])
+    .catch((error: unknown): KvResult => ({ status: 'error', code: 'KV_NODE_DOWN', reason: describeForwardFailure(owner, error) }));
 }

@@ -22,7 +22,10 @@ export function validateRoutingTable(value: unknown): RoutingTable {
     const where = `kv.routingTable[${index}]`;
     if (entry === null || typeof entry !== 'object') throw badTable(`${where} must be an object { from, to, node }, got ${describeValue(entry)}`);
     const { from, to, node } = entry as Record<string, unknown>;
-    for (const [field, char] of [['from', from], ['to', to]] as const) {
+    for (const [field, char] of [
+      ['from', from],
+      ['to', to],
+    ] as const) {
       if (typeof char !== 'string' || [...char].length !== 1) {
         throw badTable(`${where}.${field} must be a single character, got ${describeValue(char)}`);
       }
@@ -63,7 +66,7 @@ export function compileRoutingTable(value: unknown): (bucket: string) => string 
 }
 
 function describeValue(value: unknown): string {
-  return value === undefined ? 'undefined' : JSON.stringify(value) ?? String(value);
+  return value === undefined ? 'undefined' : (JSON.stringify(value) ?? String(value));
 }
 
 function badTable(message: string): CodedError<KvErrorCode> {

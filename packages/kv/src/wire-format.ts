@@ -48,6 +48,7 @@ export function decodeResult(wire: unknown): KvResult {
   if (wire === null || wire === undefined) return OK;
   if (typeof wire === 'string') return { status: 'ok', value: wire };
   if (wire === 1) return NOT_FOUND;
-  if (Array.isArray(wire) && typeof wire[0] === 'string' && typeof wire[1] === 'string') return { status: 'error', code: wire[0] as KvErrorCode, reason: wire[1] };
+  if (Array.isArray(wire) && typeof wire[0] === 'string' && typeof wire[1] === 'string')
+    return { status: 'error', code: wire[0] as KvErrorCode, reason: wire[1] };
   return { status: 'error', code: 'KV_BAD_REPLY', reason: `malformed kv result from another node: ${JSON.stringify(wire)}` };
 }

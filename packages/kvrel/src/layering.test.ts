@@ -48,7 +48,9 @@ function crossings(): string[] {
 
 describe("kvrel's folders by where code runs", () => {
   it('has exactly build/, launcher/, node/ and shared/ under src/', () => {
-    const folders = readdirSync(SRC, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name);
+    const folders = readdirSync(SRC, { withFileTypes: true })
+      .filter((e) => e.isDirectory())
+      .map((e) => e.name);
     expect(folders.sort()).toEqual(['build', 'launcher', 'node', 'shared']);
   });
 

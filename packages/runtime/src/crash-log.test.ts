@@ -20,7 +20,11 @@ describe('logUnhandled', () => {
       throw Object.assign(new Error('no space left on device, write'), { code: 'ENOSPC' });
     });
     expect(() => logUnhandled('uncaught exception', new Error('x'))).not.toThrow();
-    const hostile = { toString: () => { throw new Error('no'); } };
+    const hostile = {
+      toString: () => {
+        throw new Error('no');
+      },
+    };
     expect(() => logUnhandled('unhandled promise rejection', hostile)).not.toThrow();
   });
 });

@@ -6,21 +6,35 @@ const never = () => new Promise<never>(() => {});
 describe('withDeadline', () => {
   it('settles as the work does when it is in time, leaving its signal unaborted', async () => {
     let signal: AbortSignal | undefined;
-    const value = await withDeadline(1000, () => new Error('late'), async (s) => {
-      signal = s;
-      return 42;
-    });
+    const value = await withDeadline(
+      1000,
+      () => new Error('late'),
+      async (s) => {
+        signal = s;
+        return 42;
+      },
+    );
     expect(value).toBe(42);
     expect(signal?.aborted).toBe(false);
-    await expect(withDeadline(1000, () => new Error('late'), () => Promise.reject(new Error('own failure')))).rejects.toThrow('own failure');
+    await expect(
+      withDeadline(
+        1000,
+        () => new Error('late'),
+        () => Promise.reject(new Error('own failure')),
+      ),
+    ).rejects.toThrow('own failure');
   });
 
   it('rejects with the timeout error once the deadline passes and aborts the work with it as reason', async () => {
     let signal: AbortSignal | undefined;
-    const error = await withDeadline(10, () => new Error('took too long'), (s) => {
-      signal = s;
-      return never();
-    }).catch((e: unknown) => e);
+    const error = await withDeadline(
+      10,
+      () => new Error('took too long'),
+      (s) => {
+        signal = s;
+        return never();
+      },
+    ).catch((e: unknown) => e);
     expect(error).toEqual(new Error('took too long'));
     expect(signal?.aborted).toBe(true);
     expect(signal?.reason).toBe(error);
@@ -29,7 +43,11 @@ describe('withDeadline', () => {
   it('sets no deadline for an infinite time', async () => {
     let release!: (value: string) => void;
     const work = new Promise<string>((resolve) => (release = resolve));
-    const result = withDeadline(Infinity, () => new Error('late'), () => work);
+    const result = withDeadline(
+      Infinity,
+      () => new Error('late'),
+      () => work,
+    );
     release('done');
     expect(await result).toBe('done');
   });
@@ -58,6 +76,13 @@ describe('pollUntil', () => {
   });
 
   it('stops at the first error the attempt throws', async () => {
-    await expect(pollUntil(() => { throw new Error('fatal'); }, { timeoutMs: 1000, intervalMs: 1 })).rejects.toThrow('fatal');
+    await expect(
+      pollUntil(
+        () => {
+          throw new Error('fatal');
+        },
+        { timeoutMs: 1000, intervalMs: 1 },
+      ),
+    ).rejects.toThrow('fatal');
   });
 });

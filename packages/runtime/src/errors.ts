@@ -35,7 +35,8 @@ const messages: { readonly [C in RuntimeErrorCode]: (error: Extract<RuntimeError
   RUNTIME_BOOT_CRASHED: (error) =>
     `an error nothing handled was raised while the node booted (a worker, transport or promise an application's start set going): ${error.reason}`,
   RUNTIME_BAD_SETTING: (error) => `${error.setting} must be ${error.expected}, got ${JSON.stringify(error.got) ?? String(error.got)}`,
-  RUNTIME_METRICS_LISTEN_FAILED: (error) => `the metrics endpoint could not listen on ${error.address} (${error.reason}); change KVREL_METRICS_PORT or kernel.metricsPort`,
+  RUNTIME_METRICS_LISTEN_FAILED: (error) =>
+    `the metrics endpoint could not listen on ${error.address} (${error.reason}); change KVREL_METRICS_PORT or kernel.metricsPort`,
 };
 
 export const RUNTIME_ERROR_CODES = Object.keys(messages) as readonly RuntimeErrorCode[];

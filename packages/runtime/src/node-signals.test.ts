@@ -8,7 +8,7 @@ describe('node signals', () => {
     expect(signalExitStatus('SIGALRM')).toBe(142);
   });
 
-  it('leaves alone what Node ignores, what profilers and debuggers use, and the inspector\'s signal', () => {
+  it("leaves alone what Node ignores, what profilers and debuggers use, and the inspector's signal", () => {
     for (const signal of ['SIGPIPE', 'SIGXFSZ', 'SIGPROF', 'SIGTRAP', 'SIGUSR1', 'SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
       expect(FATAL_SIGNALS).not.toContain(signal);
     }

@@ -25,12 +25,15 @@ let connection: Promise<HiddenConnection> | undefined;
 function connect(env: NodeJS.ProcessEnv): Promise<HiddenConnection> {
   if (env['RELEASE_DISTRIBUTION'] === 'none') {
     return Promise.reject(
-      new UserError('KVREL_NO_DISTRIBUTION', `${env['RELEASE_COMMAND'] || 'this command'} needs distribution, but RELEASE_DISTRIBUTION is none; unset it or set it to sname or name`),
+      new UserError(
+        'KVREL_NO_DISTRIBUTION',
+        `${env['RELEASE_COMMAND'] || 'this command'} needs distribution, but RELEASE_DISTRIBUTION is none; unset it or set it to sname or name`,
+      ),
     );
   }
   const target = runningNodeName(env);
   const options = distributionOptionsFromEnv(env, releaseName(env));
-  let tls;
+  let tls: ReturnType<typeof distTlsFromEnv>;
   try {
     tls = distTlsFromEnv(env);
   } catch (error) {
@@ -44,7 +47,13 @@ function connect(env: NodeJS.ProcessEnv): Promise<HiddenConnection> {
 }
 
 /** Calls service.fn(...args) on the running node; the first call connects. */
-export async function callRunningNode(service: string, fn: string, args: readonly unknown[], timeoutMs?: number, env: NodeJS.ProcessEnv = process.env): Promise<unknown> {
+export async function callRunningNode(
+  service: string,
+  fn: string,
+  args: readonly unknown[],
+  timeoutMs?: number,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<unknown> {
   connection ??= connect(env);
   return (await connection).call(service, fn, args, timeoutMs);
 }

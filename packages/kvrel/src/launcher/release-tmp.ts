@@ -16,7 +16,12 @@ import { UserError } from '../shared/user-error.js';
 export type TmpFileSystem = Pick<typeof nodeFs, 'mkdirSync' | 'existsSync' | 'accessSync' | 'lstatSync'>;
 
 /** Makes `tmp` and its `subfolders` and checks they are private and writable; throws one user-facing line. */
-export function prepareReleaseTmp(tmp: string, subfolders: readonly string[] = [], fs: TmpFileSystem = nodeFs, uid: number | undefined = process.getuid?.()): void {
+export function prepareReleaseTmp(
+  tmp: string,
+  subfolders: readonly string[] = [],
+  fs: TmpFileSystem = nodeFs,
+  uid: number | undefined = process.getuid?.(),
+): void {
   for (const dir of [tmp, ...subfolders.map((sub) => join(tmp, sub))]) {
     try {
       fs.mkdirSync(dir, { recursive: true, mode: 0o755 });
@@ -27,7 +32,10 @@ export function prepareReleaseTmp(tmp: string, subfolders: readonly string[] = [
     }
     const problem = unsafe(fs.lstatSync(dir), uid);
     if (problem) {
-      throw new UserError('KVREL_UNSAFE_RELEASE_TMP', `RELEASE_TMP (${tmp}) is refused: ${dir === tmp ? 'it' : dir} ${problem}; set RELEASE_TMP to a folder of your own that only you can write to`);
+      throw new UserError(
+        'KVREL_UNSAFE_RELEASE_TMP',
+        `RELEASE_TMP (${tmp}) is refused: ${dir === tmp ? 'it' : dir} ${problem}; set RELEASE_TMP to a folder of your own that only you can write to`,
+      );
     }
   }
 }

@@ -8,8 +8,15 @@
 import * as nodeModule from 'node:module';
 import { NODE_BUNDLE_ASSET } from '../shared/layout.js';
 
-interface ResolveResult { url: string; shortCircuit?: boolean }
-interface LoadResult { format: string; source: string; shortCircuit?: boolean }
+interface ResolveResult {
+  url: string;
+  shortCircuit?: boolean;
+}
+interface LoadResult {
+  format: string;
+  source: string;
+  shortCircuit?: boolean;
+}
 interface SyncHooks {
   resolve(specifier: string, context: unknown, next: (specifier: string, context: unknown) => ResolveResult): ResolveResult;
   load(url: string, context: unknown, next: (url: string, context: unknown) => LoadResult): LoadResult;

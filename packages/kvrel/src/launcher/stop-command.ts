@@ -38,7 +38,10 @@ export async function stop(context: ReleaseContext): Promise<number> {
       );
       return 1;
     }
-    const why = error instanceof NodeNotRunningError ? 'is not reachable over distribution' : `did not answer the stop request within ${STOP_ANSWER_MS / 1000} s (${formatFailure(error)})`;
+    const why =
+      error instanceof NodeNotRunningError
+        ? 'is not reachable over distribution'
+        : `did not answer the stop request within ${STOP_ANSWER_MS / 1000} s (${formatFailure(error)})`;
     process.stderr.write(`node ${node} ${why}; pid ${daemonPid} (${pidFile(context)})\n`);
     await closeRunningNodeConnection();
     return escalate(node, daemonPid, pidFile(context));

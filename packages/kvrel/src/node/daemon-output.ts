@@ -1,7 +1,6 @@
 /** Inside a daemon: everything the node prints (logger, console, stdout, stderr) goes to rotated files. */
 import { RotatingLog, setLogSink } from '@kvrel/runtime/internal';
 
-
 export function redirectOutputToLog(dir: string, base: string): RotatingLog {
   const log = new RotatingLog({ dir, base });
   const write = (chunk: string | Uint8Array, encodingOrCallback?: unknown, callback?: unknown): boolean => {

@@ -17,7 +17,11 @@ export interface ReleaseBootOptions {
   readonly distribution?: NodeDistribution | undefined;
 }
 
-export async function bootRelease(context: ReleaseContext, applications: readonly ApplicationDescriptor[], options: ReleaseBootOptions): Promise<BootedNodeInfo> {
+export async function bootRelease(
+  context: ReleaseContext,
+  applications: readonly ApplicationDescriptor[],
+  options: ReleaseBootOptions,
+): Promise<BootedNodeInfo> {
   const config = JSON.parse(readFileSync(join(context.versionPath, SYS_CONFIG_FILE), 'utf8')) as AppConfig;
   const runtimeFile = join(context.versionPath, RUNTIME_CONFIG_FILE);
   const runtimeConfig = [];

@@ -113,7 +113,9 @@ function probe(context: ReleaseContext, applications: readonly BundledApplicatio
     version: context.manifest.version,
     node: process.version,
     execArgv: process.execArgv,
-    misnamed: applications.filter((a) => a.packageName !== undefined && a.packageName !== a.spec.name).map((a) => ({ packageName: a.packageName!, specName: a.spec.name })),
+    misnamed: applications
+      .filter((a) => a.packageName !== undefined && a.packageName !== a.spec.name)
+      .map((a) => ({ packageName: a.packageName!, specName: a.spec.name })),
     addonFailures,
   };
 }

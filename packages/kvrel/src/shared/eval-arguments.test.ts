@@ -14,7 +14,12 @@ describe('parseEvalArguments', () => {
   it('takes --timeout SECONDS before the expression, with or without --stdin, in any order', () => {
     expect(parseEvalArguments(['--timeout', '2', 'x'])).toEqual({ expression: 'x', argv: [], stdin: false, timeoutSeconds: 2 });
     expect(parseEvalArguments(['--stdin', '--timeout=0.5', 'input'])).toEqual({ expression: 'input', argv: [], stdin: true, timeoutSeconds: 0.5 });
-    expect(parseEvalArguments(['--timeout', '0', '--stdin', 'x', '--timeout', '9'])).toEqual({ expression: 'x', argv: ['--timeout', '9'], stdin: true, timeoutSeconds: 0 });
+    expect(parseEvalArguments(['--timeout', '0', '--stdin', 'x', '--timeout', '9'])).toEqual({
+      expression: 'x',
+      argv: ['--timeout', '9'],
+      stdin: true,
+      timeoutSeconds: 0,
+    });
     expect(() => parseEvalArguments(['--timeout', 'soon', 'x'])).toThrow('--timeout expects a number of seconds from 0 (no limit) to 2147483, got "soon"');
     expect(() => parseEvalArguments(['--timeout'])).toThrow(/got ""/);
   });
@@ -30,7 +35,13 @@ describe('parseEvalArguments', () => {
 describe('evalBindings', () => {
   it('reads standard input into input, less one trailing newline, only with --stdin', async () => {
     expect(await evalBindings(parseEvalArguments(['input', 'a']), Readable.from([]))).toEqual({ argv: ['a'] });
-    expect(await evalBindings(parseEvalArguments(['--stdin', 'input']), Readable.from([Buffer.from('s3cr'), Buffer.from('et\n')]))).toEqual({ argv: [], input: 's3cret' });
-    expect(await evalBindings(parseEvalArguments(['--stdin', 'input']), Readable.from([Buffer.from('two\nlines\r\n\n')]))).toEqual({ argv: [], input: 'two\nlines\r\n' });
+    expect(await evalBindings(parseEvalArguments(['--stdin', 'input']), Readable.from([Buffer.from('s3cr'), Buffer.from('et\n')]))).toEqual({
+      argv: [],
+      input: 's3cret',
+    });
+    expect(await evalBindings(parseEvalArguments(['--stdin', 'input']), Readable.from([Buffer.from('two\nlines\r\n\n')]))).toEqual({
+      argv: [],
+      input: 'two\nlines\r\n',
+    });
   });
 });

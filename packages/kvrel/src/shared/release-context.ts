@@ -10,7 +10,6 @@ import type { ReleaseManifest } from './manifest.js';
 
 export type { ReleaseManifest };
 
-
 export interface ReleaseContext {
   readonly manifest: ReleaseManifest;
   readonly root: string;

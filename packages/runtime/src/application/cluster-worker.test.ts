@@ -16,7 +16,12 @@ describe('workerModes', () => {
 
   it('in a worker forked by an application: that application and its dependencies start, the others only load', () => {
     vi.spyOn(cluster, 'isWorker', 'get').mockReturnValue(true);
-    expect(workerModes(applications, modes, { [CLUSTER_APPLICATION_ENV]: 'web' })).toEqual({ kv: 'permanent', web: 'permanent', 'kv-server': 'load', jobs: 'load' });
+    expect(workerModes(applications, modes, { [CLUSTER_APPLICATION_ENV]: 'web' })).toEqual({
+      kv: 'permanent',
+      web: 'permanent',
+      'kv-server': 'load',
+      jobs: 'load',
+    });
   });
 
   it('in a worker no application forked (cluster.fork outside any start): everything, as node reruns the program', () => {

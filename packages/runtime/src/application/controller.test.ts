@@ -134,7 +134,16 @@ describe('ApplicationController', () => {
 
   it('keeps a bug in start as the cause of RUNTIME_START_FAILED, with its stack', async () => {
     const bug = new TypeError("Cannot read properties of undefined (reading 'port')");
-    const broken: ApplicationDescriptor = { version: '1.0.0', dependencies: [], spec: { name: 'broken', start: () => { throw bug; } } };
+    const broken: ApplicationDescriptor = {
+      version: '1.0.0',
+      dependencies: [],
+      spec: {
+        name: 'broken',
+        start: () => {
+          throw bug;
+        },
+      },
+    };
     const controller = new ApplicationController([broken], { onStopNode: () => {} });
     controller.load({ broken: 'permanent' }, {});
     const error = await controller.startAll().catch((e: unknown) => e);
@@ -144,7 +153,16 @@ describe('ApplicationController', () => {
 
   it("keeps the code of an application's own coded error (a mistake the user can fix)", async () => {
     const mistake = new CodedError('KV_BAD_ROUTING_TABLE', 'kv.routingTable[0].node must be a node name');
-    const picky: ApplicationDescriptor = { version: '1.0.0', dependencies: [], spec: { name: 'kv', start: () => { throw mistake; } } };
+    const picky: ApplicationDescriptor = {
+      version: '1.0.0',
+      dependencies: [],
+      spec: {
+        name: 'kv',
+        start: () => {
+          throw mistake;
+        },
+      },
+    };
     const controller = new ApplicationController([picky], { onStopNode: () => {} });
     controller.load({ kv: 'permanent' }, {});
     const error = await controller.startAll().catch((e: unknown) => e);

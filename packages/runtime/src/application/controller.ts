@@ -53,7 +53,10 @@ export class ApplicationController {
   /** Names of started applications in start order. */
   private readonly started: string[] = [];
 
-  constructor(applications: readonly ApplicationDescriptor[], private readonly options: ControllerOptions) {
+  constructor(
+    applications: readonly ApplicationDescriptor[],
+    private readonly options: ControllerOptions,
+  ) {
     for (const app of applications) this.known.set(app.spec.name, app);
   }
 
@@ -143,7 +146,7 @@ export class ApplicationController {
 
   private async startOne(entry: Entry): Promise<void> {
     const { spec } = entry.descriptor;
-    let running: RunningApplication | void;
+    let running: RunningApplication | undefined;
     entry.state = 'starting';
     try {
       running = await asApplication(spec.name, () => spec.start?.());
@@ -179,7 +182,7 @@ export class ApplicationController {
     log.info(`application ${name} exited: stopped`);
   }
 
-  private onExit(entry: Entry, running: RunningApplication | void, reason: ExitReason): void {
+  private onExit(entry: Entry, running: RunningApplication | undefined, reason: ExitReason): void {
     if (entry.stopping || entry.running !== running) return;
     const name = entry.descriptor.spec.name;
     const at = this.started.indexOf(name);

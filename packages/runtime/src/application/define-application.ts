@@ -22,7 +22,7 @@ export interface ApplicationSpec {
   /** Default values of the application's environment; configuration overrides them key by key. */
   readonly env?: AppEnv;
   /** Starts the application. Returning nothing means a library application with nothing to run. */
-  start?(): Promise<RunningApplication | void> | RunningApplication | void;
+  start?(): Promise<RunningApplication | undefined> | RunningApplication | undefined;
 }
 
 /** Identity helper: gives editor completion and type checks for an application spec. */

@@ -17,12 +17,12 @@ function table(app: string): Map<string, unknown> {
 
 export function getEnv<T = unknown>(app: string, key: string, defaultValue?: T): T {
   const entries = store.get(app);
-  return (entries && entries.has(key) ? entries.get(key) : defaultValue) as T;
+  return (entries?.has(key) ? entries.get(key) : defaultValue) as T;
 }
 
 export function fetchEnv<T = unknown>(app: string, key: string): T {
   const entries = store.get(app);
-  if (!entries || !entries.has(key)) {
+  if (!entries?.has(key)) {
     throw new RuntimeError({ code: 'RUNTIME_ENV_NOT_SET', app, key, loaded: entries !== undefined });
   }
   return entries.get(key) as T;

@@ -23,8 +23,6 @@ describe('start modes', () => {
   });
 
   it('rejects an unknown mode naming the application', () => {
-    expect(() => validateStartMode('kv', 'permament')).toThrow(
-      'start mode "permament" for "kv" must be one of permanent, transient, temporary, load, none',
-    );
+    expect(() => validateStartMode('kv', 'permament')).toThrow('start mode "permament" for "kv" must be one of permanent, transient, temporary, load, none');
   });
 });

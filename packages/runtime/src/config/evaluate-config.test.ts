@@ -15,9 +15,13 @@ describe('evaluateConfig', () => {
 
   it('reports a function that throws with the file name and reason', async () => {
     await expect(
-      evaluateConfig(() => {
-        throw new Error('PORT must be a number');
-      }, context, 'config/runtime.ts'),
+      evaluateConfig(
+        () => {
+          throw new Error('PORT must be a number');
+        },
+        context,
+        'config/runtime.ts',
+      ),
     ).rejects.toThrow('config/runtime.ts: threw PORT must be a number');
   });
 

@@ -10,8 +10,25 @@ export const MIN_COOKIE_LENGTH = 16;
 /** Words people pick (and this project's own old examples); compared without case, digits as letters. */
 const COMMON_COOKIES = new Set(
   [
-    'secret', 'cookie', 'password', 'changeme', 'default', 'erlang', 'elixir', 'kvrel', 'monster', 'test',
-    'testcookie', 'secretcookie', 'mycookie', 'letmein', 'admin', 'qwerty', 'abc123', 'cluster', 'node',
+    'secret',
+    'cookie',
+    'password',
+    'changeme',
+    'default',
+    'erlang',
+    'elixir',
+    'kvrel',
+    'monster',
+    'test',
+    'testcookie',
+    'secretcookie',
+    'mycookie',
+    'letmein',
+    'admin',
+    'qwerty',
+    'abc123',
+    'cluster',
+    'node',
   ].map(normalize),
 );
 

@@ -10,8 +10,12 @@ describe('distribution address', () => {
   });
 
   it('refuses what is not an IP address, naming where it came from', () => {
-    expect(() => distAddressFrom({ KVREL_DIST_ADDRESS: 'localhost' }, undefined)).toThrow('KVREL_DIST_ADDRESS must be an IP address such as 127.0.0.1 (got "localhost")');
-    expect(() => distAddressFrom({}, 42)).toThrow(expect.objectContaining({ code: 'DIST_BAD_ADDRESS', message: 'kernel.distAddress must be an IP address such as 127.0.0.1 (got 42)' }));
+    expect(() => distAddressFrom({ KVREL_DIST_ADDRESS: 'localhost' }, undefined)).toThrow(
+      'KVREL_DIST_ADDRESS must be an IP address such as 127.0.0.1 (got "localhost")',
+    );
+    expect(() => distAddressFrom({}, 42)).toThrow(
+      expect.objectContaining({ code: 'DIST_BAD_ADDRESS', message: 'kernel.distAddress must be an IP address such as 127.0.0.1 (got 42)' }),
+    );
   });
 
   it('keeps the port mapper on 127.0.0.1 too, where nodes register', () => {

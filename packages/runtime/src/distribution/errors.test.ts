@@ -19,9 +19,7 @@ describe('distribution errors', () => {
     expect(formatDistributionError({ code: 'DIST_BAD_PORT', variable: 'KVREL_DIST_PORT', value: 'x' })).toBe(
       'KVREL_DIST_PORT must be a port number from 0 to 65535 (got "x")',
     );
-    expect(formatDistributionError({ code: 'DIST_BAD_COOKIE', reason: 'is empty' })).toBe(
-      'the cookie is empty; set RELEASE_COOKIE or write releases/COOKIE',
-    );
+    expect(formatDistributionError({ code: 'DIST_BAD_COOKIE', reason: 'is empty' })).toBe('the cookie is empty; set RELEASE_COOKIE or write releases/COOKIE');
     expect(formatDistributionError({ code: 'DIST_NOT_STARTED', node: 'bar@h', state: 'stopped' })).toBe(
       'node "bar@h" is not reachable (distribution is stopped on this node)',
     );

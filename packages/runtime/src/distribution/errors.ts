@@ -37,21 +37,28 @@ export type DistributionErrorCode = DistributionErrorData['code'];
 const messages: { readonly [C in DistributionErrorCode]: (error: Extract<DistributionErrorData, { code: C }>) => string } = {
   DIST_BAD_NAME: (error) => `node name ${q(error.name)} is not valid: ${error.reason}`,
   DIST_BAD_MODE: (error) => `RELEASE_DISTRIBUTION must be one of sname, name, none (got ${JSON.stringify(error.mode)})`,
-  DIST_BAD_PORT: (error) => `${error.variable} must be a port number from ${error.variable === 'KVREL_PORT_MAPPER_PORT' ? 1 : 0} to 65535 (got ${JSON.stringify(error.value)})`,
+  DIST_BAD_PORT: (error) =>
+    `${error.variable} must be a port number from ${error.variable === 'KVREL_PORT_MAPPER_PORT' ? 1 : 0} to 65535 (got ${JSON.stringify(error.value)})`,
   DIST_BAD_COOKIE: (error) => `the cookie ${error.reason}; set RELEASE_COOKIE or write releases/COOKIE`,
   DIST_BAD_NET_TICKTIME: (error) => `kernel.netTicktime must be a number of seconds greater than 0 (got ${JSON.stringify(error.value) ?? String(error.value)})`,
   DIST_NAME_IN_USE: (error) => `node name ${q(error.name)} is already in use on this host${error.owner === undefined ? '' : ` (it belongs to ${error.owner})`}`,
   DIST_NODE_DOWN: (error) => `node ${q(error.node)} is not reachable (${error.reason})`,
   DIST_NODE_WENT_AWAY: (error) => `node ${q(error.node)} went away while handling ${q(error.request)}${error.reason === undefined ? '' : ` (${error.reason})`}`,
-  DIST_SEND_QUEUE_FULL: (error) => `node ${q(error.node)} is not reading what this node sends (${error.queuedBytes} bytes wait for it, the limit is ${error.limit}); ${q(error.request)} was not sent`,
+  DIST_SEND_QUEUE_FULL: (error) =>
+    `node ${q(error.node)} is not reading what this node sends (${error.queuedBytes} bytes wait for it, the limit is ${error.limit}); ` +
+    `${q(error.request)} was not sent`,
   DIST_CALL_TIMEOUT: (error) => `node ${q(error.node)} did not reply to ${q(error.request)} within ${error.timeoutMs} ms`,
   DIST_HANDSHAKE_FAILED: (error) => `could not connect to node ${q(error.node)}: ${error.reason}`,
   DIST_FRAME_TOO_LARGE: (error) => `a peer announced a frame of ${error.size} bytes, more than the limit of ${error.max} bytes`,
   DIST_PORT_MAPPER_UNAVAILABLE: (error) => `the port mapper at ${error.address} is not available (${error.reason})`,
   DIST_NOT_STARTED: (error) => `node ${q(error.node)} is not reachable (distribution is ${error.state} on this node)`,
-  DIST_LISTEN_FAILED: (error) => `node ${q(error.node)} could not listen for other nodes on ${error.address}: ${error.reason}; set KVREL_DIST_PORT to a free port or leave it unset`,
-  DIST_BAD_TLS_CONFIG: (error) => `RELEASE_DIST_TLS file ${error.file}: ${error.reason}; it must be JSON like {"cert": "node.pem", "key": "node.key", "ca": "ca.pem"}`,
-  DIST_PORT_MAPPER_UNTRUSTED: (error) => `the port mapper at ${error.address} is run by ${error.owner}${error.pid === undefined ? '' : ` (pid ${error.pid})`}, not by root: a node run by root uses only a port mapper run by root; stop that mapper and start this node again (it starts its own)`,
+  DIST_LISTEN_FAILED: (error) =>
+    `node ${q(error.node)} could not listen for other nodes on ${error.address}: ${error.reason}; set KVREL_DIST_PORT to a free port or leave it unset`,
+  DIST_BAD_TLS_CONFIG: (error) =>
+    `RELEASE_DIST_TLS file ${error.file}: ${error.reason}; it must be JSON like {"cert": "node.pem", "key": "node.key", "ca": "ca.pem"}`,
+  DIST_PORT_MAPPER_UNTRUSTED: (error) =>
+    `the port mapper at ${error.address} is run by ${error.owner}${error.pid === undefined ? '' : ` (pid ${error.pid})`}, not by root: a node run by ` +
+    `root uses only a port mapper run by root; stop that mapper and start this node again (it starts its own)`,
   DIST_BAD_ADDRESS: (error) => `${error.source} must be an IP address such as 127.0.0.1 (got ${JSON.stringify(error.value) ?? String(error.value)})`,
 };
 

@@ -18,9 +18,7 @@ describe('node names', () => {
   });
 
   it('raises for a long name without host', () => {
-    expect(() => parseNodeName('foo', 'name')).toThrow(
-      'node name "foo" is not valid: RELEASE_DISTRIBUTION=name needs a host, as in "foo@127.0.0.1"',
-    );
+    expect(() => parseNodeName('foo', 'name')).toThrow('node name "foo" is not valid: RELEASE_DISTRIBUTION=name needs a host, as in "foo@127.0.0.1"');
   });
 
   it('raises for a short name with a dotted host', () => {

@@ -18,8 +18,14 @@ beforeEach(async () => {
   hanging = 0;
   const log: Logger = { debug() {}, info() {}, warning: (m) => void lines.push(m), error: (m) => void lines.push(m) };
   bar = (await startDistribution({
-    mode: 'name', name: 'bar@127.0.0.1', cookie: COOKIE, host: '127.0.0.1', portMapperPort: mapper.port, startPortMapper: false, logger: log,
-    invoke: (service, fn, args) => {
+    mode: 'name',
+    name: 'bar@127.0.0.1',
+    cookie: COOKIE,
+    host: '127.0.0.1',
+    portMapperPort: mapper.port,
+    startPortMapper: false,
+    logger: log,
+    invoke: (_service, fn, _args) => {
       if (fn === 'pid') return 4242;
       if (fn === 'fail') throw new Error('no function system.fail on this node');
       hanging += 1;
@@ -53,9 +59,9 @@ describe('hidden rpc clients', () => {
     await expect(callRemote('foo@127.0.0.1', COOKIE, 'system', 'pid', [], { portMapperPort: mapper.port })).rejects.toThrow(
       `node "foo@127.0.0.1" is not reachable (no node "foo" is registered with the port mapper on 127.0.0.1:${mapper.port})`,
     );
-    await expect(callRemote('bar@127.0.0.1', 'nope', 'system', 'pid', [], { portMapperPort: mapper.port, clientName: 'rpc-0000-bar@127.0.0.1' })).rejects.toThrow(
-      'could not connect to node "bar@127.0.0.1": cookie challenge failed (the two nodes do not share a cookie)',
-    );
+    await expect(
+      callRemote('bar@127.0.0.1', 'nope', 'system', 'pid', [], { portMapperPort: mapper.port, clientName: 'rpc-0000-bar@127.0.0.1' }),
+    ).rejects.toThrow('could not connect to node "bar@127.0.0.1": cookie challenge failed (the two nodes do not share a cookie)');
     expect(lines).toEqual([expect.stringMatching(/^refused connection from "rpc-0000-bar@127\.0\.0\.1" \(127\.0\.0\.1:\d+\): cookie challenge failed$/)]);
   });
 

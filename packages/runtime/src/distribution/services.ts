@@ -3,6 +3,7 @@
  * `service.fn(args)` on node N ends up here on N. kv registers "kv.router"; the launcher's
  * rpc/stop/pid use "system".
  */
+// biome-ignore lint/suspicious/noExplicitAny: a handler takes the arguments its service declares; any[] is what lets each be assigned here
 export type ServiceHandler = (...args: any[]) => unknown;
 export type Service = Readonly<Record<string, ServiceHandler>>;
 

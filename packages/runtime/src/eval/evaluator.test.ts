@@ -51,7 +51,7 @@ describe('evaluateOnce: whatever the code throws or rejects with is an error', (
     expect((await evaluateOnce('await 1; throw 0', scope)).error).toBe('Uncaught 0');
   });
 
-  it('keeps the last statement\'s value with await, whatever splits it', async () => {
+  it("keeps the last statement's value with await, whatever splits it", async () => {
     expect((await evaluateOnce('const a = await Promise.resolve(2)\na * 5', scope)).value).toBe('10');
     expect((await evaluateOnce('const s = await Promise.resolve("x;y"); s', scope)).value).toBe('x;y');
     expect((await evaluateOnce('const v = await Promise.resolve(1) // note; 99\nv', scope)).value).toBe('1');

@@ -53,7 +53,9 @@ describe('RotatingLog', () => {
     for (let i = 0; i < 100; i++) log.write(line(i));
     log.close();
     for (const file of ['foo.log.1', 'foo.log.2']) {
-      expect(read(file)).toMatch(/\[info\] log: the first lines of this node's life \(pid \d+\), repeated after rotation:\nfoo 0.0.1 started on foo@127.0.0.1\n/);
+      expect(read(file)).toMatch(
+        /\[info\] log: the first lines of this node's life \(pid \d+\), repeated after rotation:\nfoo 0.0.1 started on foo@127.0.0.1\n/,
+      );
       expect(statSync(join(dir, file)).size).toBeLessThanOrEqual(1000);
     }
     expect(read('foo.log.1')).toContain('line 099');

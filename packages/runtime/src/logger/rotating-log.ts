@@ -88,10 +88,12 @@ export class RotatingLog {
   write(text: string | Uint8Array): void {
     const bytes = typeof text === 'string' ? Buffer.from(text) : text;
     this.keepFirst(bytes);
-    if (this.outage && this.now() < this.retryAt) return this.countLost(bytes);
+    if (this.outage && this.now() < this.retryAt) {
+      this.countLost(bytes);
+      return;
+    }
     if (this.size > 0 && this.size + bytes.length > this.maxBytes) this.rotate();
-    if (this.outage && !this.reportOutage()) return this.countLost(bytes);
-    if (!this.writeAll(bytes)) this.countLost(bytes);
+    if ((this.outage && !this.reportOutage()) || !this.writeAll(bytes)) this.countLost(bytes);
   }
 
   close(): void {
@@ -167,7 +169,9 @@ export class RotatingLog {
   /** The first write after an outage: one line on what was lost. False when the file still fails. */
   private reportOutage(): boolean {
     const outage = this.outage!;
-    const text = `${outage.lines} lines (${outage.bytes} bytes) could not be written to ${this.current} since ${logTimestamp(new Date(outage.since))} (${outage.code})`;
+    const text =
+      `${outage.lines} lines (${outage.bytes} bytes) could not be written to ${this.current} since ` +
+      `${logTimestamp(new Date(outage.since))} (${outage.code})`;
     const line = `${outage.torn ? '\n' : ''}${formatLogLine('warning', 'log', text)}`;
     outage.torn = false;
     if (!this.writeAll(Buffer.from(line))) return false;

@@ -31,7 +31,11 @@ describe('measures', () => {
     const removeFirst = registerMeasure({ name: 'test_same', help: 'h', type: 'gauge', read: () => 1 });
     const removeSecond = registerMeasure({ name: 'test_same', help: 'h', type: 'gauge', read: () => 2 });
     removeFirst();
-    expect(registeredMeasures().find((m) => m.name === 'test_same')?.read()).toBe(2);
+    expect(
+      registeredMeasures()
+        .find((m) => m.name === 'test_same')
+        ?.read(),
+    ).toBe(2);
     removeSecond();
   });
 });

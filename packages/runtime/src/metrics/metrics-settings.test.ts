@@ -16,6 +16,8 @@ describe('resolveMetricsSettings', () => {
   it('names the setting and the value it refuses', () => {
     expect(() => resolveMetricsSettings({ KVREL_METRICS_PORT: 'nine' }, {})).toThrow('KVREL_METRICS_PORT must be a port number from 0 to 65535, got "nine"');
     expect(() => resolveMetricsSettings({}, { kernel: { metricsPort: 70000 } })).toThrow('kernel.metricsPort must be a port number from 0 to 65535, got 70000');
-    expect(() => resolveMetricsSettings({}, { kernel: { metricsPort: 1, metricsHost: 3 } })).toThrow('kernel.metricsHost must be a host name or address such as "127.0.0.1", got 3');
+    expect(() => resolveMetricsSettings({}, { kernel: { metricsPort: 1, metricsHost: 3 } })).toThrow(
+      'kernel.metricsHost must be a host name or address such as "127.0.0.1", got 3',
+    );
   });
 });

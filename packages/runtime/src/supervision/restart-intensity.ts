@@ -11,7 +11,9 @@ export interface RestartIntensity {
 
 export const DEFAULT_RESTART_INTENSITY: RestartIntensity = { intensity: 3, periodMs: 5000 };
 
-export type RestartVerdict = { readonly exceeded: false; readonly restarts: readonly number[] } | { readonly exceeded: true; readonly restarts: readonly number[] };
+export type RestartVerdict =
+  | { readonly exceeded: false; readonly restarts: readonly number[] }
+  | { readonly exceeded: true; readonly restarts: readonly number[] };
 
 export function addRestart(restarts: readonly number[], now: number, limits: RestartIntensity = DEFAULT_RESTART_INTENSITY): RestartVerdict {
   const recent = restarts.filter((at) => now - at < limits.periodMs);

@@ -34,7 +34,10 @@ export class Supervisor implements Child {
   private readonly limits: RestartIntensity;
   private readonly log;
 
-  private constructor(private readonly specs: readonly ChildSpec[], private readonly options: SupervisorOptions) {
+  private constructor(
+    private readonly specs: readonly ChildSpec[],
+    private readonly options: SupervisorOptions,
+  ) {
     const signal = exitSignal();
     this.exited = signal.exited;
     this.exit = signal.exit;

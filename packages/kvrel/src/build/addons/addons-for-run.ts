@@ -38,7 +38,10 @@ export async function addonsForRun(request: AddonsForRunRequest): Promise<Addons
   for (const dir of request.packageDirs) {
     const files = findAddons(dir).filter((f) => !f.split(sep).includes('node_modules'));
     if (files.length === 0) continue;
-    const failures = await checkAddons(request.nodeBinary, files.map((f) => join(dir, f)));
+    const failures = await checkAddons(
+      request.nodeBinary,
+      files.map((f) => join(dir, f)),
+    );
     if (failures.length < files.length) continue; // one build of the package loads: its loader finds it
     const mismatch = failures.find((f) => f.abi);
     if (!mismatch) return { unloadable: failures[0]!, why: failures[0]!.reason };
@@ -62,9 +65,17 @@ async function rebuiltCopy(dir: string, mismatch: AddonLoadFailure, request: Add
     await rm(copy, { recursive: true, force: true });
     await mkdir(copy, { recursive: true });
     await cp(dir, copy, { recursive: true, filter: (source) => !relative(dir, source).split(sep).includes('node_modules') });
-    request.reporter.info(`rebuilding ${name} for Node ${request.runtime.version} (NODE_MODULE_VERSION ${mismatch.abi!.needed}; npm built it for ${mismatch.abi!.builtFor})`);
+    request.reporter.info(
+      `rebuilding ${name} for Node ${request.runtime.version} (NODE_MODULE_VERSION ${mismatch.abi!.needed}; npm built it for ${mismatch.abi!.builtFor})`,
+    );
     const nodeDir = await ensureEmbeddedNodeHeaders(request.cacheDir, request.runtime);
-    const outcome = await rebuildAddon({ packageDir: copy, packageName: name, nodeDir, nodeVersion: `v${request.runtime.version}`, cacheDir: request.cacheDir });
+    const outcome = await rebuildAddon({
+      packageDir: copy,
+      packageName: name,
+      nodeDir,
+      nodeVersion: `v${request.runtime.version}`,
+      cacheDir: request.cacheDir,
+    });
     if (!outcome.ok) return { unloadable: mismatch, why: `rebuilding it failed (${outcome.reason})` };
     await cp(join(dir, 'package.json'), join(copy, '.kvrel-rebuilt'));
   }

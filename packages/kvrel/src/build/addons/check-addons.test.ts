@@ -17,7 +17,9 @@ describe('checkAddons', () => {
   });
 
   it("reads the ABI an addon was built for and the one Node needs from Node's message", () => {
-    const message = "The module '/x/better_sqlite3.node' was compiled against a different Node.js version using NODE_MODULE_VERSION 115. This version of Node.js requires NODE_MODULE_VERSION 137. Please try re-compiling";
+    const message =
+      "The module '/x/better_sqlite3.node' was compiled against a different Node.js version using NODE_MODULE_VERSION 115. This version of Node.js " +
+      'requires NODE_MODULE_VERSION 137. Please try re-compiling';
     expect(parseAbiMismatch(message)).toEqual({ builtFor: 115, needed: 137 });
     expect(parseAbiMismatch('invalid ELF header')).toBeUndefined();
   });

@@ -25,7 +25,8 @@ process.stdout.write(JSON.stringify(results));
 export async function checkAddons(nodeBinary: string, files: readonly string[]): Promise<AddonLoadFailure[]> {
   if (files.length === 0) return [];
   const result = await runProcess(nodeBinary, ['-e', LOAD_EACH, ...files], { env: envWithoutNodeOptions(), timeoutMs: 60_000 });
-  if (result.exitCode !== 0) throw new Error(`${nodeBinary} ${formatExit(result, 60_000)} while loading native addons: ${result.stderr.trim().split('\n')[0] ?? ''}`);
+  if (result.exitCode !== 0)
+    throw new Error(`${nodeBinary} ${formatExit(result, 60_000)} while loading native addons: ${result.stderr.trim().split('\n')[0] ?? ''}`);
   const reasons = JSON.parse(result.stdout) as Array<string | null>;
   const failures: AddonLoadFailure[] = [];
   files.forEach((file, i) => {

@@ -7,7 +7,7 @@ export function* filesUnder(dir: string, skipFolder: (name: string) => boolean =
   const stack = [dir];
   while (stack.length > 0) {
     const current = stack.pop()!;
-    let entries;
+    let entries: import('node:fs').Dirent[];
     try {
       entries = readdirSync(current, { withFileTypes: true });
     } catch {
@@ -23,5 +23,8 @@ export function* filesUnder(dir: string, skipFolder: (name: string) => boolean =
 }
 
 export function findAddons(dir: string): string[] {
-  return [...filesUnder(dir)].filter((file) => file.endsWith('.node')).map((file) => relative(dir, file)).sort();
+  return [...filesUnder(dir)]
+    .filter((file) => file.endsWith('.node'))
+    .map((file) => relative(dir, file))
+    .sort();
 }

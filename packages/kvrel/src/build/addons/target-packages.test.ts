@@ -38,7 +38,10 @@ describe('per-platform packages for a target', () => {
     // A registry of two tarballs: the addon's arm64 package, which depends on a library package.
     const registry = join(dir, 'registry');
     for (const [name, manifest] of [
-      ['sharp-linux-arm64', { name: '@img/sharp-linux-arm64', version: '0.34.0', cpu: ['arm64'], optionalDependencies: { '@img/sharp-libvips-linux-arm64': '1.2.0' } }],
+      [
+        'sharp-linux-arm64',
+        { name: '@img/sharp-linux-arm64', version: '0.34.0', cpu: ['arm64'], optionalDependencies: { '@img/sharp-libvips-linux-arm64': '1.2.0' } },
+      ],
       ['sharp-libvips-linux-arm64', { name: '@img/sharp-libvips-linux-arm64', version: '1.2.0', cpu: ['arm64'] }],
     ] as const) {
       writePackage(join(registry, name, 'package'), manifest);
@@ -53,12 +56,17 @@ describe('per-platform packages for a target', () => {
       return { exitCode: 0, signal: null, stdout: JSON.stringify([{ filename: file }]), stderr: '', timedOut: false, durationMs: 0 };
     };
     const lib = join(dir, 'lib');
-    writePackage(join(lib, 'node_modules', 'sharp'), { name: 'sharp', optionalDependencies: { '@img/sharp-linux-x64': '0.34.0', '@img/sharp-linux-arm64': '0.34.0', '@img/sharp-linuxmusl-arm64': '0.34.0' } });
+    writePackage(join(lib, 'node_modules', 'sharp'), {
+      name: 'sharp',
+      optionalDependencies: { '@img/sharp-linux-x64': '0.34.0', '@img/sharp-linux-arm64': '0.34.0', '@img/sharp-linuxmusl-arm64': '0.34.0' },
+    });
     writePackage(join(lib, 'node_modules', '@img', 'sharp-linux-x64'), { name: '@img/sharp-linux-x64', cpu: ['x64'] });
     const cache = join(dir, 'cache');
 
     expect(await addTargetPackages(lib, 'linux-arm64', cache, fakeNpm)).toEqual(['@img/sharp-linux-arm64@0.34.0', '@img/sharp-libvips-linux-arm64@1.2.0']);
-    expect(JSON.parse(readFileSync(join(lib, 'node_modules', '@img', 'sharp-libvips-linux-arm64', 'package.json'), 'utf8'))).toMatchObject({ version: '1.2.0' });
+    expect(JSON.parse(readFileSync(join(lib, 'node_modules', '@img', 'sharp-libvips-linux-arm64', 'package.json'), 'utf8'))).toMatchObject({
+      version: '1.2.0',
+    });
     // Already in lib: nothing to add. Removed from lib (a rebuild): copied again from the cache, no npm call.
     expect(await addTargetPackages(lib, 'linux-arm64', cache, fakeNpm)).toEqual([]);
     rmSync(join(lib, 'node_modules', '@img', 'sharp-linux-arm64'), { recursive: true });

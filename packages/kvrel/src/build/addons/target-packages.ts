@@ -83,7 +83,10 @@ async function ensureFetched(name: string, spec: string, parent: string, cacheDi
     const fix = /notarget|E404|404 Not Found|No matching version/i.test(reason)
       ? `${parent} lists a build the registry does not have; use a version of it that publishes one, or build the release on the target`
       : 'check the network and the registry configured in .npmrc';
-    throw new UserError('KVREL_NATIVE_ADDON', `could not fetch ${name}@${spec}, the target's build of ${parent}'s native addon, through npm: ${reason}; ${fix}`);
+    throw new UserError(
+      'KVREL_NATIVE_ADDON',
+      `could not fetch ${name}@${spec}, the target's build of ${parent}'s native addon, through npm: ${reason}; ${fix}`,
+    );
   };
   try {
     let tarball = '';

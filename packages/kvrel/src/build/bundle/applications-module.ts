@@ -21,12 +21,12 @@ export function renderApplicationsModule(applications: readonly WorkspaceApplica
     lines.push(`import app${i} from ${JSON.stringify(app.applicationFile)};`);
     if (app.moduleName !== undefined) lines.push(`import * as module${i} from ${JSON.stringify(app.name)};`);
     const privDir =
-      privDirs === 'release'
-        ? `__kvrelPath(new URL(${JSON.stringify(`../priv/${app.name}`)}, import.meta.url))`
-        : JSON.stringify(`${app.dir}/priv`);
+      privDirs === 'release' ? `__kvrelPath(new URL(${JSON.stringify(`../priv/${app.name}`)}, import.meta.url))` : JSON.stringify(`${app.dir}/priv`);
     entries.push(
-      `  { spec: app${i}, packageName: ${JSON.stringify(app.name)}, version: ${JSON.stringify(app.version)}, dependencies: ${JSON.stringify(app.dependencies)}, ` +
-        `moduleName: ${JSON.stringify(app.moduleName ?? null)} ?? undefined, module: ${app.moduleName !== undefined ? `module${i}` : 'undefined'}, privDir: ${privDir} },`,
+      `  { spec: app${i}, packageName: ${JSON.stringify(app.name)}, version: ${JSON.stringify(app.version)}, dependencies: ` +
+        `${JSON.stringify(app.dependencies)}, ` +
+        `moduleName: ${JSON.stringify(app.moduleName ?? null)} ?? undefined, module: ${app.moduleName !== undefined ? `module${i}` : 'undefined'}, ` +
+        `privDir: ${privDir} },`,
     );
   });
   return `${lines.join('\n')}\nexport const applications = [\n${entries.join('\n')}\n];\n`;

@@ -31,7 +31,11 @@ export function dependencyClosure(roots: readonly PackageLocation[]): PackageLoc
     if (seen.has(pkg.dir)) continue;
     seen.set(pkg.dir, pkg);
     const manifest = readManifest(pkg.dir);
-    const names = new Set([...Object.keys(manifest?.dependencies ?? {}), ...Object.keys(manifest?.optionalDependencies ?? {}), ...Object.keys(manifest?.peerDependencies ?? {})]);
+    const names = new Set([
+      ...Object.keys(manifest?.dependencies ?? {}),
+      ...Object.keys(manifest?.optionalDependencies ?? {}),
+      ...Object.keys(manifest?.peerDependencies ?? {}),
+    ]);
     for (const name of names) {
       const dir = findInstalled(name, pkg.dir);
       if (dir) queue.push({ name, dir });

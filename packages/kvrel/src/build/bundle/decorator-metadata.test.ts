@@ -92,7 +92,10 @@ describe('decorator metadata', () => {
   });
 
   it('a project that asks for metadata without TypeScript installed: KVREL_TYPESCRIPT_MISSING naming the tsconfig', async () => {
-    const root = project({ ...SOURCES, 'tsconfig.json': '{ "compilerOptions": { "experimentalDecorators": true, "emitDecoratorMetadata": true } }' }, { typescript: false });
+    const root = project(
+      { ...SOURCES, 'tsconfig.json': '{ "compilerOptions": { "experimentalDecorators": true, "emitDecoratorMetadata": true } }' },
+      { typescript: false },
+    );
     const bundling = bundleNodeCode({ root, entrySource: ENTRY, outDir: join(root, 'out'), outName: 'node.mjs', target: 'node20', mode: 'in-place' });
     await expect(bundling).rejects.toMatchObject({ code: 'KVREL_TYPESCRIPT_MISSING', message: expect.stringContaining(join(root, 'tsconfig.json')) });
   });

@@ -118,7 +118,10 @@ export class DecoratorMetadata {
         // not installed there: try the next place
       }
     }
-    throw new UserError('KVREL_TYPESCRIPT_MISSING', `${tsconfig} sets emitDecoratorMetadata, which kvrel compiles with the project's TypeScript: install it (npm install -D typescript)`);
+    throw new UserError(
+      'KVREL_TYPESCRIPT_MISSING',
+      `${tsconfig} sets emitDecoratorMetadata, which kvrel compiles with the project's TypeScript: install it (npm install -D typescript)`,
+    );
   }
 }
 

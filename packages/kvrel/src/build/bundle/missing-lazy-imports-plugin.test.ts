@@ -51,28 +51,38 @@ console.log(plain());
 try { validate(); } catch (error) { console.log('validate:', (error as { code: string }).code); }
 await transform().catch((error: { code: string }) => console.log('transform:', error.code));`,
     );
-    expect(built.warnings).toEqual([expect.stringMatching(/^not installed, loaded only lazily.*: absent-validator \(by lib\), @absent\/transformer \(by lib\)$/)]);
+    expect(built.warnings).toEqual([
+      expect.stringMatching(/^not installed, loaded only lazily.*: absent-validator \(by lib\), @absent\/transformer \(by lib\)$/),
+    ]);
     expect(run(root)).toBe('plain works\nvalidate: MODULE_NOT_FOUND\ntransform: ERR_MODULE_NOT_FOUND\n');
   });
 
   it("the project's own code importing one still fails the build, statically or lazily", async () => {
-    await expect(bundle(project(), "import 'absent-validator';")).rejects.toMatchObject({ code: 'KVREL_BUNDLE_FAILED', message: expect.stringContaining('Could not resolve "absent-validator"') });
+    await expect(bundle(project(), "import 'absent-validator';")).rejects.toMatchObject({
+      code: 'KVREL_BUNDLE_FAILED',
+      message: expect.stringContaining('Could not resolve "absent-validator"'),
+    });
     await expect(bundle(project(), "await import('absent-validator');")).rejects.toMatchObject({ code: 'KVREL_BUNDLE_FAILED' });
   });
 
   it("a package's require at its top level still fails the build", async () => {
-    await expect(bundle(project(), "import 'eager';")).rejects.toMatchObject({ code: 'KVREL_BUNDLE_FAILED', message: expect.stringContaining('Could not resolve "absent-validator"') });
+    await expect(bundle(project(), "import 'eager';")).rejects.toMatchObject({
+      code: 'KVREL_BUNDLE_FAILED',
+      message: expect.stringContaining('Could not resolve "absent-validator"'),
+    });
   });
 
   it('one listed in external stays an import, installed or not', async () => {
     const root = project();
-    await bundle(root, "try { await import('absent-validator/sub'); } catch (error) { console.log((error as { code: string }).code); }\nimport 'lib';", ['absent-validator']);
+    await bundle(root, "try { await import('absent-validator/sub'); } catch (error) { console.log((error as { code: string }).code); }\nimport 'lib';", [
+      'absent-validator',
+    ]);
     expect(run(root)).toBe('ERR_MODULE_NOT_FOUND\n');
   });
 
   it('tells a load when the module loads from one inside a function or a block', () => {
     expect(loadedAtTopLevel("const v = require('x');", 'x')).toBe(true);
-    expect(loadedAtTopLevel("const v = await import(\"x\");", 'x')).toBe(true);
+    expect(loadedAtTopLevel('const v = await import("x");', 'x')).toBe(true);
     expect(loadedAtTopLevel("function f() { return require('x'); }", 'x')).toBe(false);
     expect(loadedAtTopLevel("try { require('x') } catch {}", 'x')).toBe(false);
     expect(loadedAtTopLevel("load('x', () => require('x'));", 'x')).toBe(false);

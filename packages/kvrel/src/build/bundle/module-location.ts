@@ -43,7 +43,8 @@ export function locationBanner(format: BundleFormat, libFromBundle: string): str
     "import { dirname as __kvrelDirnameOf, join as __kvrelJoin } from 'node:path';",
     // ES module output has no require: CommonJS code inside the bundle gets one for the bundle's place.
     'const require = __kvrelCreateRequire(import.meta.url);',
-    `const ${HERE} = { url: import.meta.url, filename: __kvrelFileURLToPath(import.meta.url), dirname: __kvrelDirnameOf(__kvrelFileURLToPath(import.meta.url)) };`,
+    `const ${HERE} = { url: import.meta.url, filename: __kvrelFileURLToPath(import.meta.url), dirname: ` +
+      `__kvrelDirnameOf(__kvrelFileURLToPath(import.meta.url)) };`,
     locateFunction(lib),
   ].join('\n');
 }
@@ -51,7 +52,8 @@ export function locationBanner(format: BundleFormat, libFromBundle: string): str
 function locateFunction(lib: string): string {
   return [
     `const __kvrelLib = __kvrelJoin(${HERE}.dirname, ${lib});`,
-    'const __kvrelLocate = (path) => { const filename = __kvrelJoin(__kvrelLib, path); return { url: __kvrelPathToFileURL(filename).href, filename, dirname: __kvrelDirnameOf(filename) }; };',
+    'const __kvrelLocate = (path) => { const filename = __kvrelJoin(__kvrelLib, path); return { url: __kvrelPathToFileURL(filename).href, filename, ' +
+      'dirname: __kvrelDirnameOf(filename) }; };',
   ].join('\n');
 }
 

@@ -29,7 +29,11 @@ describe('findNativeAddon', () => {
 describe('DiskPackageScanner.locatesOwnFiles', () => {
   const scanner = new DiskPackageScanner();
   it('notices code that finds files relative to itself', () => {
-    const dir = pkg({ 'a.js': "fs.readFileSync(path.join(__dirname, 'fonts'))", 'b.mjs': "new Worker(new URL('./w.js', import.meta.url))", 'c.js': "require.resolve('./t')" });
+    const dir = pkg({
+      'a.js': "fs.readFileSync(path.join(__dirname, 'fonts'))",
+      'b.mjs': "new Worker(new URL('./w.js', import.meta.url))",
+      'c.js': "require.resolve('./t')",
+    });
     expect(scanner.locatesOwnFiles(join(dir, 'a.js'))).toBe('__dirname');
     expect(scanner.locatesOwnFiles(join(dir, 'b.mjs'))).toBe('new Worker');
     expect(scanner.locatesOwnFiles(join(dir, 'c.js'))).toBe('require.resolve');
@@ -38,7 +42,9 @@ describe('DiskPackageScanner.locatesOwnFiles', () => {
   it('lets code that only requires packages by name through createRequire be bundled', () => {
     const dir = pkg({
       'esm.js': "const r = createRequire(import.meta.url); r('x')",
-      'rollup.cjs': "module$1.createRequire((typeof document === 'undefined' ? new (require('u' + 'rl').URL)('file:' + __filename).href : (document.currentScript && document.currentScript.src || new URL('node.cjs', document.baseURI).href)))('x')",
+      'rollup.cjs':
+        "module$1.createRequire((typeof document === 'undefined' ? new (require('u' + 'rl').URL)('file:' + __filename).href : " +
+        "(document.currentScript && document.currentScript.src || new URL('node.cjs', document.baseURI).href)))('x')",
       'plain.js': 'module.exports = 1',
     });
     expect(scanner.locatesOwnFiles(join(dir, 'esm.js'))).toBeUndefined();

@@ -21,7 +21,13 @@ const LOCATES_OWN_FILES = /\b__dirname\b|\b__filename\b|import\.meta\.(?:url|dir
  * `createRequire(import.meta.url)` (and its CommonJS transpilation by rollup) loads packages by name,
  * not files beside the code: it works from a bundle too.
  */
-const CREATE_REQUIRE_HERE = /createRequire\(\s*import\.meta\.url\s*\)|createRequire\(\(typeof document === 'undefined' \? new \(require\('u' \+ 'rl'\)\.URL\)\('file:' \+ __filename\)\.href/g;
+const CREATE_REQUIRE_HERE = new RegExp(
+  [
+    /createRequire\(\s*import\.meta\.url\s*\)/.source,
+    /createRequire\(\(typeof document === 'undefined' \? new \(require\('u' \+ 'rl'\)\.URL\)\('file:' \+ __filename\)\.href/.source,
+  ].join('|'),
+  'g',
+);
 
 /** Bumped when the rules change, so answers cached by older rules are not reused. */
 const RULES = 3;

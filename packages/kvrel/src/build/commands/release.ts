@@ -39,10 +39,14 @@ export function defineReleaseCommand(): Command {
       'after',
       '\nThe pinned Nodes are fetched through npm into ~/.cache/kvrel once, verified, and reused offline after.\n' +
         'A release for another target is built here from that target\'s Node on npm; see README "Targets".\n' +
-        '\nExamples:\n  kvrel release foo\n  kvrel release bar --tar\n  kvrel release foo --node 24\n  kvrel release foo --target linux-arm64\n  kvrel release foo --node "$(command -v node)"',
+        '\nExamples:\n  kvrel release foo\n  kvrel release bar --tar\n  kvrel release foo --node 24\n  kvrel release foo --target linux-arm64\n  ' +
+        'kvrel release foo --node "$(command -v node)"',
     )
     .action(async (name: string | undefined, flags: ReleaseFlags) => {
-      await buildRelease({ name, env: flags.env ?? resolveConfigEnv('prod'), tar: flags.tar, path: flags.path, node: flags.node, target: flags.target }, consoleReporter);
+      await buildRelease(
+        { name, env: flags.env ?? resolveConfigEnv('prod'), tar: flags.tar, path: flags.path, node: flags.node, target: flags.target },
+        consoleReporter,
+      );
     });
 }
 

@@ -57,7 +57,8 @@ export function defineRunCommand(): Command {
       'after',
       '\nThe node runs on the Node its releases embed (fetched into ~/.cache/kvrel once, as kvrel release does);\n' +
         'kvrel itself stays on the Node that started it.\n' +
-        '\nExamples:\n  kvrel run\n  PORT=4141 kvrel run\n  kvrel run --name foo@127.0.0.1 --cookie-file ~/.foo.cookie --config config/foo.ts\n  kvrel run --host-node',
+        '\nExamples:\n  kvrel run\n  PORT=4141 kvrel run\n  kvrel run --name foo@127.0.0.1 --cookie-file ~/.foo.cookie --config config/foo.ts\n  ' +
+        'kvrel run --host-node',
     )
     .action(async (options: RunOptions) => {
       await runNode(options);
@@ -90,10 +91,17 @@ export async function runNode(options: RunOptions, cwd = process.cwd()): Promise
   const outDir = join(runDir, `node-${process.pid}`);
   // Scripts bundled to their places and the links beside them are read while the node runs: removed at exit.
   process.on('exit', () => rmSync(outDir, { recursive: true, force: true }));
-  const entrySource =
-    `${renderApplicationsModule(applications, 'source')}export { runDevNode } from ${JSON.stringify(kvrelEntryFile('node/dev-node'))};\n`;
+  const entrySource = `${renderApplicationsModule(applications, 'source')}export { runDevNode } from ${JSON.stringify(kvrelEntryFile('node/dev-node'))};\n`;
   const bundleFor = (major: string) =>
-    bundleNodeCode({ root, entrySource, outDir, outName: 'node.mjs', target: `node${major}`, mode: 'in-place', scanCacheFile: join(runDir, 'package-scan.json') });
+    bundleNodeCode({
+      root,
+      entrySource,
+      outDir,
+      outName: 'node.mjs',
+      target: `node${major}`,
+      mode: 'in-place',
+      scanCacheFile: join(runDir, 'package-scan.json'),
+    });
   let bundle = await bundleFor((runtime?.version ?? process.versions.node).split('.')[0]!);
   let rebuiltAddons: ReadonlyMap<string, string> = new Map();
   if (runtime) {
@@ -109,7 +117,8 @@ export async function runNode(options: RunOptions, cwd = process.cwd()): Promise
     else {
       const { file, reason } = addons.unloadable;
       process.stderr.write(
-        `warning: Node ${runtime.version} cannot load native addon ${relative(root, file)} (${reason.split('.')[0]}) and kvrel cannot rebuild it: ${addons.why}; ` +
+        `warning: Node ${runtime.version} cannot load native addon ${relative(root, file)} (${reason.split('.')[0]}) and kvrel cannot rebuild it: ` +
+          `${addons.why}; ` +
           `running the node on this Node ${process.version} (as --host-node does)\n`,
       );
       nodeBinary = process.execPath;
@@ -133,7 +142,10 @@ export async function runNode(options: RunOptions, cwd = process.cwd()): Promise
   try {
     configText = JSON.stringify(config);
   } catch (error) {
-    throw new UserError('KVREL_CONFIG_INVALID', `config/config.ts: build-time configuration must be plain data (JSON), ${error instanceof Error ? error.message : String(error)}`);
+    throw new UserError(
+      'KVREL_CONFIG_INVALID',
+      `config/config.ts: build-time configuration must be plain data (JSON), ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
   const boot: DevNodeBoot = {
     env,
@@ -186,7 +198,9 @@ function superviseNode(nodeBinary: string, main: string): void {
   process.on('SIGTERM', forward('SIGTERM'));
   process.on('SIGHUP', forward('SIGHUP'));
   child.on('error', (error) => {
-    process.stderr.write(`error: could not start the node on ${nodeBinary}: ${error.message}; run kvrel release once to fetch the embedded Node, or pass --host-node\n`);
+    process.stderr.write(
+      `error: could not start the node on ${nodeBinary}: ${error.message}; run kvrel release once to fetch the embedded Node, or pass --host-node\n`,
+    );
     process.exit(1);
   });
   child.on('exit', (code, signal) => process.exit(code ?? 128 + (signal ? (constants.signals[signal] ?? 0) : 0)));

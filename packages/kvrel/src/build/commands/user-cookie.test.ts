@@ -17,7 +17,8 @@ describe('chooseCookie', () => {
     const choice = chooseCookie({ cookie: 'on-the-command-line' }, { RELEASE_COOKIE: 'from-env' }, home);
     expect(choice.cookie).toBe('on-the-command-line');
     expect(choice.warnings).toEqual([
-      '--cookie puts the cookie on the command line, where every user of this host can read it (ps, /proc/<pid>/cmdline); use RELEASE_COOKIE, --cookie-file FILE or ~/.kvrel.cookie',
+      '--cookie puts the cookie on the command line, where every user of this host can read it (ps, /proc/<pid>/cmdline); use RELEASE_COOKIE, ' +
+        '--cookie-file FILE or ~/.kvrel.cookie',
     ]);
     expect(() => chooseCookie({ cookie: '' }, {}, home)).toThrow('--cookie must not be empty');
   });

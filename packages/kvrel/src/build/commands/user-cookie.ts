@@ -26,7 +26,8 @@ export function chooseCookie(flags: CookieFlags, env: NodeJS.ProcessEnv = proces
     return {
       cookie: flags.cookie,
       warnings: [
-        '--cookie puts the cookie on the command line, where every user of this host can read it (ps, /proc/<pid>/cmdline); use RELEASE_COOKIE, --cookie-file FILE or ~/.kvrel.cookie',
+        '--cookie puts the cookie on the command line, where every user of this host can read it (ps, /proc/<pid>/cmdline); use RELEASE_COOKIE, ' +
+          '--cookie-file FILE or ~/.kvrel.cookie',
       ],
     };
   }

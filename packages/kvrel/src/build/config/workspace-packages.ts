@@ -48,7 +48,10 @@ export function readPackageJson(file: string, root: string): PackageJson | undef
   try {
     return JSON.parse(readFileSync(file, 'utf8')) as PackageJson;
   } catch (error) {
-    throw new UserError('KVREL_NOT_A_WORKSPACE', `${relative(root, file) || file} is not valid JSON (${error instanceof Error ? error.message : String(error)}); fix it`);
+    throw new UserError(
+      'KVREL_NOT_A_WORKSPACE',
+      `${relative(root, file) || file} is not valid JSON (${error instanceof Error ? error.message : String(error)}); fix it`,
+    );
   }
 }
 
@@ -61,7 +64,10 @@ function oneLine(error: unknown, root: string): string {
   const text = String(message ?? error);
   if (code === 'EDUPLICATEWORKSPACE') {
     const conflicts = [...text.matchAll(/package '([^']+)' has conflicts in the following paths:\n((?: {4}.+\n?)+)/g)].map(([, name, paths]) => {
-      const dirs = paths!.trim().split(/\n\s*/).map((p) => relative(root, p) || '.');
+      const dirs = paths!
+        .trim()
+        .split(/\n\s*/)
+        .map((p) => relative(root, p) || '.');
       return `"${name}" is the name of ${dirs.join(' and ')}`;
     });
     return `two workspaces share a name (${conflicts.join('; ')}); give each package its own "name"`;

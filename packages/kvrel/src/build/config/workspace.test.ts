@@ -88,7 +88,11 @@ describe('loadWorkspace: workspaces as npm finds them', () => {
       'apps/kv-server': application('kv-server', { dependencies: { kv: '*', '@kvrel/runtime': '*' }, kvrel: { application: './src/application.ts' } }),
     });
     const workspace = await loadWorkspace(root);
-    expect(workspace.applications.get('kv')).toMatchObject({ version: '1.2.3', moduleName: 'KV', applicationFile: join(root, 'apps', 'kv', 'src', 'application.ts') });
+    expect(workspace.applications.get('kv')).toMatchObject({
+      version: '1.2.3',
+      moduleName: 'KV',
+      applicationFile: join(root, 'apps', 'kv', 'src', 'application.ts'),
+    });
     expect(workspace.applications.get('kv-server')).toMatchObject({ dependencies: ['kv'], moduleName: undefined });
   });
 
@@ -96,7 +100,9 @@ describe('loadWorkspace: workspaces as npm finds them', () => {
     const root = project(['apps/*'], { 'apps/a': application('same'), 'apps/b': { ...application('same'), linked: false } });
     const error = await failure(loadWorkspace(root));
     expect(error).toMatchObject({ code: 'KVREL_NOT_A_WORKSPACE' });
-    expect(error.message).toBe('package.json "workspaces": two workspaces share a name ("same" is the name of apps/a and apps/b); give each package its own "name"');
+    expect(error.message).toBe(
+      'package.json "workspaces": two workspaces share a name ("same" is the name of apps/a and apps/b); give each package its own "name"',
+    );
   });
 
   it('refuses a workspaces field that is not a list of globs', async () => {
@@ -110,7 +116,10 @@ describe('loadWorkspace: an application that cannot be released is named at buil
     const root = project(['apps/*'], { 'apps/api': { ...application('api'), files: { 'src/index.ts': '' } } });
     const error = await failure(loadWorkspace(root));
     expect(error).toMatchObject({ code: 'KVREL_INVALID_APPLICATION' });
-    expect(error.message).toBe('apps/api/package.json: "kvrel.application" points to ./src/application.ts, which does not exist; point it at the module that default-exports the application spec');
+    expect(error.message).toBe(
+      'apps/api/package.json: "kvrel.application" points to ./src/application.ts, which does not exist; point it at the module that default-exports ' +
+        'the application spec',
+    );
   });
 
   it('a package without main or exports (and no index file), named in rpc scope', async () => {
@@ -119,7 +128,8 @@ describe('loadWorkspace: an application that cannot be released is named at buil
     const error = await failure(loadWorkspace(root));
     expect(error).toMatchObject({ code: 'KVREL_INVALID_APPLICATION' });
     expect(error.message).toBe(
-      'apps/api/package.json: application "api" has no entry point, and a node imports it by name; add "exports": "./src/index.ts" (or "main") naming the module whose exports rpc sees',
+      'apps/api/package.json: application "api" has no entry point, and a node imports it by name; add "exports": "./src/index.ts" (or "main") ' +
+        'naming the module whose exports rpc sees',
     );
   });
 
@@ -132,7 +142,9 @@ describe('loadWorkspace: an application that cannot be released is named at buil
 
   it('a main that points at a file that does not exist (a package never built)', async () => {
     const root = project(['apps/*'], { 'apps/api': application('api', { exports: undefined, main: './dist/index.js' }) });
-    await expect(loadWorkspace(root)).rejects.toThrow(/^apps\/api\/package\.json: application "api" cannot be imported by name \(Could not resolve "api".*\); point "exports"\/"main" at a module that exists$/);
+    await expect(loadWorkspace(root)).rejects.toThrow(
+      /^apps\/api\/package\.json: application "api" cannot be imported by name \(Could not resolve "api".*\); point "exports"\/"main" at a module that exists$/,
+    );
   });
 
   it('exports with no entry for import', async () => {

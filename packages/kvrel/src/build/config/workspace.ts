@@ -37,7 +37,10 @@ export function findProjectRoot(from: string = process.cwd()): string {
     if (pkg?.workspaces) return dir;
     const parent = dirname(dir);
     if (parent === dir) {
-      throw new UserError('KVREL_NOT_A_WORKSPACE', `no kvrel project found from ${from}: expected releases.config.ts or a package.json with "workspaces" in it or a parent folder`);
+      throw new UserError(
+        'KVREL_NOT_A_WORKSPACE',
+        `no kvrel project found from ${from}: expected releases.config.ts or a package.json with "workspaces" in it or a parent folder`,
+      );
     }
     dir = parent;
   }
@@ -59,15 +62,24 @@ function toApplication(root: string, { dir, pkg }: WorkspacePackage, appNames: R
   const manifest = shown(root, join(dir, 'package.json'));
   const entry = pkg.kvrel?.application;
   if (typeof entry !== 'string' || entry === '') {
-    throw new UserError('KVREL_INVALID_APPLICATION', `${manifest}: "kvrel.application" must be the path of the module that default-exports the application spec, e.g. "./src/application.ts"`);
+    throw new UserError(
+      'KVREL_INVALID_APPLICATION',
+      `${manifest}: "kvrel.application" must be the path of the module that default-exports the application spec, e.g. "./src/application.ts"`,
+    );
   }
   const applicationFile = resolve(dir, entry);
   if (!existsSync(applicationFile)) {
-    throw new UserError('KVREL_INVALID_APPLICATION', `${manifest}: "kvrel.application" points to ${entry}, which does not exist; point it at the module that default-exports the application spec`);
+    throw new UserError(
+      'KVREL_INVALID_APPLICATION',
+      `${manifest}: "kvrel.application" points to ${entry}, which does not exist; point it at the module that default-exports the application spec`,
+    );
   }
   const moduleName = pkg.kvrel?.module;
   if (moduleName !== undefined && (typeof moduleName !== 'string' || !/^[A-Za-z_$][\w$]*$/.test(moduleName))) {
-    throw new UserError('KVREL_INVALID_APPLICATION', `${manifest}: "kvrel.module" must be a JavaScript identifier (the name rpc and eval know the package by, e.g. "KV"), not ${JSON.stringify(moduleName)}`);
+    throw new UserError(
+      'KVREL_INVALID_APPLICATION',
+      `${manifest}: "kvrel.module" must be a JavaScript identifier (the name rpc and eval know the package by, e.g. "KV"), not ${JSON.stringify(moduleName)}`,
+    );
   }
   const name = applicationName(root, dir, pkg);
   const dependencies = Object.keys({ ...pkg.dependencies, ...pkg.peerDependencies }).filter((d) => appNames.has(d));
@@ -76,7 +88,10 @@ function toApplication(root: string, { dir, pkg }: WorkspacePackage, appNames: R
 
 function applicationName(root: string, dir: string, pkg: PackageJson): string {
   if (typeof pkg.name === 'string' && pkg.name !== '') return pkg.name;
-  throw new UserError('KVREL_INVALID_APPLICATION', `${shown(root, join(dir, 'package.json'))}: an application needs a "name" (the package name is the application name)`);
+  throw new UserError(
+    'KVREL_INVALID_APPLICATION',
+    `${shown(root, join(dir, 'package.json'))}: an application needs a "name" (the package name is the application name)`,
+  );
 }
 
 /**
@@ -85,7 +100,10 @@ function applicationName(root: string, dir: string, pkg: PackageJson): string {
  * main/exports; one without needs no entry point (an app made by a starter has none).
  */
 async function checkEntryPoints(root: string, members: readonly WorkspacePackage[]): Promise<void> {
-  const failures = await unresolvedPackages(root, members.map((m) => m.pkg.name!));
+  const failures = await unresolvedPackages(
+    root,
+    members.map((m) => m.pkg.name!),
+  );
   for (const { dir, pkg } of members) {
     const reason = failures.get(pkg.name!);
     if (reason === undefined) continue;
@@ -98,10 +116,14 @@ async function checkEntryPoints(root: string, members: readonly WorkspacePackage
     if (pkg.main === undefined && pkg.exports === undefined) {
       throw new UserError(
         'KVREL_INVALID_APPLICATION',
-        `${manifest}: application ${name} has no entry point, and a node imports it by name; add "exports": "./src/index.ts" (or "main") naming the module whose exports rpc sees`,
+        `${manifest}: application ${name} has no entry point, and a node imports it by name; add "exports": "./src/index.ts" (or "main") naming the ` +
+          `module whose exports rpc sees`,
       );
     }
-    throw new UserError('KVREL_INVALID_APPLICATION', `${manifest}: application ${name} cannot be imported by name (${reason}); point "exports"/"main" at a module that exists`);
+    throw new UserError(
+      'KVREL_INVALID_APPLICATION',
+      `${manifest}: application ${name} cannot be imported by name (${reason}); point "exports"/"main" at a module that exists`,
+    );
   }
 }
 

@@ -34,7 +34,10 @@ describe('resolveApplications', () => {
   it('names a dependency that is not an application of this workspace', () => {
     const workspace = workspaceOf(app('web', ['ghost']));
     expect(() => resolveApplications('foo', { web: 'permanent' }, workspace)).toThrow(
-      expect.objectContaining({ code: 'KVREL_UNKNOWN_APPLICATION', message: 'release "foo": application "web" depends on "ghost", which is not in this workspace' }),
+      expect.objectContaining({
+        code: 'KVREL_UNKNOWN_APPLICATION',
+        message: 'release "foo": application "web" depends on "ghost", which is not in this workspace',
+      }),
     );
   });
 });

@@ -33,7 +33,8 @@ export function resolveApplications(
       if (mode === 'load' || mode === 'none') {
         throw new UserError(
           'KVREL_INVALID_RELEASE',
-          `release ${JSON.stringify(releaseName)}: ${JSON.stringify(app.name)} is ${app.mode} but depends on ${JSON.stringify(dependency)}, which is ${JSON.stringify(mode)}; set ${JSON.stringify(dependency)} to a started mode`,
+          `release ${JSON.stringify(releaseName)}: ${JSON.stringify(app.name)} is ${app.mode} but depends on ${JSON.stringify(dependency)}, which is ` +
+            `${JSON.stringify(mode)}; set ${JSON.stringify(dependency)} to a started mode`,
         );
       }
     }

@@ -19,7 +19,19 @@ describe('runSteps', () => {
 
   it('skips a step whose condition does not hold', async () => {
     const reporter = recordingReporter();
-    await runSteps(release, [{ title: 'tarball', when: (r) => r.tar, run: async () => { throw new Error('ran'); } }], reporter);
+    await runSteps(
+      release,
+      [
+        {
+          title: 'tarball',
+          when: (r) => r.tar,
+          run: async () => {
+            throw new Error('ran');
+          },
+        },
+      ],
+      reporter,
+    );
     expect(reporter.lines).toEqual([]);
   });
 

@@ -22,7 +22,10 @@ export async function runSteps(release: Release, steps: readonly ReleaseStep[], 
     const started = performance.now();
     const next = await step.run(current, reporter);
     if (!isSameRelease(next, current)) {
-      throw new Error(`release step "${step.title}" must return the release it was given (with its facts added), got ${typeof next === 'object' ? JSON.stringify(next)?.slice(0, 80) : String(next)}`);
+      throw new Error(
+        `release step "${step.title}" must return the release it was given (with its facts added), got ` +
+          `${typeof next === 'object' ? JSON.stringify(next)?.slice(0, 80) : String(next)}`,
+      );
     }
     current = next;
     const ms = Math.round(performance.now() - started);

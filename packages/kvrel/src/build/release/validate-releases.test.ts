@@ -16,7 +16,10 @@ describe('validateReleases', () => {
   it('takes a target kvrel builds for, and refuses any other in one line listing them', () => {
     expect(check({ foo: { version: '1', applications: { kv: 'permanent' }, target: 'linux-arm64' } })).not.toThrow();
     expect(check({ foo: { version: '1', applications: { kv: 'permanent' }, target: 'darwin-arm64' } })).toThrow(
-      expect.objectContaining({ code: 'KVREL_UNKNOWN_TARGET', message: 'release "foo": target "darwin-arm64" is not one kvrel builds for; use one of linux-x64, linux-arm64' }),
+      expect.objectContaining({
+        code: 'KVREL_UNKNOWN_TARGET',
+        message: 'release "foo": target "darwin-arm64" is not one kvrel builds for; use one of linux-x64, linux-arm64',
+      }),
     );
   });
 
@@ -30,7 +33,7 @@ describe('validateReleases', () => {
     expect(check({ foo: { version: '0.1.0', applications: { 'kv-server': 'permament' } } })).toThrow(
       'release "foo": mode "permament" for "kv-server" must be one of permanent, transient, temporary, load, none',
     );
-    expect(check({ foo: { applications: { kv: 'permanent' } } })).toThrow("release \"foo\": version is missing; add version: '0.1.0'");
+    expect(check({ foo: { applications: { kv: 'permanent' } } })).toThrow('release "foo": version is missing; add version: \'0.1.0\'');
     expect(check({ foo: { version: '', applications: { kv: 'permanent' } } })).toThrow('release "foo": version must be a string such as');
     expect(check({ foo: { version: '1', applications: {} } })).toThrow('release "foo": applications must be a non-empty object { app: mode }, got {}');
     expect(check({ foo: { version: '1' } })).toThrow('release "foo": applications is missing');

@@ -16,7 +16,8 @@ export function validateReleases(value: unknown, knownApplications: readonly str
     throw invalid(`releases.config.ts must default-export defineReleases({ name: { version, applications } }), got ${describe(value)}`);
   }
   const releases = value as Record<string, unknown>;
-  if (Object.keys(releases).length === 0) throw invalid('releases.config.ts defines no release; add one, e.g. foo: { version: \'0.1.0\', applications: { kv: \'permanent\' } }');
+  if (Object.keys(releases).length === 0)
+    throw invalid("releases.config.ts defines no release; add one, e.g. foo: { version: '0.1.0', applications: { kv: 'permanent' } }");
   for (const [name, definition] of Object.entries(releases)) validateRelease(name, definition, knownApplications);
   return releases as ReleasesConfig;
 }
@@ -54,20 +55,25 @@ function validateRelease(name: string, definition: unknown, known: readonly stri
     }
   }
   for (const key of ['path', 'cookie'] as const) {
-    if (d[key] !== undefined && (typeof d[key] !== 'string' || d[key] === '')) throw invalid(`${r}: ${key} must be a non-empty string, got ${describe(d[key])}`);
+    if (d[key] !== undefined && (typeof d[key] !== 'string' || d[key] === ''))
+      throw invalid(`${r}: ${key} must be a non-empty string, got ${describe(d[key])}`);
   }
   const node = d['node'];
   if (node !== undefined && (typeof node !== 'string' || node === '')) {
     throw invalid(`${r}: node must be a pinned Node line (${describeNodeLines()}) or the path of a Node binary, got ${describe(node)}`);
   }
   if (typeof node === 'string' && /^\d+$/.test(node) && !isNodeLine(node)) {
-    throw invalid(`${r}: node ${JSON.stringify(node)} is not a Node line kvrel pins; use ${describeNodeLines()}, or the path of a Node binary such as process.execPath`);
+    throw invalid(
+      `${r}: node ${JSON.stringify(node)} is not a Node line kvrel pins; use ${describeNodeLines()}, or the path of a Node binary such as process.execPath`,
+    );
   }
   if (d['target'] !== undefined) checkTarget(d['target'], r);
   for (const key of ['overlays', 'external'] as const) {
     const list = d[key];
     if (list !== undefined && (!Array.isArray(list) || list.some((item) => typeof item !== 'string' || item === ''))) {
-      throw invalid(`${r}: ${key} must be a list of non-empty strings, e.g. ${key}: [${key === 'overlays' ? "'rel/extra'" : "'sharp'"}], got ${describe(list)}`);
+      throw invalid(
+        `${r}: ${key} must be a list of non-empty strings, e.g. ${key}: [${key === 'overlays' ? "'rel/extra'" : "'sharp'"}], got ${describe(list)}`,
+      );
     }
   }
   if (d['keepOldVersions'] !== undefined && typeof d['keepOldVersions'] !== 'boolean') {

@@ -86,15 +86,15 @@ describe('inspectNodeBinary', () => {
     const node = await fakeNode('notnode', 'echo hello');
     await expect(inspectNodeBinary(node)).rejects.toMatchObject({
       code: 'KVREL_NODE_BINARY_UNUSABLE',
-      message: `node binary ${node} did not answer as Node does (is it a Node binary, not a SEA?); pass --node PATH to a Node 20 or later binary (Node 26 LTS recommended)`,
+      message:
+        `node binary ${node} did not answer as Node does (is it a Node binary, not a SEA?); pass --node PATH to a Node 20 or later binary ` +
+        `(Node 26 LTS recommended)`,
     });
   });
 
   test('says how the program failed', async () => {
     const node = await fakeNode('broken', 'echo "boom: no libc" >&2; exit 3');
-    await expect(inspectNodeBinary(node)).rejects.toThrow(
-      `node binary ${node} could not be run: it exited with code 3 (boom: no libc); pass --node PATH`,
-    );
+    await expect(inspectNodeBinary(node)).rejects.toThrow(`node binary ${node} could not be run: it exited with code 3 (boom: no libc); pass --node PATH`);
   });
 });
 
@@ -109,5 +109,14 @@ describe('assertExecArgvSupport', () => {
 
 function info(path: string, version: string, supportsSea: boolean): NodeBinaryInfo {
   const parsed = parseNodeVersion(version)!;
-  return { path, version, ...parsed, platform: 'linux', arch: 'x64', supportsSea, supportsExecArgv: supportsExecArgv(parsed), supportsBuildSea: supportsBuildSea(parsed) };
+  return {
+    path,
+    version,
+    ...parsed,
+    platform: 'linux',
+    arch: 'x64',
+    supportsSea,
+    supportsExecArgv: supportsExecArgv(parsed),
+    supportsBuildSea: supportsBuildSea(parsed),
+  };
 }

@@ -92,10 +92,7 @@ interface ProbeAnswer {
 export async function inspectNodeBinary(binary: string): Promise<NodeBinaryInfo> {
   const path = resolve(binary);
   const unusable = (reason: string): SeaError =>
-    new SeaError(
-      'KVREL_NODE_BINARY_UNUSABLE',
-      `node binary ${path} ${reason}; pass --node PATH to a Node 20 or later binary (Node 26 LTS recommended)`,
-    );
+    new SeaError('KVREL_NODE_BINARY_UNUSABLE', `node binary ${path} ${reason}; pass --node PATH to a Node 20 or later binary (Node 26 LTS recommended)`);
   try {
     await access(path, constants.X_OK);
   } catch (error) {

@@ -183,16 +183,20 @@ describe('buildSea', () => {
     const tail = `it exited with code \\d+: SyntaxError: .+ at ${bundleFile}:1; check that the bundle is one CommonJS file that this Node can compile$`;
     const error = await buildSea({ nodeBinary: node, bundleFile, outputFile }).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'KVREL_SEA_BLOB_FAILED' });
-    expect((error as Error).message).toMatch(new RegExp(`^could not build the single executable of ${bundleFile} with node binary ${node} \\(v26\\.12\\.1\\) --build-sea: ${tail}`));
+    expect((error as Error).message).toMatch(
+      new RegExp(`^could not build the single executable of ${bundleFile} with node binary ${node} \\(v26\\.12\\.1\\) --build-sea: ${tail}`),
+    );
     const error24 = await buildSea({ nodeBinary: node24, bundleFile, outputFile }).catch((e: unknown) => e);
-    expect((error24 as Error).message).toMatch(new RegExp(`^could not generate the SEA blob of ${bundleFile} with node binary ${node24} \\(v24\\.22\\.3\\): ${tail}`));
+    expect((error24 as Error).message).toMatch(
+      new RegExp(`^could not generate the SEA blob of ${bundleFile} with node binary ${node24} \\(v24\\.22\\.3\\): ${tail}`),
+    );
     await expect(stat(outputFile)).rejects.toThrow();
   }, 60_000);
 
   test.skipIf(supportsExecArgv(parseNodeVersion(process.version)!))('refuses execArgv with a Node that would ignore it', async () => {
-    await expect(
-      buildSea({ nodeBinary: process.execPath, bundleFile: '/unused.cjs', outputFile: '/unused', execArgv: [] }),
-    ).rejects.toMatchObject({ code: 'KVREL_NODE_NO_EXEC_ARGV' });
+    await expect(buildSea({ nodeBinary: process.execPath, bundleFile: '/unused.cjs', outputFile: '/unused', execArgv: [] })).rejects.toMatchObject({
+      code: 'KVREL_NODE_NO_EXEC_ARGV',
+    });
   });
 });
 
@@ -202,10 +206,8 @@ describe('formatBlobFailure', () => {
     expect(formatBlobFailure(stderr)).toBe("SyntaxError: Unexpected identifier 'is' at bad.cjs:1");
   });
 
-  test('keeps Node\'s own one-line reasons', () => {
-    expect(formatBlobFailure('Cannot read main script nope.js:no such file or directory\n')).toBe(
-      'Cannot read main script nope.js:no such file or directory',
-    );
+  test("keeps Node's own one-line reasons", () => {
+    expect(formatBlobFailure('Cannot read main script nope.js:no such file or directory\n')).toBe('Cannot read main script nope.js:no such file or directory');
   });
 });
 
@@ -215,8 +217,6 @@ describe('injectFix', () => {
       'the base binary /b/node has no SEA fuse; pass --node PATH to an official Node build',
     );
     expect(injectFix('Multiple occurences of sentinel', '/b/node', '/o/x')).toContain('already holds a SEA');
-    expect(injectFix('ENOSPC: no space left on device, write', '/b/node', '/o/x')).toBe(
-      'check that /o is writable and has ~200 MB free',
-    );
+    expect(injectFix('ENOSPC: no space left on device, write', '/b/node', '/o/x')).toBe('check that /o is writable and has ~200 MB free');
   });
 });

@@ -3,19 +3,9 @@ import { existsSync } from 'node:fs';
 import { chmod, copyFile, mkdir, mkdtemp, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import {
-  assertExecArgvSupport,
-  assertSeaSupport,
-  inspectNodeBinary,
-  type NodeBinaryInfo,
-} from './base-binary.js';
+import { assertExecArgvSupport, assertSeaSupport, inspectNodeBinary, type NodeBinaryInfo } from './base-binary.js';
 import { envWithoutNodeOptions, formatExit, runProcess } from '../process/run-process.js';
-import {
-  resolveSeaConfig,
-  validateSeaConfigInput,
-  type ExecArgvExtension,
-  type SeaConfig,
-} from './sea-config.js';
+import { resolveSeaConfig, validateSeaConfigInput, type ExecArgvExtension, type SeaConfig } from './sea-config.js';
 import { SeaError, firstLine } from './sea-error.js';
 import { silentReporter, type Reporter } from '../reporter.js';
 import { ensureStrippedBase } from './stripped-base.js';
@@ -123,10 +113,15 @@ export async function buildSea(options: BuildSeaOptions): Promise<BuildSeaResult
       }));
     if (options.previousExecutable !== undefined && existsSync(options.previousExecutable)) {
       const blobStarted = performance.now();
-      const blob = await generateBlob({ ...node, path: options.builderBinary ?? node.path }, resolveSeaConfig({ ...options, blobFile: join(work, 'sea.blob') }), work);
+      const blob = await generateBlob(
+        { ...node, path: options.builderBinary ?? node.path },
+        resolveSeaConfig({ ...options, blobFile: join(work, 'sea.blob') }),
+        work,
+      );
       const blobMs = performance.now() - blobStarted;
       const injectStarted = performance.now();
-      if (await oneAtATime(() => replaceSeaBlob(options.previousExecutable!, blob, outputFile))) return await result({ blobMs, injectMs: performance.now() - injectStarted }, blob.length, true);
+      if (await oneAtATime(() => replaceSeaBlob(options.previousExecutable!, blob, outputFile)))
+        return await result({ blobMs, injectMs: performance.now() - injectStarted }, blob.length, true);
     }
     if (node.supportsBuildSea) {
       // One step: Node writes the executable from the stripped base (no blob file, no postject).
@@ -157,7 +152,11 @@ async function buildInOneStep(node: NodeBinaryInfo, base: string, options: Build
   const configFile = join(work, 'sea-config.json');
   await writeFile(configFile, `${JSON.stringify(config, null, 2)}\n`);
   try {
-    const run = await runProcess(options.builderBinary ?? node.path, ['--build-sea', configFile], { cwd: work, env: envWithoutNodeOptions(), timeoutMs: 300_000 });
+    const run = await runProcess(options.builderBinary ?? node.path, ['--build-sea', configFile], {
+      cwd: work,
+      env: envWithoutNodeOptions(),
+      timeoutMs: 300_000,
+    });
     if (run.exitCode !== 0 || !(await stat(temp).catch(() => undefined))?.isFile()) {
       const reason = run.exitCode !== 0 ? `it ${formatExit(run, 300_000)}: ${formatBlobFailure(run.stderr)}` : `it exited 0 but wrote no executable at ${temp}`;
       throw new SeaError(

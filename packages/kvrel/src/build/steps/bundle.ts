@@ -28,7 +28,10 @@ export const bundleStep: ReleaseStep = {
     const lib = join(release.versionPath, LIB_DIR);
     const inExecutable = servesSliceFromExecutable(requireFact(release, 'baseBinary', 'bundling').info.version);
     const entrySource =
-      renderApplicationsModule(release.applications.filter((a) => a.mode !== 'none'), 'release') +
+      renderApplicationsModule(
+        release.applications.filter((a) => a.mode !== 'none'),
+        'release',
+      ) +
       `import { releaseNode } from ${JSON.stringify(kvrelEntryFile('node/release-node-main'))};\n` +
       `export const { runReleaseNode } = releaseNode(applications);\n`;
     const bundle = await bundleNodeCode({

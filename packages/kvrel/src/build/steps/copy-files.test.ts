@@ -24,7 +24,15 @@ function project(): { root: string; release: Release } {
   const api = { name: '@acme/api', dir: join(root, 'apps/api') } as ReleaseApplication;
   const jobs = { name: 'jobs', dir: join(root, 'apps/jobs') } as ReleaseApplication;
   const path = join(root, '_build/prod/rel/api');
-  const release = { name: 'api', version: '1.0.0', root, path, versionPath: join(path, 'releases/1.0.0'), applications: [api, jobs], overlays: ['rel/overlays', 'extra'] } as unknown as Release;
+  const release = {
+    name: 'api',
+    version: '1.0.0',
+    root,
+    path,
+    versionPath: join(path, 'releases/1.0.0'),
+    applications: [api, jobs],
+    overlays: ['rel/overlays', 'extra'],
+  } as unknown as Release;
   return { root, release };
 }
 
@@ -38,7 +46,9 @@ describe('copying overlays', () => {
 
   it('refuses an overlay that is not a folder, naming the release and the overlay', async () => {
     const { release } = project();
-    await expect(copyOverlaysStep.run({ ...release, overlays: ['nope'] }, recordingReporter())).rejects.toThrow(/^release "api": overlay "nope" is not a folder/);
+    await expect(copyOverlaysStep.run({ ...release, overlays: ['nope'] }, recordingReporter())).rejects.toThrow(
+      /^release "api": overlay "nope" is not a folder/,
+    );
   });
 });
 

@@ -1,6 +1,7 @@
 /**
  * Step "copying overlays": rel/overlays/ and each folder of the release's `overlays`, copied into the
- * release root (Mix's overlays; copied into the folder the release is assembled in, then published): scripts, configuration files, anything the release should carry.
+ * release root (Mix's overlays; copied into the folder the release is assembled in, then published): scripts, configuration files, anything the ' +
+'release should carry.
  */
 import { existsSync, statSync } from 'node:fs';
 import { cp } from 'node:fs/promises';
@@ -16,7 +17,11 @@ export const copyOverlaysStep: ReleaseStep = {
     for (const overlay of release.overlays) {
       const source = resolve(release.root, overlay);
       if (!existsSync(source) || !statSync(source).isDirectory()) {
-        throw new UserError('KVREL_INVALID_RELEASE', `release ${JSON.stringify(release.name)}: overlay ${JSON.stringify(overlay)} is not a folder (looked at ${source}); create it or remove it from overlays`);
+        throw new UserError(
+          'KVREL_INVALID_RELEASE',
+          `release ${JSON.stringify(release.name)}: overlay ${JSON.stringify(overlay)} is not a folder (looked at ${source}); create it or remove it ` +
+            `from overlays`,
+        );
       }
       await cp(source, assemblyRoot(release), { recursive: true, dereference: true, force: true });
     }

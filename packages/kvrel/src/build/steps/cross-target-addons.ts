@@ -22,7 +22,13 @@ import { UserError } from '../../shared/user-error.js';
 import type { AddonPackage } from './native-addons.js';
 import type { BaseBinary } from '../sea/base-binary.js';
 
-export async function crossTargetAddons(release: Release, baseBinary: BaseBinary, lib: string, addonPackages: (lib: string) => AddonPackage[], reporter: Reporter): Promise<string[]> {
+export async function crossTargetAddons(
+  release: Release,
+  baseBinary: BaseBinary,
+  lib: string,
+  addonPackages: (lib: string) => AddonPackage[],
+  reporter: Reporter,
+): Promise<string[]> {
   const { target } = baseBinary;
   if (addonPackages(lib).length === 0) return [];
   const added = await addTargetPackages(lib, target, resolveCacheDir());
@@ -39,22 +45,34 @@ export async function crossTargetAddons(release: Release, baseBinary: BaseBinary
     const forTarget = pkg.files.filter((file) => elfTarget(join(lib, file)) === target);
     if (forTarget.length === 0) {
       const fix = existsSync(join(pkg.dir, 'binding.gyp'))
-        ? `it has no prebuilt ${target} binary and would have to be compiled (binding.gyp); build the release on a ${target} machine, or use a version of ${pkg.name} that ships ${target} prebuilds`
+        ? `it has no prebuilt ${target} binary and would have to be compiled (binding.gyp); build the release on a ${target} machine, or use a ` +
+          `version of ${pkg.name} that ships ${target} prebuilds`
         : `it ships no ${target} build; build the release on a ${target} machine, or use a package that ships ${target} prebuilds`;
-      throw new UserError('KVREL_NATIVE_ADDON', `release ${JSON.stringify(release.name)}: native addon ${pkg.files[0]} of package ${JSON.stringify(pkg.name)} is not built for ${target}: ${fix}`);
+      throw new UserError(
+        'KVREL_NATIVE_ADDON',
+        `release ${JSON.stringify(release.name)}: native addon ${pkg.files[0]} of package ${JSON.stringify(pkg.name)} is not built for ${target}: ${fix}`,
+      );
     }
     if (baseBinary.runs === 'no') {
       loadable.push(...forTarget);
       continue;
     }
-    const failures = await checkAddons(baseBinary.path, forTarget.map((file) => join(lib, file)));
+    const failures = await checkAddons(
+      baseBinary.path,
+      forTarget.map((file) => join(lib, file)),
+    );
     if (failures.length === forTarget.length) {
-      throw new UserError('KVREL_NATIVE_ADDON', `release ${JSON.stringify(release.name)}: native addon ${relative(join(release.versionPath, LIB_DIR), failures[0]!.file)} of package ${JSON.stringify(pkg.name)} does not load in the ${target} Node (${failures[0]!.reason}); check the system libraries it links to`);
+      throw new UserError(
+        'KVREL_NATIVE_ADDON',
+        `release ${JSON.stringify(release.name)}: native addon ${relative(join(release.versionPath, LIB_DIR), failures[0]!.file)} of package ` +
+          `${JSON.stringify(pkg.name)} does not load in the ${target} Node (${failures[0]!.reason}); check the system libraries it links to`,
+      );
     }
     const failed = new Set(failures.map((f) => relative(lib, f.file)));
     loadable.push(...forTarget.filter((file) => !failed.has(file)));
   }
-  if (baseBinary.runs === 'no' && loadable.length > 0) reporter.warn(`${target} addons taken as built, not loaded: ${target} binaries cannot run on this machine`);
+  if (baseBinary.runs === 'no' && loadable.length > 0)
+    reporter.warn(`${target} addons taken as built, not loaded: ${target} binaries cannot run on this machine`);
   loadable.sort();
   saveResult(stateFile, key, [baseBinary.path, ...findAddons(lib).map((file) => join(lib, file))], [], loadable);
   return loadable;

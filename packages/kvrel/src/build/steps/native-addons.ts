@@ -45,7 +45,10 @@ export const nativeAddonsStep: ReleaseStep = {
     if (known) return { ...release, addons: known };
     const loadable: string[] = [];
     for (const pkg of addonPackages(lib)) {
-      let failures = await checkAddons(baseBinary.path, pkg.files.map((f) => join(lib, f)));
+      let failures = await checkAddons(
+        baseBinary.path,
+        pkg.files.map((f) => join(lib, f)),
+      );
       if (failures.length < pkg.files.length) {
         const failed = new Set(failures.map((f) => relative(lib, f.file)));
         loadable.push(...pkg.files.filter((f) => !failed.has(f)));
@@ -54,15 +57,44 @@ export const nativeAddonsStep: ReleaseStep = {
       const mismatch = failures.find((f) => f.abi);
       if (!mismatch) throw refuse(release, pkg, failures[0]!, 'the addon cannot be loaded; check that the system libraries it links to are installed');
       if (!existsSync(join(pkg.dir, 'binding.gyp'))) {
-        throw refuse(release, pkg, mismatch, `install a build of ${pkg.name} for Node ${baseBinary.info.version} (an N-API one works on any Node), or embed the Node it was built for with --node`);
+        throw refuse(
+          release,
+          pkg,
+          mismatch,
+          `install a build of ${pkg.name} for Node ${baseBinary.info.version} (an N-API one works on any Node), or embed the Node it was built for with --node`,
+        );
       }
       const nodeDir = await headersFor(baseBinary);
-      if (!nodeDir) throw refuse(release, pkg, mismatch, `kvrel has no headers for ${baseBinary.path} to rebuild it; use the embedded Node (drop --node), or install ${pkg.name} built for it`);
-      reporter.info(`  rebuilding ${pkg.name} for Node ${baseBinary.info.version} (NODE_MODULE_VERSION ${mismatch.abi!.needed}; it was built for ${mismatch.abi!.builtFor})`);
-      const outcome = await rebuildAddon({ packageDir: pkg.dir, packageName: pkg.name, nodeDir, nodeVersion: baseBinary.info.version, cacheDir: resolveCacheDir() });
-      if (!outcome.ok) throw refuse(release, pkg, mismatch, `rebuilding it failed (${outcome.reason}); install python3, make and a C++ compiler, or a build of ${pkg.name} for Node ${baseBinary.info.version}`);
+      if (!nodeDir)
+        throw refuse(
+          release,
+          pkg,
+          mismatch,
+          `kvrel has no headers for ${baseBinary.path} to rebuild it; use the embedded Node (drop --node), or install ${pkg.name} built for it`,
+        );
+      reporter.info(
+        `  rebuilding ${pkg.name} for Node ${baseBinary.info.version} ` +
+          `(NODE_MODULE_VERSION ${mismatch.abi!.needed}; it was built for ${mismatch.abi!.builtFor})`,
+      );
+      const outcome = await rebuildAddon({
+        packageDir: pkg.dir,
+        packageName: pkg.name,
+        nodeDir,
+        nodeVersion: baseBinary.info.version,
+        cacheDir: resolveCacheDir(),
+      });
+      if (!outcome.ok)
+        throw refuse(
+          release,
+          pkg,
+          mismatch,
+          `rebuilding it failed (${outcome.reason}); install python3, make and a C++ compiler, or a build of ${pkg.name} for Node ${baseBinary.info.version}`,
+        );
       const files = findAddons(pkg.dir).map((f) => relative(lib, join(pkg.dir, f)));
-      failures = await checkAddons(baseBinary.path, files.map((f) => join(lib, f)));
+      failures = await checkAddons(
+        baseBinary.path,
+        files.map((f) => join(lib, f)),
+      );
       if (failures.length === files.length) throw refuse(release, pkg, failures[0] ?? mismatch, 'it still does not load after rebuilding it');
       const failed = new Set(failures.map((f) => relative(lib, f.file)));
       loadable.push(...files.filter((f) => !failed.has(f)));
@@ -86,8 +118,13 @@ export function addonPackages(lib: string): AddonPackage[] {
 
 function refuse(release: Release, pkg: AddonPackage, failure: AddonLoadFailure, fix: string): UserError {
   const file = relative(join(release.versionPath, LIB_DIR), failure.file);
-  const problem = failure.abi ? `was built for NODE_MODULE_VERSION ${failure.abi.builtFor} but the release's Node needs ${failure.abi.needed}` : `does not load (${failure.reason})`;
-  return new UserError('KVREL_NATIVE_ADDON', `release ${JSON.stringify(release.name)}: native addon ${file} of package ${JSON.stringify(pkg.name)} ${problem}; ${fix}`);
+  const problem = failure.abi
+    ? `was built for NODE_MODULE_VERSION ${failure.abi.builtFor} but the release's Node needs ${failure.abi.needed}`
+    : `does not load (${failure.reason})`;
+  return new UserError(
+    'KVREL_NATIVE_ADDON',
+    `release ${JSON.stringify(release.name)}: native addon ${file} of package ${JSON.stringify(pkg.name)} ${problem}; ${fix}`,
+  );
 }
 
 /** The nearest folder above `file` (inside lib) that has a package.json. */

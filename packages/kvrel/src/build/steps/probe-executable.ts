@@ -43,13 +43,20 @@ export const probeExecutableStep: ReleaseStep = {
   run: async (release, reporter) => {
     const baseBinary = requireFact(release, 'baseBinary', TITLE);
     if (baseBinary.runs === 'no') {
-      reporter.warn(`not probing the executable (nor vm.args): ${baseBinary.target} binaries cannot run on this machine; its first start on ${baseBinary.target} is its first run`);
+      reporter.warn(
+        `not probing the executable (nor vm.args): ${baseBinary.target} binaries cannot run on this machine; its first start on ${baseBinary.target} ` +
+          `is its first run`,
+      );
       return { ...release, vmArgs: parseVmArgs(await readFile(join(release.versionPath, 'vm.args'), 'utf8')) };
     }
     const { report, vmArgs } = await probeRelease(release, reporter);
     if (report.misnamed.length > 0) {
       const { packageName, specName } = report.misnamed[0]!;
-      throw new UserError('KVREL_INVALID_APPLICATION', `release ${JSON.stringify(release.name)}: package ${JSON.stringify(packageName)} default-exports an application named ${JSON.stringify(specName)}; an application's name must be its package name, so set name: ${JSON.stringify(packageName)}`);
+      throw new UserError(
+        'KVREL_INVALID_APPLICATION',
+        `release ${JSON.stringify(release.name)}: package ${JSON.stringify(packageName)} default-exports an application named ` +
+          `${JSON.stringify(specName)}; an application's name must be its package name, so set name: ${JSON.stringify(packageName)}`,
+      );
     }
     if (report.addonFailures.length > 0) {
       const { file, reason } = report.addonFailures[0]!;
@@ -74,7 +81,10 @@ export async function probeRelease(release: Release, reporter: Reporter): Promis
     saveResult(stateFile, key, [], [], outcome);
   }
   if (outcome.codeCacheRejected) {
-    reporter.warn(`${vmArgsFile}: ${vmArgs.join(' ')} changes V8's code cache check, so ${release.name} will boot without its code cache (slower) and warn "Code cache data rejected"`);
+    reporter.warn(
+      `${vmArgsFile}: ${vmArgs.join(' ')} changes V8's code cache check, so ${release.name} will boot without its code cache (slower) and warn "Code ` +
+        `cache data rejected"`,
+    );
   }
   return outcome;
 }

@@ -72,6 +72,6 @@ describe('publishing', () => {
     expect(readFileSync(join(release.path, 'releases', '0.0.1', 'env.sh'), 'utf8')).toBe('# 0.0.1 new\n');
     expect(statSync(join(release.path, 'releases', '0.0.1', 'foo')).ino).toBe(statSync(join(release.versionPath, 'foo')).ino);
     expect(node.exitCode).toBe(null);
-    expect(existsSync(join(release.path, 'releases', '.0.0.1.incoming-' + process.pid))).toBe(false);
+    expect(existsSync(join(release.path, 'releases', `.0.0.1.incoming-${process.pid}`))).toBe(false);
   });
 });

@@ -44,7 +44,12 @@ async function switchVersion(release: Release, releases: string): Promise<void> 
   const incoming = join(releases, `.${release.version}.incoming-${process.pid}`);
   await rm(incoming, { recursive: true, force: true });
   const executable = join(release.versionPath, release.name);
-  await cp(release.versionPath, incoming, { recursive: true, mode: constants.COPYFILE_FICLONE, verbatimSymlinks: true, filter: (source) => source !== executable });
+  await cp(release.versionPath, incoming, {
+    recursive: true,
+    mode: constants.COPYFILE_FICLONE,
+    verbatimSymlinks: true,
+    filter: (source) => source !== executable,
+  });
   if (existsSync(executable)) await linkOrCopy(executable, join(incoming, release.name));
   const target = join(releases, release.version);
   if (existsSync(target)) await rename(target, join(releases, `.${release.version}.replaced-${Date.now()}-${process.pid}`));

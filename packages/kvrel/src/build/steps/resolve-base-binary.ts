@@ -27,7 +27,11 @@ export const resolveBaseBinaryStep: ReleaseStep = {
     if (release.target !== hostTarget()) return { ...release, baseBinary: await crossTargetBase(release, reporter) };
     const runtime = pinnedRuntimeOf(release.name, release.nodeRequested);
     if (!runtime && release.nodeRequested !== undefined && !existsSync(release.nodeRequested)) {
-      throw new UserError('KVREL_NODE_UNAVAILABLE', `release ${JSON.stringify(release.name)}: node binary ${release.nodeRequested} does not exist; pass --node PATH to an existing Node 20+ binary, or a pinned line: ${describeNodeLines()}`);
+      throw new UserError(
+        'KVREL_NODE_UNAVAILABLE',
+        `release ${JSON.stringify(release.name)}: node binary ${release.nodeRequested} does not exist; pass --node PATH to an existing Node 20+ ` +
+          `binary, or a pinned line: ${describeNodeLines()}`,
+      );
     }
     const path = runtime ? await ensureEmbeddedNode({ cacheDir: resolveCacheDir(), reporter, runtime }) : release.nodeRequested!;
     // What the binary is (version, SEA support) is asked once per binary file, not at every build.
@@ -38,13 +42,23 @@ export const resolveBaseBinaryStep: ReleaseStep = {
       saveResult(stateFile, stateKey(path), [path], [], info);
     }
     assertSeaSupport(info);
-    const baseBinary: BaseBinary = { path, info, vmArgsVia: info.supportsExecArgv ? 'cli' : 'env', embedded: runtime !== undefined, ...(runtime ? { runtime } : {}), target: release.target, runs: 'native', builder: path };
+    const baseBinary: BaseBinary = {
+      path,
+      info,
+      vmArgsVia: info.supportsExecArgv ? 'cli' : 'env',
+      embedded: runtime !== undefined,
+      ...(runtime ? { runtime } : {}),
+      target: release.target,
+      runs: 'native',
+      builder: path,
+    };
     return { ...release, baseBinary };
   },
   summary: ({ baseBinary }) => {
     if (!baseBinary) return undefined;
     const how = baseBinary.vmArgsVia === 'cli' ? 'vm.args as --node-options' : 'vm.args as NODE_OPTIONS';
-    const where = baseBinary.runs === 'native' ? '' : `, for ${baseBinary.target}${baseBinary.runs === 'emulated' ? ' (runs here emulated)' : ' (cannot run here)'}`;
+    const where =
+      baseBinary.runs === 'native' ? '' : `, for ${baseBinary.target}${baseBinary.runs === 'emulated' ? ' (runs here emulated)' : ' (cannot run here)'}`;
     return `${baseBinary.info.version}${baseBinary.embedded ? ' (embedded)' : ` from ${baseBinary.path}`}${where}, ${how}`;
   },
 };
@@ -58,7 +72,10 @@ export function pinnedRuntimeOf(releaseName: string, node: string | undefined): 
   if (node === undefined) return pinnedNode();
   if (isNodeLine(node)) return pinnedNode(node);
   if (/^\d+$/.test(node)) {
-    throw new UserError('KVREL_NODE_UNAVAILABLE', `release ${JSON.stringify(releaseName)}: kvrel pins no Node ${node} line; use ${describeNodeLines()}, or a path to a Node binary`);
+    throw new UserError(
+      'KVREL_NODE_UNAVAILABLE',
+      `release ${JSON.stringify(releaseName)}: kvrel pins no Node ${node} line; use ${describeNodeLines()}, or a path to a Node binary`,
+    );
   }
   return undefined;
 }
@@ -72,7 +89,11 @@ async function crossTargetBase(release: Release, reporter: Reporter): Promise<Ba
   const hostRuntime = pinnedRuntimeOf(release.name, release.nodeRequested);
   const line = release.nodeRequested === undefined ? undefined : isNodeLine(release.nodeRequested) ? release.nodeRequested : undefined;
   if (!hostRuntime || (release.nodeRequested !== undefined && !line)) {
-    throw new UserError('KVREL_NODE_UNAVAILABLE', `release ${JSON.stringify(release.name)}: a release for ${release.target} embeds a Node kvrel pins (${describeNodeLines()}), not the binary ${release.nodeRequested}; drop --node PATH or build on ${release.target}`);
+    throw new UserError(
+      'KVREL_NODE_UNAVAILABLE',
+      `release ${JSON.stringify(release.name)}: a release for ${release.target} embeds a Node kvrel pins (${describeNodeLines()}), not the binary ` +
+        `${release.nodeRequested}; drop --node PATH or build on ${release.target}`,
+    );
   }
   const runtime = pinnedNode(line, release.target);
   const cacheDir = resolveCacheDir();
@@ -96,5 +117,14 @@ async function crossTargetBase(release: Release, reporter: Reporter): Promise<Ba
 /** What a pinned Node is, known without running it. */
 function pinnedInfo(path: string, runtime: EmbeddedNodeRuntime): NodeBinaryInfo {
   const version = parseNodeVersion(`v${runtime.version}`)!;
-  return { path, version: `v${runtime.version}`, ...version, platform: runtime.platform, arch: runtime.arch, supportsSea: true, supportsExecArgv: supportsExecArgv(version), supportsBuildSea: supportsBuildSea(version) };
+  return {
+    path,
+    version: `v${runtime.version}`,
+    ...version,
+    platform: runtime.platform,
+    arch: runtime.arch,
+    supportsSea: true,
+    supportsExecArgv: supportsExecArgv(version),
+    supportsBuildSea: supportsBuildSea(version),
+  };
 }

@@ -16,7 +16,6 @@ import type { ReleaseStep } from '../release/run-steps.js';
 import { NODE_TARGET } from './bundle.js';
 import { LIB_DIR, RUNTIME_CONFIG_FILE, SYS_CONFIG_FILE } from '../../shared/layout.js';
 
-
 export const writeConfigStep: ReleaseStep = {
   title: 'writing configuration',
   run: async (release) => {
@@ -49,7 +48,10 @@ async function writeBuildConfig(release: Release): Promise<void> {
   try {
     text = JSON.stringify(config, null, 2);
   } catch (error) {
-    throw new UserError('KVREL_CONFIG_INVALID', `config/config.ts: build-time configuration must be plain data (JSON), ${error instanceof Error ? error.message : String(error)}`);
+    throw new UserError(
+      'KVREL_CONFIG_INVALID',
+      `config/config.ts: build-time configuration must be plain data (JSON), ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
   await writeFile(join(release.versionPath, SYS_CONFIG_FILE), `${text}\n`);
 }

@@ -18,7 +18,11 @@ export const writeTarStep: ReleaseStep = {
   run: async (release) => {
     const partial = `${release.tarPath}.${process.pid}.partial`;
     const rootEntries = (await readdir(release.path)).filter((entry) => entry !== 'tmp' && entry !== 'releases');
-    const entries = [...rootEntries, join('releases', release.version), ...(existsSync(join(release.path, 'releases', 'COOKIE')) ? [join('releases', 'COOKIE')] : [])];
+    const entries = [
+      ...rootEntries,
+      join('releases', release.version),
+      ...(existsSync(join(release.path, 'releases', 'COOKIE')) ? [join('releases', 'COOKIE')] : []),
+    ];
     let problem: string | undefined;
     try {
       await rm(partial, { force: true });
@@ -31,7 +35,10 @@ export const writeTarStep: ReleaseStep = {
     }
     if (problem !== undefined) {
       await rm(partial, { force: true });
-      throw new UserError('KVREL_TAR_FAILED', `could not write ${release.tarPath} with tar: ${problem}; check that tar is installed and the folder is writable`);
+      throw new UserError(
+        'KVREL_TAR_FAILED',
+        `could not write ${release.tarPath} with tar: ${problem}; check that tar is installed and the folder is writable`,
+      );
     }
     await rename(partial, release.tarPath);
     return release;

@@ -23,7 +23,9 @@ export function formatUptime(seconds: number): string {
 
 /** 1234567 → "1,234,567" (grouped the same way whatever the locale). */
 export function formatCount(value: number): string {
-  return Math.round(value).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  return Math.round(value)
+    .toString()
+    .replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
 
 export function formatPercent(fraction: number): string {

@@ -27,7 +27,10 @@ const sampleStatus: NodeStatus = {
   connections: 3,
   operations: 1000,
   nodes: ['bar@127.0.0.1'],
-  measures: [{ name: 'kv_keys', value: 10 }, { name: 'kv_operations_total', labels: { command: 'get', route: 'local' }, value: 990 }],
+  measures: [
+    { name: 'kv_keys', value: 10 },
+    { name: 'kv_operations_total', labels: { command: 'get', route: 'local' }, value: 990 },
+  ],
 };
 
 describe('formatStatus', () => {
@@ -58,7 +61,13 @@ describe('formatStatus', () => {
   });
 
   it('names the permanent applications that are not started', () => {
-    const degraded = { ...sampleStatus, applications: [{ ...sampleStatus.applications[0]!, state: 'failed' as const }, { ...sampleStatus.applications[1]!, state: 'stopped' as const }] };
+    const degraded = {
+      ...sampleStatus,
+      applications: [
+        { ...sampleStatus.applications[0]!, state: 'failed' as const },
+        { ...sampleStatus.applications[1]!, state: 'stopped' as const },
+      ],
+    };
     expect(formatHealth(degraded)).toBe('foo@127.0.0.1: permanent application kv is failed, kv-server is stopped');
   });
 });

@@ -23,10 +23,14 @@ export function formatStatus(status: NodeStatus): string {
     row('release', status.release ? `${status.release.name} ${status.release.version}` : '(none: kvrel run)'),
     row('node.js', `${status.nodeVersion} on ${status.platform}`),
     row('uptime', formatUptime(status.uptimeSeconds)),
-    row('memory', `rss ${formatBytes(memory.rss)} · heap ${formatBytes(memory.heapUsed)} of ${formatBytes(memory.heapTotal)} · external ${formatBytes(memory.external)}`),
+    row(
+      'memory',
+      `rss ${formatBytes(memory.rss)} · heap ${formatBytes(memory.heapUsed)} of ${formatBytes(memory.heapTotal)} · external ${formatBytes(memory.external)}`,
+    ),
     row(
       'event loop',
-      `delay p50 ${formatMs(delay.p50)} · p99 ${formatMs(delay.p99)} · max ${formatMs(delay.max)} · utilisation ${formatPercent(eventLoop.utilization)} (last ${(eventLoop.windowMs / 1000).toFixed(1)} s)`,
+      `delay p50 ${formatMs(delay.p50)} · p99 ${formatMs(delay.p99)} · max ${formatMs(delay.max)} · utilisation ` +
+        `${formatPercent(eventLoop.utilization)} (last ${(eventLoop.windowMs / 1000).toFixed(1)} s)`,
     ),
     row('connections', String(status.connections)),
     row('nodes', status.nodes.length > 0 ? status.nodes.join(', ') : 'none'),

@@ -43,7 +43,9 @@ describe('lastLines', () => {
 describe('repeatedLinesFilter', () => {
   it('drops the first lines a rotation repeated, across chunk edges, and keeps the rest', () => {
     const skip = repeatedLinesFilter();
-    const text = 'a\n12:00 [info] log: the first lines of this node\'s life (pid 1), repeated after rotation:\nboot\n12:00 [info] log: end of the repeated first lines\nb\n';
+    const text =
+      "a\n12:00 [info] log: the first lines of this node's life (pid 1), repeated after rotation:\n" +
+      'boot\n12:00 [info] log: end of the repeated first lines\nb\n';
     const out = skip(text.slice(0, 30)) + skip(text.slice(30, 100)) + skip(text.slice(100));
     expect(out).toBe('a\nb\n');
   });

@@ -33,8 +33,8 @@ export function lastLines(text: string, count: number): string {
 }
 
 /** The markers the rotating log puts around the first lines it repeats at the top of a new file. */
-const REPEATED_START = "repeated after rotation:";
-const REPEATED_END = "end of the repeated first lines";
+const REPEATED_START = 'repeated after rotation:';
+const REPEATED_END = 'end of the repeated first lines';
 
 /**
  * A filter for log text read in order: it drops the blocks of first lines the rotating log repeats

@@ -10,11 +10,7 @@ import { pingCommand } from './ping-command.js';
 import { statusCommand } from './status-command.js';
 import { topCommand } from './top-command.js';
 
-export function runOperationCommand(
-  command: string,
-  args: readonly string[],
-  context: ReleaseContext,
-): Promise<number> | undefined {
+export function runOperationCommand(command: string, args: readonly string[], context: ReleaseContext): Promise<number> | undefined {
   switch (command) {
     case 'ping':
       return pingCommand();

@@ -24,7 +24,7 @@ export interface SystemdUnitOptions {
 export function renderSystemdUnit(options: SystemdUnitOptions): string {
   const bin = commandLine(`${options.root}/bin/${options.name}`);
   const lines = [
-    '# Written by bin/' + options.name + ' install (kvrel). Remove it with bin/' + options.name + ' uninstall.',
+    `# Written by bin/${options.name} install (kvrel). Remove it with bin/${options.name} uninstall.`,
     '[Unit]',
     `Description=${escapeSpecifiers(`${options.name} ${options.version} (kvrel release)`)}`,
     'After=network.target',
@@ -56,7 +56,11 @@ function escapeSpecifiers(text: string): string {
 
 /** Characters a unit file cannot hold in a value at all (a newline ends the setting). */
 function assertOneLine(text: string): void {
-  if (/[\n\r\0]/.test(text)) throw new UserError('KVREL_UNPRINTABLE_PATH', `${JSON.stringify(text)} holds a newline or NUL, which a systemd unit cannot hold; move the release to a plainer path`);
+  if (/[\n\r\0]/.test(text))
+    throw new UserError(
+      'KVREL_UNPRINTABLE_PATH',
+      `${JSON.stringify(text)} holds a newline or NUL, which a systemd unit cannot hold; move the release to a plainer path`,
+    );
 }
 
 /** A word quoted with C escapes, as systemd unquotes command lines and Environment= (systemd.syntax(7)). */

@@ -18,8 +18,10 @@ export function formatTopFrame(status: NodeStatus, options: TopFrameOptions): st
   const release = status.release ? `${status.release.name} ${status.release.version}` : 'kvrel run';
   const delay = status.eventLoop.delayMs;
   const lines = [
-    paint(1, `${status.node} · ${release} · pid ${status.pid} · Node ${status.nodeVersion} · up ${formatUptime(status.uptimeSeconds)}`) + (options.hint ? `   ${options.hint}` : ''),
-    `ops/s ${options.opsPerSecond === undefined ? '-' : formatCount(options.opsPerSecond)}   connections ${formatCount(status.connections)}   nodes ${status.nodes.length > 0 ? status.nodes.join(', ') : 'none'}`,
+    paint(1, `${status.node} · ${release} · pid ${status.pid} · Node ${status.nodeVersion} · up ${formatUptime(status.uptimeSeconds)}`) +
+      (options.hint ? `   ${options.hint}` : ''),
+    `ops/s ${options.opsPerSecond === undefined ? '-' : formatCount(options.opsPerSecond)}   connections ${formatCount(status.connections)}   nodes ` +
+      `${status.nodes.length > 0 ? status.nodes.join(', ') : 'none'}`,
     `memory rss ${formatBytes(status.memory.rss)} · heap ${formatBytes(status.memory.heapUsed)} of ${formatBytes(status.memory.heapTotal)}`,
     `event loop delay p99 ${formatMs(delay.p99)} · max ${formatMs(delay.max)} · utilisation ${formatPercent(status.eventLoop.utilization)}`,
     '',

@@ -14,7 +14,13 @@ describe('AdmissionQueue', () => {
   it('queues a burst past the per-address slots and admits it, in order, as slots free', () => {
     const admission = queue(2, 10);
     const started: Array<{ id: number; ticket: AdmissionTicket }> = [];
-    const waiters = Array.from({ length: 5 }, (_, id) => admission.enter('127.0.0.1', () => {}, (ticket) => started.push({ id, ticket })));
+    const waiters = Array.from({ length: 5 }, (_, id) =>
+      admission.enter(
+        '127.0.0.1',
+        () => {},
+        (ticket) => started.push({ id, ticket }),
+      ),
+    );
     expect(waiters.every((waiter) => waiter !== undefined)).toBe(true);
     expect(started.map((s) => s.id)).toEqual([0, 1]);
     expect(admission.waiting).toBe(3);
@@ -32,10 +38,14 @@ describe('AdmissionQueue', () => {
     const dropped: number[] = [];
     const tickets: AdmissionTicket[] = [];
     const enter = (id: number) =>
-      admission.enter('127.0.0.1', () => dropped.push(id), (ticket) => {
-        started.push(id);
-        tickets.push(ticket);
-      });
+      admission.enter(
+        '127.0.0.1',
+        () => dropped.push(id),
+        (ticket) => {
+          started.push(id);
+          tickets.push(ticket);
+        },
+      );
     enter(0);
     enter(1);
     const second = enter(2);
@@ -50,13 +60,21 @@ describe('AdmissionQueue', () => {
   it('admits a long line whose members close as they are admitted, without recursing', () => {
     const admission = queue(1, 20_000);
     let holder: AdmissionTicket | undefined;
-    admission.enter('127.0.0.1', () => {}, (ticket) => (holder = ticket));
+    admission.enter(
+      '127.0.0.1',
+      () => {},
+      (ticket) => (holder = ticket),
+    );
     let started = 0;
     for (let i = 0; i < 10_000; i++) {
-      admission.enter('127.0.0.1', () => {}, (ticket) => {
-        started++;
-        ticket.release(); // its connection closed while it waited
-      });
+      admission.enter(
+        '127.0.0.1',
+        () => {},
+        (ticket) => {
+          started++;
+          ticket.release(); // its connection closed while it waited
+        },
+      );
     }
     holder!.release();
     expect(started).toBe(10_000);
@@ -69,9 +87,21 @@ describe('AdmissionQueue', () => {
     const admission = new AdmissionQueue(limits, new PendingAdmission(limits, frozen));
     const evicted: string[] = [];
     const started: string[] = [];
-    admission.enter('127.0.0.1', () => evicted.push('idle'), () => started.push('idle'));
-    admission.enter('127.0.0.1', () => evicted.push('silent'), () => started.push('silent'));
-    const ready = admission.enter('127.0.0.1', () => evicted.push('ready'), () => started.push('ready'));
+    admission.enter(
+      '127.0.0.1',
+      () => evicted.push('idle'),
+      () => started.push('idle'),
+    );
+    admission.enter(
+      '127.0.0.1',
+      () => evicted.push('silent'),
+      () => started.push('silent'),
+    );
+    const ready = admission.enter(
+      '127.0.0.1',
+      () => evicted.push('ready'),
+      () => started.push('ready'),
+    );
     expect(started).toEqual(['idle']);
     ready!.ready();
     expect(evicted).toEqual(['idle']);
@@ -81,9 +111,21 @@ describe('AdmissionQueue', () => {
   it('does not hold back another address', () => {
     const admission = queue(1, 5);
     const started: string[] = [];
-    admission.enter('10.0.0.1', () => {}, () => started.push('a0'));
-    admission.enter('10.0.0.1', () => {}, () => started.push('a1'));
-    admission.enter('10.0.0.2', () => {}, () => started.push('b0'));
+    admission.enter(
+      '10.0.0.1',
+      () => {},
+      () => started.push('a0'),
+    );
+    admission.enter(
+      '10.0.0.1',
+      () => {},
+      () => started.push('a1'),
+    );
+    admission.enter(
+      '10.0.0.2',
+      () => {},
+      () => started.push('b0'),
+    );
     expect(started).toEqual(['a0', 'b0']);
   });
 });

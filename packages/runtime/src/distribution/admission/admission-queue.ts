@@ -145,7 +145,7 @@ export class AdmissionQueue {
       const line = this.#waiting.get(address);
       if (!line) continue;
       // In order while slots are free...
-      for (let ticket; line.length > 0 && (ticket = this.#tryAdmit(line[0]!, false)); ) {
+      for (let ticket: AdmissionTicket | undefined; line.length > 0 && (ticket = this.#tryAdmit(line[0]!, false)); ) {
         admitted.push([line.shift()!, ticket]);
         this.#waitingTotal--;
       }

@@ -23,7 +23,12 @@ describe('DropReport', () => {
         '[warning] distribution: refused connection from "x@h": cookie challenge failed',
         '[warning] distribution: suppressed 1999 more "no name in time" lines in the last 10 s',
       ]);
-      expect(report.totals()).toEqual(new Map([['no name in time', 2000], ['cookie challenge failed', 1]]));
+      expect(report.totals()).toEqual(
+        new Map([
+          ['no name in time', 2000],
+          ['cookie challenge failed', 1],
+        ]),
+      );
     } finally {
       setLogSink(previous);
     }

@@ -24,7 +24,9 @@ beforeAll(async () => {
   entry = path.join(dir, 'entry.mjs');
   await build({
     stdin: {
-      contents: `import { runPortMapperFromEnv } from ${JSON.stringify(path.join(import.meta.dirname, 'server.ts'))};\nif (!runPortMapperFromEnv()) process.exit(2);\n`,
+      contents:
+        `import { runPortMapperFromEnv } from ${JSON.stringify(path.join(import.meta.dirname, 'server.ts'))};\nif (!runPortMapperFromEnv()) ` +
+        `process.exit(2);\n`,
       resolveDir: import.meta.dirname,
       loader: 'ts',
     },
@@ -57,7 +59,10 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 /** Spawns the entry as a real detached process, as the default spawner does from source. */
 function spawnDetachedMapper(): void {
   setPortMapperSpawner(({ port }) => {
-    const command = portMapperSpawnCommand({ execPath: process.execPath, execArgv: [], argv: [process.execPath, entry], sea: false, env: process.env }, { port });
+    const command = portMapperSpawnCommand(
+      { execPath: process.execPath, execArgv: [], argv: [process.execPath, entry], sea: false, env: process.env },
+      { port },
+    );
     const child = spawn(command!.command, command!.args, { env: command!.env, detached: true, stdio: 'ignore' });
     children.push(child);
   });
@@ -85,7 +90,12 @@ describe('port mapper client', () => {
     spawnDetachedMapper();
     const portMapperPort = await freePort();
     await Promise.all([register('a', 5001, portMapperPort), register('b', 5002, portMapperPort)]);
-    expect(await listRegisteredNames('127.0.0.1', portMapperPort)).toEqual(new Map([['a', 5001], ['b', 5002]]));
+    expect(await listRegisteredNames('127.0.0.1', portMapperPort)).toEqual(
+      new Map([
+        ['a', 5001],
+        ['b', 5002],
+      ]),
+    );
     // Every mapper but the winner found the port taken and left quietly.
     await waitFor(() => children.filter((child) => child.exitCode === null).length === 1, { what: 'one mapper to remain', timeoutMs: 5000 });
     expect(children.filter((child) => child.exitCode !== null).every((child) => child.exitCode === 0)).toBe(true);
@@ -134,7 +144,12 @@ describe('port mapper client', () => {
     mappers.push(second);
     const squatter = await registerWithPortMapper({ name: 'foo', port: 6666, portMapperPort: port, startOnDemand: false, logger: quiet });
     await waitFor(() => lines.filter((l) => l.startsWith('node name "foo" is already in use')).length >= 2, { what: 'two conflicts logged', timeoutMs: 5000 });
-    expect(lines.at(-1)).toMatch(/^node name "foo" is already in use on this host: another process registered it while this node was not registered; peers cannot reach this node, trying again in \d+ ms$/);
+    expect(lines.at(-1)).toMatch(
+      new RegExp(
+        /^node name "foo" is already in use on this host: another process registered it while this node was not registered; /.source +
+          /peers cannot reach this node, trying again in \d+ ms$/.source,
+      ),
+    );
     squatter.close();
     await waitFor(() => second.names().get('foo') === 5001, { what: 'the node to get its name back', timeoutMs: 10_000 });
   });

@@ -40,11 +40,15 @@ function connect(host: string, port: number, timeoutMs: number): Promise<net.Soc
 
 /** Sends one line and reads the reply; past the deadline the socket is destroyed (as a closed connection). */
 function request(client: LineClient, line: string, timeoutMs: number): Promise<string> {
-  return withDeadline(timeoutMs, () => new Error(CLOSED_BY_MAPPER), (signal) => {
-    signal.addEventListener('abort', () => client.socket.destroy(), { once: true });
-    client.send(line);
-    return client.readLine();
-  });
+  return withDeadline(
+    timeoutMs,
+    () => new Error(CLOSED_BY_MAPPER),
+    (signal) => {
+      signal.addEventListener('abort', () => client.socket.destroy(), { once: true });
+      client.send(line);
+      return client.readLine();
+    },
+  );
 }
 
 export interface LookupOptions {
@@ -133,27 +137,32 @@ export async function registerWithPortMapper(options: RegisterOptions): Promise<
   };
   const retry = (delayMs: number): void => {
     // A little jitter: a hundred nodes that lost the same mapper do not knock in the same millisecond.
-    timer = setTimeout(() => {
-      registerOnce(options).then(
-        (next) => {
-          if (closed) return void next.destroy();
-          socket = next;
-          watch(next, REREGISTER_DELAY_MS.first);
-        },
-        (error: unknown) => {
-          if (closed) return;
-          const next = Math.min(delayMs * 2, REREGISTER_DELAY_MS.max);
-          if (error instanceof DistributionError && error.code === 'DIST_NAME_IN_USE') {
-            log.error(`${error.message}: another process registered it while this node was not registered; peers cannot reach this node, trying again in ${next} ms`);
-          } else if (error instanceof DistributionError && error.code === 'DIST_PORT_MAPPER_UNTRUSTED') {
-            log.error(`${error.message}; peers cannot reach this node, trying again in ${next} ms`);
-          } else {
-            log.debug(`registering ${JSON.stringify(options.name)} again failed (${(error as Error).message}); trying again in ${next} ms`);
-          }
-          retry(next);
-        },
-      );
-    }, delayMs * (0.75 + Math.random() / 2));
+    timer = setTimeout(
+      () => {
+        registerOnce(options).then(
+          (next) => {
+            if (closed) return void next.destroy();
+            socket = next;
+            watch(next, REREGISTER_DELAY_MS.first);
+          },
+          (error: unknown) => {
+            if (closed) return;
+            const next = Math.min(delayMs * 2, REREGISTER_DELAY_MS.max);
+            if (error instanceof DistributionError && error.code === 'DIST_NAME_IN_USE') {
+              log.error(
+                `${error.message}: another process registered it while this node was not registered; peers cannot reach this node, trying again in ${next} ms`,
+              );
+            } else if (error instanceof DistributionError && error.code === 'DIST_PORT_MAPPER_UNTRUSTED') {
+              log.error(`${error.message}; peers cannot reach this node, trying again in ${next} ms`);
+            } else {
+              log.debug(`registering ${JSON.stringify(options.name)} again failed (${(error as Error).message}); trying again in ${next} ms`);
+            }
+            retry(next);
+          },
+        );
+      },
+      delayMs * (0.75 + Math.random() / 2),
+    );
     timer.unref();
   };
   watch(socket, REREGISTER_DELAY_MS.first);

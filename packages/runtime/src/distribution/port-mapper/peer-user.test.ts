@@ -53,13 +53,20 @@ describe('peer user', () => {
       // 20,000 sockets (several 64 KiB chunks), the ones asked about near the end.
       const header = TABLE.split('\n')[0];
       const line = (i: number, local: number, remote: number, uid: number) =>
-        `${String(i).padStart(5)}: 0100007F:${local.toString(16).toUpperCase().padStart(4, '0')} 0100007F:${remote.toString(16).toUpperCase().padStart(4, '0')} 01 00000000:00000000 02:000A7C7E 00000000 ${String(uid).padStart(5)}        0 ${70000 + i} 2 0000000000000000 20 4 30 10 -1`;
+        `${String(i).padStart(5)}: 0100007F:${local.toString(16).toUpperCase().padStart(4, '0')} ` +
+        `0100007F:${remote.toString(16).toUpperCase().padStart(4, '0')} 01 00000000:00000000 02:000A7C7E 00000000 ` +
+        `${String(uid).padStart(5)}        0 ${70000 + i} 2 0000000000000000 20 4 30 10 -1`;
       const lines = Array.from({ length: 20_000 }, (_, i) => line(i, 20000 + i, 4370, 1000 + (i % 7)));
       writeFileSync(path.join(dir, 'tcp'), [header, ...lines, ''].join('\n'));
       const owners = new SocketOwners(dir, true);
       const ask = (i: number) => owners.owner({ address: '127.0.0.1', port: 20000 + i }, { address: '127.0.0.1', port: 4370 });
       const answers = await Promise.all([ask(19_990), ask(15_000), ask(3), ask(99_999)]);
-      expect(answers).toEqual([{ uid: 1000 + (19_990 % 7), inode: 89_990 }, { uid: 1000 + (15_000 % 7), inode: 85_000 }, { uid: 1003, inode: 70_003 }, undefined]);
+      expect(answers).toEqual([
+        { uid: 1000 + (19_990 % 7), inode: 89_990 },
+        { uid: 1000 + (15_000 % 7), inode: 85_000 },
+        { uid: 1003, inode: 70_003 },
+        undefined,
+      ]);
       expect(owners.scans).toBe(1);
       expect(await ask(42)).toEqual({ uid: 1000, inode: 70_042 });
       expect(owners.scans).toBe(2);

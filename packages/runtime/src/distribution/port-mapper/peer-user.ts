@@ -127,7 +127,7 @@ export class SocketOwners {
  * "LOCAL REMOTE" as printed; stops when onLine returns true. 'unreadable' when the file cannot be opened.
  */
 async function streamLines(path: string, onLine: (key: string, line: string, keyEnd: number) => boolean): Promise<'read' | 'unreadable'> {
-  let handle;
+  let handle: import('node:fs/promises').FileHandle;
   try {
     handle = await open(path, 'r');
   } catch {

@@ -90,7 +90,7 @@ describe('port mapper', () => {
     const junk = await client();
     junk.socket.write(Buffer.from([0, 1, 2, 0xff, 10]));
     const long = await client();
-    long.socket.write('LOOKUP ' + 'x'.repeat(10_000));
+    long.socket.write(`LOOKUP ${'x'.repeat(10_000)}`);
     const idle = await client();
     const halfOpen = await client();
     halfOpen.socket.write('LOOKUP fo');
@@ -132,8 +132,11 @@ describe('port mapper', () => {
   it('serves every local user; a name belongs to the user that registered it, also for a while after', async () => {
     let uid = 1001;
     const shared = await startPortMapper({ port: 0, host: '127.0.0.1', nameHoldMs: 60_000, identifyPeer: async () => ({ uid }) });
-    const unknown = await startPortMapper({ port: 0, host: '127.0.0.1', identifyPeer: async () => ({ unknown: 'the connection is not in the kernel socket table' }) });
-    const sockets: net.Socket[] = [];
+    const unknown = await startPortMapper({
+      port: 0,
+      host: '127.0.0.1',
+      identifyPeer: async () => ({ unknown: 'the connection is not in the kernel socket table' }),
+    });
     try {
       const foo = await connectTo(shared.port);
       foo.socket.write('REGISTER foo 5001\n');
@@ -149,7 +152,12 @@ describe('port mapper', () => {
       expect(await askAt(shared.port, 'REGISTER foo 5003')).toBe('ERROR node name "foo" belongs to user 1001; user 0 cannot take it over\n');
       uid = 1001;
       expect(await askAt(shared.port, 'REGISTER foo 5004', true)).toBe('OK\n');
-      expect(shared.names()).toEqual(new Map([['bar', 5002], ['foo', 5004]]));
+      expect(shared.names()).toEqual(
+        new Map([
+          ['bar', 5002],
+          ['foo', 5004],
+        ]),
+      );
       expect(await askAt(unknown.port, 'REGISTER foo 5001')).toBe(
         'ERROR could not tell which user opened this connection (the connection is not in the kernel socket table)\n',
       );
@@ -184,7 +192,11 @@ describe('port mapper', () => {
   });
 
   it('serves a lookup while one address holds more idle connections than its share', async () => {
-    const crowded = await startPortMapper({ port: 0, host: '127.0.0.1', limits: { maxPerAddress: 8, maxTotal: 16, minAgeMs: 0, maxWaitingPerAddress: 8, maxWaitingTotal: 8 } });
+    const crowded = await startPortMapper({
+      port: 0,
+      host: '127.0.0.1',
+      limits: { maxPerAddress: 8, maxTotal: 16, minAgeMs: 0, maxWaitingPerAddress: 8, maxWaitingTotal: 8 },
+    });
     try {
       const node = await connectTo(crowded.port);
       node.socket.write('REGISTER foo 5001\n');
@@ -200,7 +212,11 @@ describe('port mapper', () => {
   });
 
   it('registers a burst wider than the slots of an address: the rest wait for a slot instead of being dropped', async () => {
-    const narrow = await startPortMapper({ port: 0, host: '127.0.0.1', limits: { maxPerAddress: 4, maxTotal: 16, maxWaitingPerAddress: 200, maxWaitingTotal: 200 } });
+    const narrow = await startPortMapper({
+      port: 0,
+      host: '127.0.0.1',
+      limits: { maxPerAddress: 4, maxTotal: 16, maxWaitingPerAddress: 200, maxWaitingTotal: 200 },
+    });
     try {
       const replies = await Promise.all(Array.from({ length: 99 }, (_, i) => askAt(narrow.port, `REGISTER n${i} ${5000 + i}`, true)));
       expect(replies.filter((reply) => reply === 'OK\n')).toHaveLength(99);

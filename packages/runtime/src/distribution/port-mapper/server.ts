@@ -128,11 +128,15 @@ export async function startPortMapper(options: PortMapperOptions = {}): Promise<
     // answered from memory, are served at once, so a flood of REGISTERs does not delay them.
     let slotTaken!: () => void;
     const slot = new Promise<void>((resolve) => (slotTaken = resolve));
-    const waiter = admission.enter(socket.remoteAddress ?? 'unknown address', () => socket.destroy(), (admitted) => {
-      ticket = admitted;
-      if (socket.destroyed) return admitted.release();
-      slotTaken();
-    });
+    const waiter = admission.enter(
+      socket.remoteAddress ?? 'unknown address',
+      () => socket.destroy(),
+      (admitted) => {
+        ticket = admitted;
+        if (socket.destroyed) return admitted.release();
+        slotTaken();
+      },
+    );
     if (!waiter) return void socket.destroy();
     begin();
 

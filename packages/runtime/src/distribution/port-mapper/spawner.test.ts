@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { defaultPortMapperSpawner, portMapperSpawnCommand, setPortMapperSpawner, spawnPortMapper } from './spawner.js';
 
-const facts = { execPath: '/usr/bin/node', execArgv: ['--enable-source-maps', '--inspect=9229'], argv: ['/usr/bin/node', '/app/bin/kvrel.cjs', 'run'], sea: false, env: { PATH: '/bin', RELEASE_COOKIE: 'secret', NODE_OPTIONS: '--max-old-space-size=64' } };
+const facts = {
+  execPath: '/usr/bin/node',
+  execArgv: ['--enable-source-maps', '--inspect=9229'],
+  argv: ['/usr/bin/node', '/app/bin/kvrel.cjs', 'run'],
+  sea: false,
+  env: { PATH: '/bin', RELEASE_COOKIE: 'secret', NODE_OPTIONS: '--max-old-space-size=64' },
+};
 
 describe('port mapper spawner', () => {
   it('reruns the script with KVREL_RUN_PORT_MAPPER=1 from source, without inspector flags', () => {

@@ -57,9 +57,7 @@ export const defaultPortMapperSpawner: PortMapperSpawner = (request) => {
   const facts = { execPath: process.execPath, execArgv: process.execArgv, argv: process.argv, sea: runningInSea(), env: process.env };
   const command = portMapperSpawnCommand(facts, request);
   if (!command) {
-    throw new Error(
-      `cannot start the port mapper from this process (no script to rerun); start a kvrel node first or call setPortMapperSpawner()`,
-    );
+    throw new Error(`cannot start the port mapper from this process (no script to rerun); start a kvrel node first or call setPortMapperSpawner()`);
   }
   const child = spawn(command.command, command.args, { env: command.env, detached: true, stdio: 'ignore', cwd: '/', windowsHide: true });
   child.on('error', () => {}); // the client's connect loop reports a mapper that never answers

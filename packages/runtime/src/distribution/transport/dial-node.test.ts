@@ -18,11 +18,24 @@ describe('dialNode', () => {
     const distPort = await freePort();
     const portMapperPort = await freePort();
     const bar = (await startDistribution({
-      mode: 'name', name: 'bar@127.0.0.1', cookie: 'c', host: '127.0.0.1', distPort, portMapperPort, startPortMapper: false,
-      invoke: () => 'hello', logger: quiet,
+      mode: 'name',
+      name: 'bar@127.0.0.1',
+      cookie: 'c',
+      host: '127.0.0.1',
+      distPort,
+      portMapperPort,
+      startPortMapper: false,
+      invoke: () => 'hello',
+      logger: quiet,
     })) as DistributionTransport;
     cleanups.push(() => bar.stop());
-    const connection = await dialNode('bar@127.0.0.1', { self: 'foo@127.0.0.1', cookie: 'c', portMapperPort, fallbackPort: distPort, settings: resolveDistributionSettings() });
+    const connection = await dialNode('bar@127.0.0.1', {
+      self: 'foo@127.0.0.1',
+      cookie: 'c',
+      portMapperPort,
+      fallbackPort: distPort,
+      settings: resolveDistributionSettings(),
+    });
     cleanups.push(() => connection.close());
     await expect(connection.call('s', 'f', [], 1000)).resolves.toBe('hello');
   });
@@ -34,11 +47,19 @@ describe('dialNode', () => {
     cleanups.push(() => new Promise((resolve) => (sockets.forEach((s) => s.destroy()), silent.close(resolve))));
     const port = (silent.address() as net.AddressInfo).port;
     await expect(
-      dialNode('bar@127.0.0.1', { self: 'foo@127.0.0.1', cookie: 'c', portMapperPort: await freePort(), fallbackPort: port, settings: resolveDistributionSettings({ handshakeTimeoutMs: 100 }) }),
+      dialNode('bar@127.0.0.1', {
+        self: 'foo@127.0.0.1',
+        cookie: 'c',
+        portMapperPort: await freePort(),
+        fallbackPort: port,
+        settings: resolveDistributionSettings({ handshakeTimeoutMs: 100 }),
+      }),
     ).rejects.toThrow(/^could not connect to node "bar@127\.0\.0\.1": the handshake took more than \d+ ms$/);
   });
 
   it('raises for a target that is not a node name', async () => {
-    await expect(dialNode('bar', { self: 'foo@h', cookie: 'c', portMapperPort: 1, settings: resolveDistributionSettings() })).rejects.toThrow('node name "bar" is not valid: expected "name@host"');
+    await expect(dialNode('bar', { self: 'foo@h', cookie: 'c', portMapperPort: 1, settings: resolveDistributionSettings() })).rejects.toThrow(
+      'node name "bar" is not valid: expected "name@host"',
+    );
   });
 });

@@ -97,7 +97,8 @@ async function resolvePort(target: string, name: string, host: string, options: 
 }
 
 async function connectTo(target: string, host: string, port: number, timeoutMs: number): Promise<net.Socket> {
-  const noAnswer = () => new DistributionError({ code: 'DIST_NODE_DOWN', node: target, reason: `no answer on ${host}:${port} within ${timeoutMs} ms`, state: 'hung' });
+  const noAnswer = () =>
+    new DistributionError({ code: 'DIST_NODE_DOWN', node: target, reason: `no answer on ${host}:${port} within ${timeoutMs} ms`, state: 'hung' });
   let socket: net.Socket;
   try {
     socket = await withDeadline(timeoutMs, noAnswer, (signal) => connectSocket(host, port, signal));

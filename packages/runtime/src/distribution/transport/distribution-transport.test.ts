@@ -114,7 +114,12 @@ describe('distribution', () => {
     junk.write('GET / HTTP/1.1\r\n\r\n');
     const sneaky = await rawConnect(bar.node.port!);
     // A name, then a call where the challenge reply belongs.
-    sneaky.write(Buffer.concat([encodeFrame(encodeName('evil@127.0.0.1', false)), encodeFrame(encodeMessage({ type: 'call', id: 1, service: 'system', fn: 'stop', args: [] }))]));
+    sneaky.write(
+      Buffer.concat([
+        encodeFrame(encodeName('evil@127.0.0.1', false)),
+        encodeFrame(encodeMessage({ type: 'call', id: 1, service: 'system', fn: 'stop', args: [] })),
+      ]),
+    );
     await waitFor(() => bar.log.lines.length === 2, { what: 'two refusals', timeoutMs: 3000 });
     expect(bar.log.lines.sort()).toEqual([
       expect.stringMatching(/^\[warning\] refused connection from "evil@127\.0\.0\.1" \(127\.0\.0\.1:\d+\): malformed handshake$/),

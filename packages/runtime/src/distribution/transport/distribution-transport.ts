@@ -152,7 +152,11 @@ export class DistributionTransport implements Transport {
       // It hangs: waiting for the dial would cost every caller its whole timeout.
       return Promise.reject(new DistributionError({ code: 'DIST_NODE_DOWN', node, reason: `${down}; trying to reconnect in the background` }));
     }
-    return withDeadline(timeoutMs, () => new DistributionError({ code: 'DIST_NODE_DOWN', node, reason: `not connected within ${timeoutMs} ms` }), () => dialing);
+    return withDeadline(
+      timeoutMs,
+      () => new DistributionError({ code: 'DIST_NODE_DOWN', node, reason: `not connected within ${timeoutMs} ms` }),
+      () => dialing,
+    );
   }
 
   #dial(node: string): Promise<NodeConnection> {

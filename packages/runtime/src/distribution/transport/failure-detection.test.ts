@@ -20,7 +20,10 @@ beforeEach(async () => {
   // Two mappers: bar registers itself with its own, foo's has "bar" pointing at the proxy.
   fooMapper = await startPortMapper({ port: 0, host: '127.0.0.1' });
   barMapper = await startPortMapper({ port: 0, host: '127.0.0.1' });
-  closers.push(() => fooMapper.close(), () => barMapper.close());
+  closers.push(
+    () => fooMapper.close(),
+    () => barMapper.close(),
+  );
 });
 afterEach(async () => {
   for (const close of closers.splice(0).reverse()) await close();
@@ -32,17 +35,32 @@ function recorder(): Logger & { lines: string[] } {
   return { lines, debug: () => {}, info: record('info'), warning: record('warning'), error: record('error') };
 }
 
-async function node(name: string, portMapperPort: number, log: Logger, invoke: (s: string, fn: string) => unknown = (_s, fn) => `${name} ran ${fn}`): Promise<DistributionTransport> {
+async function node(
+  name: string,
+  portMapperPort: number,
+  log: Logger,
+  invoke: (s: string, fn: string) => unknown = (_s, fn) => `${name} ran ${fn}`,
+): Promise<DistributionTransport> {
   const started = (await startDistribution({
-    mode: 'name', name: `${name}@127.0.0.1`, cookie: COOKIE, host: '127.0.0.1', portMapperPort, startPortMapper: false,
-    netTicktime: 0.4, handshakeTimeoutMs: 1000, logger: log, invoke,
+    mode: 'name',
+    name: `${name}@127.0.0.1`,
+    cookie: COOKIE,
+    host: '127.0.0.1',
+    portMapperPort,
+    startPortMapper: false,
+    netTicktime: 0.4,
+    handshakeTimeoutMs: 1000,
+    logger: log,
+    invoke,
   }))!;
   closers.push(() => started.stop());
   return started;
 }
 
 /** foo, and bar behind a proxy registered as "bar" with foo's mapper. */
-async function pair(barInvoke?: (s: string, fn: string) => unknown): Promise<{ foo: DistributionTransport; fooLog: ReturnType<typeof recorder>; proxy: FreezableProxy }> {
+async function pair(
+  barInvoke?: (s: string, fn: string) => unknown,
+): Promise<{ foo: DistributionTransport; fooLog: ReturnType<typeof recorder>; proxy: FreezableProxy }> {
   const fooLog = recorder();
   const foo = await node('foo', fooMapper.port, fooLog);
   const bar = await node('bar', barMapper.port, recorder(), barInvoke);

@@ -32,7 +32,10 @@ function pair(): { a: FramedSocket; b: FramedSocket; wire: Buffer[]; raw: [Duple
 }
 
 async function failureOf(promise: Promise<unknown>): Promise<HandshakeError> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(HandshakeError);
   return error as HandshakeError;
 }

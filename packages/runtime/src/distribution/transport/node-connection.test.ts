@@ -31,8 +31,16 @@ function link(
   const [x, y] = duplexPair();
   const log = recorder();
   const ticktime = (ms: number | undefined) => (ms === undefined ? {} : { netTicktimeMs: ms });
-  const foo = new NodeConnection({ peer: 'bar@h', socket: new FramedSocket(x), settings: resolveDistributionSettings({ invoke: here, logger: log, ...ticktime(options.netTicktimeMs) }) });
-  const bar = new NodeConnection({ peer: 'foo@h', socket: new FramedSocket(y), settings: resolveDistributionSettings({ invoke: serve, logger: log, ...ticktime(options.barNetTicktimeMs) }) });
+  const foo = new NodeConnection({
+    peer: 'bar@h',
+    socket: new FramedSocket(x),
+    settings: resolveDistributionSettings({ invoke: here, logger: log, ...ticktime(options.netTicktimeMs) }),
+  });
+  const bar = new NodeConnection({
+    peer: 'foo@h',
+    socket: new FramedSocket(y),
+    settings: resolveDistributionSettings({ invoke: serve, logger: log, ...ticktime(options.barNetTicktimeMs) }),
+  });
   open.push(foo, bar);
   return { foo, bar, log };
 }
@@ -55,15 +63,28 @@ describe('NodeConnection', () => {
 
   it('answers a result larger than a frame with an error naming the limit, and keeps the link', async () => {
     const [x, y] = duplexPair();
-    const foo = new NodeConnection({ peer: 'bar@h', socket: new FramedSocket(x, { maxFrameBytes: 1000 }), settings: resolveDistributionSettings({ logger: recorder() }) });
-    const bar = new NodeConnection({ peer: 'foo@h', socket: new FramedSocket(y, { maxFrameBytes: 1000 }), settings: resolveDistributionSettings({ invoke: (_s, fn) => 'x'.repeat(fn === 'big' ? 2000 : 10), logger: recorder() }) });
+    const foo = new NodeConnection({
+      peer: 'bar@h',
+      socket: new FramedSocket(x, { maxFrameBytes: 1000 }),
+      settings: resolveDistributionSettings({ logger: recorder() }),
+    });
+    const bar = new NodeConnection({
+      peer: 'foo@h',
+      socket: new FramedSocket(y, { maxFrameBytes: 1000 }),
+      settings: resolveDistributionSettings({ invoke: (_s, fn) => 'x'.repeat(fn === 'big' ? 2000 : 10), logger: recorder() }),
+    });
     open.push(foo, bar);
-    await expect(foo.call('s', 'big', [], 1000)).rejects.toThrow(/the result of s\.big could not be sent: it is 2,0\d\d bytes, over the frame limit of 1,000 bytes/);
+    await expect(foo.call('s', 'big', [], 1000)).rejects.toThrow(
+      /the result of s\.big could not be sent: it is 2,0\d\d bytes, over the frame limit of 1,000 bytes/,
+    );
     await expect(foo.call('s', 'small', [], 1000)).resolves.toBe('x'.repeat(10));
   });
 
   it('serves calls in both directions', async () => {
-    const { foo, bar } = link(() => 'from bar', () => 'from foo');
+    const { foo, bar } = link(
+      () => 'from bar',
+      () => 'from foo',
+    );
     await expect(Promise.all([foo.call('s', 'f', [], 1000), bar.call('s', 'f', [], 1000)])).resolves.toEqual(['from bar', 'from foo']);
   });
 
@@ -116,9 +137,7 @@ describe('NodeConnection', () => {
     foo.onClose(() => (closedListener = true));
     bar.close();
     const errors = await Promise.all(calls);
-    expect(errors.map((e) => (e as Error).message)).toEqual(
-      Array.from({ length: 5 }, (_, i) => `node "bar@h" went away while handling "kv.router.f${i}"`),
-    );
+    expect(errors.map((e) => (e as Error).message)).toEqual(Array.from({ length: 5 }, (_, i) => `node "bar@h" went away while handling "kv.router.f${i}"`));
     expect(errors.every((e) => (e as DistributionError).code === 'DIST_NODE_WENT_AWAY')).toBe(true);
     expect(closedListener).toBe(true);
     await expect(foo.call('s', 'f', [], 1000)).rejects.toThrow('node "bar@h" went away while handling "s.f"');
@@ -169,7 +188,9 @@ describe('NodeConnection', () => {
     for (let i = 0; i < 3; i++) void foo.call('s', 'f', [big], 60_000).catch(() => {});
     const error = await foo.call('s', 'f', [big], 60_000).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'DIST_SEND_QUEUE_FULL' });
-    expect((error as Error).message).toMatch(/^node "bar@h" is not reading what this node sends \(\d+ bytes wait for it, the limit is 10000\); "s\.f" was not sent$/);
+    expect((error as Error).message).toMatch(
+      /^node "bar@h" is not reading what this node sends \(\d+ bytes wait for it, the limit is 10000\); "s\.f" was not sent$/,
+    );
     expect(foo.closed).toBe(false);
     expect(foo.pendingCalls).toBe(3);
   });
@@ -185,14 +206,19 @@ describe('NodeConnection', () => {
     const limited: string[] = [];
     const log = { ...recorder(), limited: (_level: string, key: string, message: string) => void limited.push(`${key}: ${message}`) };
     const foo = new NodeConnection({ peer: 'bar@h', socket: fooSocket, settings: resolveDistributionSettings({ logger: recorder() }) });
-    const bar = new NodeConnection({ peer: 'foo@h', socket: barSocket, settings: resolveDistributionSettings({ invoke: (_s, fn) => void ran.push(fn), logger: log }) });
+    const bar = new NodeConnection({
+      peer: 'foo@h',
+      socket: barSocket,
+      settings: resolveDistributionSettings({ invoke: (_s, fn) => void ran.push(fn), logger: log }),
+    });
     open.push(foo, bar);
     await foo.call('system', 'first', [], 1000);
     x.write(encodeFrame(encodeMessage({ type: 'call', id: 99, service: 'system', fn: 'forged', args: [] })));
     await vi.waitFor(() => expect(bar.closed).toBe(true));
     expect(ran).toEqual(['first']);
     expect(limited).toEqual([
-      'unauthenticated frames: closed the link to node "foo@h": a frame from 10.0.0.1:5000 failed authentication (injected, replayed, reordered or altered on the way); nothing in it was run',
+      'unauthenticated frames: closed the link to node "foo@h": a frame from 10.0.0.1:5000 failed authentication (injected, replayed, reordered or ' +
+        'altered on the way); nothing in it was run',
     ]);
     expect(bar.closeReason).toContain('failed authentication');
   });

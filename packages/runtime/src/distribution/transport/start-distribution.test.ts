@@ -62,15 +62,16 @@ describe('startDistribution', () => {
     const node = await start({ mode: 'name', name: 'foo@127.0.0.1', cookie: COOKIE, portMapperPort, distPort, logger: log });
     expect(node.port).toBe(distPort);
     expect(log.lines).toEqual([
-      `[warning] node "foo@127.0.0.1" runs without the port mapper (the port mapper at 127.0.0.1:${portMapperPort} is not available (nothing listens there)); peers must use port ${distPort}`,
+      `[warning] node "foo@127.0.0.1" runs without the port mapper (the port mapper at 127.0.0.1:${portMapperPort} is not available (nothing listens ` +
+        `there)); peers must use port ${distPort}`,
     ]);
   });
 
   it('fails without a port mapper when the port is not pinned, and frees its port', async () => {
     const portMapperPort = await freePort();
-    await expect(startDistribution({ mode: 'name', name: 'foo@127.0.0.1', cookie: COOKIE, host: '127.0.0.1', portMapperPort, startPortMapper: false })).rejects.toThrow(
-      `the port mapper at 127.0.0.1:${portMapperPort} is not available (nothing listens there)`,
-    );
+    await expect(
+      startDistribution({ mode: 'name', name: 'foo@127.0.0.1', cookie: COOKIE, host: '127.0.0.1', portMapperPort, startPortMapper: false }),
+    ).rejects.toThrow(`the port mapper at 127.0.0.1:${portMapperPort} is not available (nothing listens there)`);
   });
 
   it('raises for a pinned port in use, an empty cookie and a bad name', async () => {
@@ -80,7 +81,8 @@ describe('startDistribution', () => {
     closers.push(() => new Promise((resolve) => busy.close(resolve)));
     const distPort = (busy.address() as net.AddressInfo).port;
     await expect(start({ mode: 'name', name: 'foo@127.0.0.1', cookie: COOKIE, portMapperPort: m.port, distPort })).rejects.toThrow(
-      `node "foo@127.0.0.1" could not listen for other nodes on 127.0.0.1:${distPort}: the address is already in use; set KVREL_DIST_PORT to a free port or leave it unset`,
+      `node "foo@127.0.0.1" could not listen for other nodes on 127.0.0.1:${distPort}: the address is already in use; set KVREL_DIST_PORT to a free ` +
+        `port or leave it unset`,
     );
     await expect(start({ mode: 'name', name: 'foo@127.0.0.1', cookie: '', portMapperPort: m.port })).rejects.toThrow(
       'the cookie is empty; set RELEASE_COOKIE or write releases/COOKIE',

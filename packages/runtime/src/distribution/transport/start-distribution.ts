@@ -54,7 +54,10 @@ export function distributionOptionsFromEnv(
   };
 }
 
-/** undefined when the mode is `none`. Throws DIST_BAD_NAME, DIST_BAD_COOKIE, DIST_BAD_ADDRESS, DIST_LISTEN_FAILED, DIST_NAME_IN_USE, DIST_PORT_MAPPER_UNTRUSTED. */
+/**
+ * undefined when the mode is `none`. Throws DIST_BAD_NAME, DIST_BAD_COOKIE, DIST_BAD_ADDRESS, DIST_LISTEN_FAILED,
+ * DIST_NAME_IN_USE, DIST_PORT_MAPPER_UNTRUSTED.
+ */
 export async function startDistribution(options: StartDistributionOptions): Promise<DistributionTransport | undefined> {
   const mode = parseDistributionMode(options.mode);
   if (mode === 'none') return undefined;

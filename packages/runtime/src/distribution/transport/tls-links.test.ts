@@ -39,7 +39,8 @@ function node(name: string, ca: string, days = 30): string {
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'kvrel-tls-links-'));
-  for (const ca of ['ca', 'other-ca']) openssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', `${ca}.key`, '-out', `${ca}.pem`, '-days', '30', '-subj', `/CN=${ca}`);
+  for (const ca of ['ca', 'other-ca'])
+    openssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', `${ca}.key`, '-out', `${ca}.pem`, '-days', '30', '-subj', `/CN=${ca}`);
   node('foo', 'ca');
   node('bar', 'ca');
   node('expired', 'ca', -1);
@@ -64,8 +65,16 @@ function recorder(): ScopedLogger & { lines: string[] } {
 async function start(name: string, tls: DistTls | undefined, options: Partial<StartDistributionOptions> = {}) {
   const log = recorder();
   const started = (await startDistribution({
-    mode: 'name', name: `${name}@127.0.0.1`, cookie: COOKIE, host: '127.0.0.1', portMapperPort: mapper.port, startPortMapper: false,
-    logger: log, invoke: (_s, fn, args) => `${name} ran ${fn}(${args.join(',')})`, tls, ...options,
+    mode: 'name',
+    name: `${name}@127.0.0.1`,
+    cookie: COOKIE,
+    host: '127.0.0.1',
+    portMapperPort: mapper.port,
+    startPortMapper: false,
+    logger: log,
+    invoke: (_s, fn, args) => `${name} ran ${fn}(${args.join(',')})`,
+    tls,
+    ...options,
   }))!;
   closers.push(() => started.stop());
   return { node: started, log };
@@ -84,7 +93,10 @@ async function relayedMapper(target: number): Promise<number> {
   relayed = [];
   const server = net.createServer((client) => {
     const upstream = net.connect({ host: '127.0.0.1', port: target });
-    for (const [from, to] of [[client, upstream], [upstream, client]] as const) {
+    for (const [from, to] of [
+      [client, upstream],
+      [upstream, client],
+    ] as const) {
       from.on('data', (chunk: Buffer) => relayed.push(Buffer.from(chunk)));
       from.pipe(to);
       from.on('error', () => to.destroy());
@@ -94,13 +106,21 @@ async function relayedMapper(target: number): Promise<number> {
   closers.push(() => server.close());
   const own = await startPortMapper({ port: 0, host: '127.0.0.1' });
   closers.push(() => own.close());
-  const registration = await registerWithPortMapper({ name: 'bar', port: (server.address() as net.AddressInfo).port, portMapperPort: own.port, startOnDemand: false });
+  const registration = await registerWithPortMapper({
+    name: 'bar',
+    port: (server.address() as net.AddressInfo).port,
+    portMapperPort: own.port,
+    startOnDemand: false,
+  });
   closers.push(() => registration.close());
   return own.port;
 }
 
 async function callFailure(from: DistributionTransport, to: string): Promise<string> {
-  const error = await from.call(to, 's', 'f', [], 5000).then(() => undefined, (e: unknown) => e);
+  const error = await from.call(to, 's', 'f', [], 5000).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(isDistributionError(error, 'DIST_HANDSHAKE_FAILED')).toBe(true);
   return (error as Error).message;
 }
@@ -129,13 +149,17 @@ describe('distribution over TLS', () => {
       'could not connect to node "secure@127.0.0.1": it refused the connection: this node accepts only TLS links (RELEASE_DIST_TLS): set it on this node too',
     );
     await waitFor(() => secureLog.lines.length === 1, { what: 'the TLS node to log the refusal' });
-    expect(secureLog.lines[0]).toMatch(/^refused connection from an unnamed peer \(127\.0\.0\.1:\d+\): it does not use TLS, and this node requires it \(RELEASE_DIST_TLS\)$/);
+    expect(secureLog.lines[0]).toMatch(
+      /^refused connection from an unnamed peer \(127\.0\.0\.1:\d+\): it does not use TLS, and this node requires it \(RELEASE_DIST_TLS\)$/,
+    );
 
     expect(await callFailure(secure, 'plain@127.0.0.1')).toBe(
       'could not connect to node "plain@127.0.0.1": it does not use TLS (RELEASE_DIST_TLS is set on this node only)',
     );
     await waitFor(() => plainLog.lines.length === 1, { what: 'the plain node to log the refusal' });
-    expect(plainLog.lines[0]).toMatch(/^refused connection from an unnamed peer \(127\.0\.0\.1:\d+\): it uses TLS, and this node does not \(RELEASE_DIST_TLS is not set here\)$/);
+    expect(plainLog.lines[0]).toMatch(
+      /^refused connection from an unnamed peer \(127\.0\.0\.1:\d+\): it uses TLS, and this node does not \(RELEASE_DIST_TLS is not set here\)$/,
+    );
   });
 
   it.each([

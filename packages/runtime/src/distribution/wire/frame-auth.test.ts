@@ -59,12 +59,18 @@ describe('frame authentication', () => {
 
   it.each([
     ['an injected frame', (link: ReturnType<typeof linked>) => link.x.write(encodeFrame(Buffer.from('evil')))],
-    ['an injected frame with a made-up tag', (link: ReturnType<typeof linked>) => link.x.write(encodeFrame(Buffer.concat([Buffer.from('evil'), Buffer.alloc(TAG_BYTES)])))],
+    [
+      'an injected frame with a made-up tag',
+      (link: ReturnType<typeof linked>) => link.x.write(encodeFrame(Buffer.concat([Buffer.from('evil'), Buffer.alloc(TAG_BYTES)]))),
+    ],
     ['a replayed frame', (link: ReturnType<typeof linked>) => link.x.write(Buffer.concat(link.sent))],
-    ['a truncated frame', (link: ReturnType<typeof linked>) => {
-      const frame = Buffer.concat(link.sent);
-      link.x.write(Buffer.concat([Buffer.from([0, 0, 0, frame.length - 5]), frame.subarray(4, frame.length - 1)]));
-    }],
+    [
+      'a truncated frame',
+      (link: ReturnType<typeof linked>) => {
+        const frame = Buffer.concat(link.sent);
+        link.x.write(Buffer.concat([Buffer.from([0, 0, 0, frame.length - 5]), frame.subarray(4, frame.length - 1)]));
+      },
+    ],
   ])('closes the link at %s and hands none of it on', async (_, attack) => {
     const link = linked();
     link.foo.write(Buffer.from('hello'));

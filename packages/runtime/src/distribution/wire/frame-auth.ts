@@ -38,9 +38,7 @@ export function deriveSessionKeys(cookie: string, t: Transcript, side: 'initiato
   const okm = Buffer.from(hkdfSync('sha256', Buffer.from(cookie, 'utf8'), salt, Buffer.concat([Buffer.from(INFO), ...names]), 2 * KEY_BYTES));
   const initiatorToAcceptor = okm.subarray(0, KEY_BYTES);
   const acceptorToInitiator = okm.subarray(KEY_BYTES);
-  return side === 'initiator'
-    ? { send: initiatorToAcceptor, receive: acceptorToInitiator }
-    : { send: acceptorToInitiator, receive: initiatorToAcceptor };
+  return side === 'initiator' ? { send: initiatorToAcceptor, receive: acceptorToInitiator } : { send: acceptorToInitiator, receive: initiatorToAcceptor };
 }
 
 /** One direction's tags: the n-th frame through it is tagged (or checked) with sequence number n. */
