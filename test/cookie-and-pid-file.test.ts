@@ -150,7 +150,9 @@ describe('RELEASE_TMP of another user (the tests run as root)', () => {
     symlinkSync(victim, join(tmp, 'log', 'foo.log.1'));
     const result = await daemonWith(tmp);
     expect(result.exitCode).toBe(1);
-    expect(result.stderr).toMatch(/^ERROR: cannot open the daemon's log .*foo\.log\.1: ELOOP: too many symbolic links encountered, open '.*foo\.log\.1'; check RELEASE_TMP/);
+    expect(result.stderr).toMatch(
+      /^ERROR: cannot open the daemon's log .*foo\.log\.1: ELOOP: too many symbolic links encountered, open '.*foo\.log\.1'; check RELEASE_TMP/,
+    );
     expect(readFileSync(victim, 'utf8')).toBe('untouched\n');
     expect(existsSync(join(tmp, 'foo.pid'))).toBe(false);
   });
