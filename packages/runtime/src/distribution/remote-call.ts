@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import type { DistTls } from './dist-tls.js';
 import { dialNode } from './transport/dial-node.js';
+import { DistributionError } from './errors.js';
 import { resolveDistributionSettings } from './transport/distribution-settings.js';
 import type { NodeConnection } from './transport/node-connection.js';
 import { DEFAULT_CALL_TIMEOUT_MS } from './node.js';
@@ -36,21 +37,41 @@ export interface HiddenConnection {
   close(): void;
 }
 
+const MAX_DIALS = 5;
+const RETRY_DELAY_MS = 20;
+
+function closedDuringHandshake(error: unknown): boolean {
+  return error instanceof DistributionError && error.code === 'DIST_HANDSHAKE_FAILED' && error.message.includes('closed during the handshake');
+}
+
 /** Connects to `target` as a hidden node. Throws DIST_NODE_DOWN / DIST_HANDSHAKE_FAILED naming the target. */
 export async function connectHidden(target: string, cookie: string, options: RemoteCallOptions = {}): Promise<HiddenConnection> {
   const { name, host } = splitNodeName(target);
   const self = options.clientName ?? `rpc-${randomBytes(2).toString('hex')}-${name}@${host}`;
   const timeoutMs = options.timeoutMs ?? DEFAULT_CALL_TIMEOUT_MS;
-  const connection: NodeConnection = await dialNode(target, {
-    self,
-    cookie,
-    hidden: true,
-    portMapperPort: options.portMapperPort ?? portMapperPortFromEnv(),
-    fallbackPort: options.distPort,
-    tls: options.tls,
-    // Connecting gets the call's deadline too; the client serves no calls of its own.
-    settings: resolveDistributionSettings({ handshakeTimeoutMs: timeoutMs }),
-  });
+  const deadline = Date.now() + timeoutMs;
+  const dial = () =>
+    dialNode(target, {
+      self,
+      cookie,
+      hidden: true,
+      portMapperPort: options.portMapperPort ?? portMapperPortFromEnv(),
+      fallbackPort: options.distPort,
+      tls: options.tls,
+      // Connecting gets the call's deadline too; the client serves no calls of its own.
+      settings: resolveDistributionSettings({ handshakeTimeoutMs: Math.max(1, deadline - Date.now()) }),
+    });
+  let connection: NodeConnection | undefined;
+  for (let attempt = 1; !connection; attempt++) {
+    try {
+      connection = await dial();
+    } catch (error) {
+      // A node under a flood of silent connections from this address may close a handshake that has
+      // not shown itself yet (pending-admission.ts): dial again while the deadline allows.
+      if (attempt >= MAX_DIALS || Date.now() + RETRY_DELAY_MS >= deadline || !closedDuringHandshake(error)) throw error;
+      await new Promise((resolve) => setTimeout(resolve, RETRY_DELAY_MS * attempt));
+    }
+  }
   return {
     node: target,
     self,
