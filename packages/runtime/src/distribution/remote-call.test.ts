@@ -1,3 +1,4 @@
+import net from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DistributionTransport } from './transport/distribution-transport.js';
 import { startPortMapper, type PortMapper } from './port-mapper/server.js';
@@ -44,6 +45,37 @@ describe('hidden rpc clients', () => {
     await expect(callRemote('bar@127.0.0.1', COOKIE, 'system', 'fail', [], { portMapperPort: mapper.port })).rejects.toThrow(
       'no function system.fail on this node',
     );
+  });
+
+  it('dials again when the node closes its handshake before it showed itself (evicted under a flood)', async () => {
+    // A proxy in front of bar that closes the first connection once it has sent something, as a node
+    // flooded with silent connections from this address does; a decoy mapper sends clients to it.
+    let connections = 0;
+    const proxy = net.createServer((client) => {
+      connections += 1;
+      if (connections === 1) {
+        client.once('data', () => client.destroy());
+        return;
+      }
+      const upstream = net.connect(bar.port!, '127.0.0.1');
+      client.pipe(upstream).pipe(client);
+      const end = () => (client.destroy(), upstream.destroy());
+      client.on('error', end).on('close', end);
+      upstream.on('error', end).on('close', end);
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    const decoy = await startPortMapper({ port: 0, host: '127.0.0.1' });
+    const registration = net.connect(decoy.port, '127.0.0.1');
+    try {
+      registration.write(`REGISTER bar ${(proxy.address() as net.AddressInfo).port}\n`);
+      await waitFor(() => decoy.names().get('bar') !== undefined, { what: 'bar registered with the decoy mapper' });
+      await expect(callRemote('bar@127.0.0.1', COOKIE, 'system', 'pid', [], { portMapperPort: decoy.port })).resolves.toBe(4242);
+      expect(connections).toBe(2);
+    } finally {
+      registration.destroy();
+      await decoy.close();
+      await new Promise((resolve) => proxy.close(resolve));
+    }
   });
 
   it('is not listed in the target node list', async () => {
