@@ -1,9 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { releaseFolderOf, runsRelease } from './release-process.js';
+import { executableOf, releaseFolderOf, runsRelease } from './release-process.js';
 
 const children: ChildProcess[] = [];
 const dirs: string[] = [];
@@ -45,5 +45,25 @@ describe('runsRelease', () => {
 
   it('says no for a pid that is gone', () => {
     expect(runsRelease(2 ** 22 + 12345, '/nowhere/releases', 'foo')).toBe(false);
+  });
+});
+
+describe('executableOf', () => {
+  it('sees through qemu-user: an emulated release runs as the emulator, its path next on the command line', () => {
+    const proc = mkdtempSync(join(tmpdir(), 'kvrel-proc-'));
+    dirs.push(proc);
+    const release = '/srv/foo/releases/0.0.1/foo';
+    mkdirSync(join(proc, '42'));
+    symlinkSync('/usr/libexec/qemu-binfmt/aarch64-binfmt-P', join(proc, '42', 'exe'));
+    writeFileSync(join(proc, '42', 'cmdline'), ['/usr/libexec/qemu-binfmt/aarch64-binfmt-P', release, release, 'start', ''].join('\0'));
+    expect(executableOf(42, proc)).toBe(release);
+    mkdirSync(join(proc, '43'));
+    symlinkSync('/usr/bin/qemu-aarch64-static', join(proc, '43', 'exe'));
+    writeFileSync(join(proc, '43', 'cmdline'), ['/usr/bin/qemu-aarch64-static', release, 'start', ''].join('\0'));
+    expect(executableOf(43, proc)).toBe(release);
+    mkdirSync(join(proc, '44'));
+    symlinkSync('/usr/bin/sleep', join(proc, '44', 'exe'));
+    writeFileSync(join(proc, '44', 'cmdline'), ['sleep', '30', ''].join('\0'));
+    expect(executableOf(44, proc)).toBe('/usr/bin/sleep');
   });
 });

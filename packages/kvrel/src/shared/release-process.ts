@@ -13,17 +13,27 @@ import { processAlive } from './process-alive.js';
 
 /** What a process runs: its executable's path, or undefined when /proc cannot tell. */
 export function executableOf(pid: number, proc = '/proc'): string | undefined {
+  let exe: string | undefined;
   try {
-    return readlinkSync(`${proc}/${pid}/exe`).replace(/ \(deleted\)$/, '');
+    exe = readlinkSync(`${proc}/${pid}/exe`).replace(/ \(deleted\)$/, '');
   } catch {
     // Not ours to read (another user's process), or no /proc: try its command line.
   }
+  if (exe !== undefined && !EMULATOR.test(basename(exe))) return exe;
+  let words: string[];
   try {
-    return readFileSync(`${proc}/${pid}/cmdline`, 'utf8').split('\0')[0] || undefined;
+    words = readFileSync(`${proc}/${pid}/cmdline`, 'utf8').split('\0');
   } catch {
-    return undefined;
+    return exe;
   }
+  // An emulated executable (a linux-arm64 release under qemu-user on x64) runs as the emulator, which
+  // binfmt_misc started with the executable's path after its own.
+  if (exe !== undefined) return words[0] === exe || EMULATOR.test(basename(words[0] ?? '')) ? words[1] || exe : exe;
+  return words[0] || undefined;
 }
+
+/** qemu-user as binfmt_misc starts it: qemu-aarch64(-static), or Debian's /usr/libexec/qemu-binfmt/aarch64-binfmt-P. */
+const EMULATOR = /^qemu-|-binfmt-/;
 
 /**
  * The folder under `releasesDir` whose executable `name` the process runs (e.g. "0.0.1", or a folder
