@@ -167,6 +167,19 @@ describe('daemon', () => {
     expect(alive(pid)).toBe(false);
     expect(existsSync(join(release, 'tmp', 'foo.pid'))).toBe(false);
   });
+
+  it('stop without distribution (RELEASE_DISTRIBUTION=none) ends the daemon through its pid file, saying why', async () => {
+    const release = copyRelease('foo');
+    const env = { ...foo.env, RELEASE_DISTRIBUTION: 'none' };
+    expect((await execa(bin(release), ['daemon'], { env, reject: false })).exitCode).toBe(0);
+    const pid = Number(readFileSync(join(release, 'tmp', 'foo.pid'), 'utf8'));
+    trackPid(pid);
+    const stopped = await execa(bin(release), ['stop'], { env, reject: false });
+    expect(stopped.exitCode, stopped.stderr).toBe(0);
+    expect(stopped.stderr).toContain('cannot be asked to stop: RELEASE_DISTRIBUTION is none');
+    expect(stopped.stderr).toContain(`node "nonode@nohost" (pid ${pid}) exited after SIGTERM`);
+    expect(alive(pid)).toBe(false);
+  });
 });
 
 describe("the reference text's scenario", () => {

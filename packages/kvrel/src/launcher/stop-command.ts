@@ -7,7 +7,7 @@
  */
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { pollUntil } from '@kvrel/runtime/internal';
+import { isCodedError, pollUntil } from '@kvrel/runtime/internal';
 import { formatFailure } from '../shared/format-failure.js';
 import { pidFile } from '../shared/run-files.js';
 import { callRunningNode, closeRunningNodeConnection, NodeNotRunningError, runningNodeName } from './node-link.js';
@@ -41,7 +41,9 @@ export async function stop(context: ReleaseContext): Promise<number> {
     const why =
       error instanceof NodeNotRunningError
         ? 'is not reachable over distribution'
-        : `did not answer the stop request within ${STOP_ANSWER_MS / 1000} s (${formatFailure(error)})`;
+        : isCodedError(error) && error.code === 'KVREL_NO_DISTRIBUTION'
+          ? 'cannot be asked to stop: RELEASE_DISTRIBUTION is none'
+          : `did not answer the stop request within ${STOP_ANSWER_MS / 1000} s (${formatFailure(error)})`;
     process.stderr.write(`node ${node} ${why}; pid ${daemonPid} (${pidFile(context)})\n`);
     await closeRunningNodeConnection();
     return escalate(node, daemonPid, pidFile(context));
