@@ -18,7 +18,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ensureEmbeddedNode } from '../packages/kvrel/src/build/sea/embedded-node.js';
-import { userEnv } from './helpers/any-project.js';
+import { kvrelIn, userEnv } from './helpers/any-project.js';
 import { freePort } from './helpers/free-port.js';
 import { nestStarter } from './helpers/nest-starter.js';
 import { pathWithoutNode } from './helpers/path-without-node.js';
@@ -93,14 +93,7 @@ describe('release web', () => {
   it(
     'builds; a copy answers GET / with no node on PATH; rpc reaches the starter injected by type',
     async () => {
-      const built = await execa(join(dir, 'node_modules', '.bin', 'kvrel'), ['release', 'web'], {
-        cwd: dir,
-        env: userEnv(),
-        extendEnv: false,
-        reject: false,
-        all: true,
-        timeout: BUILD_TIMEOUT,
-      });
+      const built = await kvrelIn(dir, ['release', 'web'], BUILD_TIMEOUT);
       expect(built.exitCode, built.all).toBe(0);
       const release = join(tempDir('release'), 'web');
       cpSync(join(dir, '_build', 'prod', 'rel', 'web'), release, { recursive: true });

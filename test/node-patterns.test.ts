@@ -10,7 +10,7 @@ import { cpSync, existsSync, readFileSync } from 'node:fs';
 import { get } from 'node:http';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { installedFixture, userEnv, type AnyProject } from './helpers/any-project.js';
+import { installedFixture, kvrelIn, userEnv, type AnyProject } from './helpers/any-project.js';
 import { freePort } from './helpers/free-port.js';
 import { pathWithoutNode } from './helpers/path-without-node.js';
 import { startPortMapper } from './helpers/port-mapper.js';
@@ -108,14 +108,7 @@ describe('release patterns', () => {
   let release: string;
 
   beforeAll(async () => {
-    const built = await execa(join(project.dir, 'node_modules', '.bin', 'kvrel'), ['release', 'patterns'], {
-      cwd: project.dir,
-      env: userEnv(),
-      extendEnv: false,
-      reject: false,
-      all: true,
-      timeout: BUILD_TIMEOUT,
-    });
+    const built = await kvrelIn(project.dir, ['release', 'patterns'], BUILD_TIMEOUT);
     expect(built.exitCode, built.all).toBe(0);
     expect(built.stdout).toMatch(/copying files beside the code \(apps\/legacy, apps\/site, apps\/web \(\d+ copied\)\)/);
     release = join(tempDir('release'), 'patterns');

@@ -80,6 +80,11 @@ export function userEnv(extra: Record<string, string> = {}): Record<string, stri
   return { ...env, ...extra };
 }
 
+/** `kvrel <args>` from the project's node_modules, in its folder, as a user's shell runs it (never throws). */
+export function kvrelIn(dir: string, args: readonly string[], timeoutMs: number) {
+  return execa(join(dir, 'node_modules', '.bin', 'kvrel'), args, { cwd: dir, env: userEnv(), extendEnv: false, reject: false, all: true, timeout: timeoutMs });
+}
+
 async function npm(cwd: string, args: readonly string[], env: Record<string, string> = {}): Promise<void> {
   const result = await execa('npm', args, { cwd, env: userEnv(env), extendEnv: false, reject: false, all: true });
   if (result.exitCode !== 0) throw new Error(`npm ${args.join(' ')} failed in ${cwd}:\n${result.all}`);

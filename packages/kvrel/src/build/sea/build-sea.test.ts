@@ -115,22 +115,7 @@ describe('buildSea', () => {
       execArgvExtension: 'cli',
     });
     expect(result).toMatchObject({ outputFile, stripped: true, blobSize: 0, node: { version: 'v26.12.1', supportsBuildSea: true } });
-    expect(result.size).toBe((await stat(outputFile)).size);
-    expect(result.size).toBeLessThan((await stat(node)).size);
-    expect((await stat(outputFile)).mode & 0o777).toBe(0o755);
-    // postject's emscripten glue adds these per call; left in place they would pin its wasm heap.
-    expect(['uncaughtException', 'unhandledRejection'].map((e) => process.listenerCount(e))).toEqual(listenersBefore);
-    expect(Object.keys(result.timings)).toEqual(['inspectMs', 'stripMs', 'blobMs', 'injectMs', 'totalMs']);
-
-    await verifySea(outputFile, ['version'], { stdout: 'hello 0.0.1' });
-    const plain = run(outputFile, ['a']);
-    expect(plain.version).toBe('v26.12.1');
-    expect(plain.execArgv).toEqual(['--max-old-space-size=100']);
-    expect(plain.argv).toEqual(['a']);
-    const extended = run(outputFile, ['--node-options=--max-old-space-size=200', 'a']);
-    expect(extended.execArgv).toEqual(['--max-old-space-size=100', '--max-old-space-size=200']);
-    expect(extended.argv).toEqual(['a']);
-    expect(extended.heapMiB).toBeGreaterThan(plain.heapMiB);
+    await expectHelloSea(result, outputFile, node, 'v26.12.1', listenersBefore);
   }, 120_000);
 
   test('builds a hello SEA on Node 24 through a blob and postject, with the same execArgv behaviour', async (ctx) => {
@@ -148,22 +133,7 @@ describe('buildSea', () => {
     });
     expect(result).toMatchObject({ outputFile, stripped: true, node: { version: 'v24.22.3', supportsBuildSea: false } });
     expect(result.blobSize).toBeGreaterThan(0);
-    expect(result.size).toBe((await stat(outputFile)).size);
-    expect(result.size).toBeLessThan((await stat(node24)).size);
-    expect((await stat(outputFile)).mode & 0o777).toBe(0o755);
-    // postject's emscripten glue adds these per call; left in place they would pin its wasm heap.
-    expect(['uncaughtException', 'unhandledRejection'].map((e) => process.listenerCount(e))).toEqual(listenersBefore);
-    expect(Object.keys(result.timings)).toEqual(['inspectMs', 'stripMs', 'blobMs', 'injectMs', 'totalMs']);
-
-    await verifySea(outputFile, ['version'], { stdout: 'hello 0.0.1' });
-    const plain = run(outputFile, ['a']);
-    expect(plain.version).toBe('v24.22.3');
-    expect(plain.execArgv).toEqual(['--max-old-space-size=100']);
-    expect(plain.argv).toEqual(['a']);
-    const extended = run(outputFile, ['--node-options=--max-old-space-size=200', 'a']);
-    expect(extended.execArgv).toEqual(['--max-old-space-size=100', '--max-old-space-size=200']);
-    expect(extended.argv).toEqual(['a']);
-    expect(extended.heapMiB).toBeGreaterThan(plain.heapMiB);
+    await expectHelloSea(result, outputFile, node24, 'v24.22.3', listenersBefore);
   }, 120_000);
 
   test('runs two builds started together one injection at a time, both complete', async (ctx) => {
@@ -220,3 +190,29 @@ describe('injectFix', () => {
     expect(injectFix('ENOSPC: no space left on device, write', '/b/node', '/o/x')).toBe('check that /o is writable and has ~200 MB free');
   });
 });
+
+/** What both hello SEAs must be: smaller than their base, executable, postject's listeners gone, vm.args and --node-options applied. */
+async function expectHelloSea(
+  result: Awaited<ReturnType<typeof buildSea>>,
+  outputFile: string,
+  base: string,
+  version: string,
+  listenersBefore: number[],
+): Promise<void> {
+  expect(result.size).toBe((await stat(outputFile)).size);
+  expect(result.size).toBeLessThan((await stat(base)).size);
+  expect((await stat(outputFile)).mode & 0o777).toBe(0o755);
+  // postject's emscripten glue adds these per call; left in place they would pin its wasm heap.
+  expect(['uncaughtException', 'unhandledRejection'].map((e) => process.listenerCount(e))).toEqual(listenersBefore);
+  expect(Object.keys(result.timings)).toEqual(['inspectMs', 'stripMs', 'blobMs', 'injectMs', 'totalMs']);
+
+  await verifySea(outputFile, ['version'], { stdout: 'hello 0.0.1' });
+  const plain = run(outputFile, ['a']);
+  expect(plain.version).toBe(version);
+  expect(plain.execArgv).toEqual(['--max-old-space-size=100']);
+  expect(plain.argv).toEqual(['a']);
+  const extended = run(outputFile, ['--node-options=--max-old-space-size=200', 'a']);
+  expect(extended.execArgv).toEqual(['--max-old-space-size=100', '--max-old-space-size=200']);
+  expect(extended.argv).toEqual(['a']);
+  expect(extended.heapMiB).toBeGreaterThan(plain.heapMiB);
+}
